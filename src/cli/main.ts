@@ -1,0 +1,30 @@
+/**
+ * The `ebuild` command line. This file only declares commands; each command's code lives in
+ * `commands/` and is imported when that command runs, so `ebuild --help` stays fast.
+ */
+import { Command } from "commander";
+import { createRequire } from "node:module";
+import { reportFailure } from "./report-failure.js";
+
+const require = createRequire(import.meta.url);
+const { version } = require("../../package.json") as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command("ebuild")
+    .description("Build Buildfile (and Earthfile) targets on a BuildKit daemon")
+    .version(version, "--version")
+    .option("--debug", "print stack traces of internal errors")
+    .showHelpAfterError();
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.exitCode = reportFailure(error, { debug: program.opts().debug === true });
+  }
+}
+
+await main(process.argv);
