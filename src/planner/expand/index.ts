@@ -40,7 +40,7 @@ export function mayShellOut(text: string): boolean {
 /** Expands one word: variables substituted, quotes and escapes removed, spaces kept. */
 export async function expandWord(word: string, env: ExpansionEnv): Promise<string> {
   if (!specialChars.test(word)) return word;
-  return (await lexWithShellOuts(word, env)).word;
+  return (await lexWithShellOuts(word, env, false)).word;
 }
 
 /**
@@ -50,19 +50,19 @@ export async function expandWord(word: string, env: ExpansionEnv): Promise<strin
  */
 export async function expandWords(text: string, env: ExpansionEnv): Promise<string[]> {
   if (!specialChars.test(text)) return splitPlain(text);
-  return (await lexWithShellOuts(text, env)).words;
+  return (await lexWithShellOuts(text, env, true)).words;
 }
 
 /** `expandWord` for words without `$(...)`; throws `shell-out-unavailable` on one. */
 export function expandWordSync(word: string, env: SyncExpansionEnv): string {
   if (!specialChars.test(word)) return word;
-  return lexWord(word, syncScope(env)).word;
+  return lexWord(word, syncScope(env), false).word;
 }
 
 /** `expandWords` for texts without `$(...)`; throws `shell-out-unavailable` on one. */
 export function expandWordsSync(text: string, env: SyncExpansionEnv): string[] {
   if (!specialChars.test(text)) return splitPlain(text);
-  return lexWord(text, syncScope(env)).words;
+  return lexWord(text, syncScope(env), true).words;
 }
 
 function splitPlain(text: string): string[] {
@@ -92,7 +92,7 @@ class PendingShellOut {
  * deterministic, so the n-th substitution of each pass is the same command. Words hold one or two
  * substitutions at most in practice, and each command runs exactly once, in order.
  */
-async function lexWithShellOuts(word: string, env: ExpansionEnv) {
+async function lexWithShellOuts(word: string, env: ExpansionEnv, split: boolean) {
   const outputs: string[] = [];
   for (;;) {
     let index = 0;
@@ -104,7 +104,7 @@ async function lexWithShellOuts(word: string, env: ExpansionEnv) {
       },
     };
     try {
-      return lexWord(word, scope);
+      return lexWord(word, scope, split);
     } catch (err) {
       if (!(err instanceof PendingShellOut)) throw err;
       outputs.push(await runShellOut(err, env));

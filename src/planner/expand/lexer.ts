@@ -34,7 +34,14 @@ const digitPattern = /^\p{Nd}$/u;
 const specialParameters = new Set(["@", "*", "#", "?", "-", "$", "!", "0"]);
 
 function isSpace(ch: string): boolean {
-  return spacePattern.test(ch);
+  return ch === " " || spacePattern.test(ch);
+}
+
+function isNameChar(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  // ASCII first: names are nearly always [A-Za-z0-9_].
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+  return nameCharPattern.test(ch);
 }
 
 /** Collects words the way Dockerfile's ProcessWords does: expansions split, quoted text does not. */
@@ -75,12 +82,15 @@ function literalPattern(text: string): string {
   return text.replace(/[*?\\]/g, "\\$&");
 }
 
-/** Expands one word; throws ExpansionError with the offset of the faulty construct. */
-export function lexWord(source: string, scope: LexScope): LexResult {
+/**
+ * Expands one word, and splits it into words when `split` is set (otherwise `words` is empty);
+ * throws ExpansionError with the offset of the faulty construct.
+ */
+export function lexWord(source: string, scope: LexScope, split: boolean): LexResult {
   const lexer = new Lexer(source, scope);
-  const words = new WordCollector();
+  const words = split ? new WordCollector() : undefined;
   const word = lexer.until(undefined, false, words);
-  return { word, words: words.finish() };
+  return { word, words: words?.finish() ?? [] };
 }
 
 class Lexer {
@@ -92,8 +102,11 @@ class Lexer {
   ) {}
 
   private peek(): string | undefined {
-    const code = this.source.codePointAt(this.pos);
-    return code === undefined ? undefined : String.fromCodePoint(code);
+    const unit = this.source.charCodeAt(this.pos);
+    if (Number.isNaN(unit)) return undefined;
+    // Only a high surrogate starts a two-unit character; everything else is one unit.
+    if (unit < 0xd800 || unit > 0xdbff) return this.source[this.pos];
+    return String.fromCodePoint(this.source.codePointAt(this.pos)!);
   }
 
   private next(): string | undefined {
@@ -196,7 +209,7 @@ class Lexer {
     }
     if (specialParameters.has(first)) return this.next()!;
     let name = "";
-    for (let ch = this.peek(); ch !== undefined && nameCharPattern.test(ch); ch = this.peek()) name += this.next();
+    for (let ch = this.peek(); ch !== undefined && isNameChar(ch); ch = this.peek()) name += this.next();
     return name;
   }
 
