@@ -44,9 +44,10 @@ export async function expandWord(word: string, env: ExpansionEnv): Promise<strin
 }
 
 /**
- * Expands a text and splits it into words as Dockerfile's ProcessWords does (EXPOSE, VOLUME, ...):
- * splitting happens after expansion, on unquoted whitespace, including whitespace that came from an
- * unquoted variable; an empty quoted word (`""`) yields no word.
+ * Expands a text and splits it into words as Dockerfile's ProcessWords does: splitting happens after
+ * expansion, on unquoted whitespace, including whitespace that came from an unquoted variable or
+ * `$(...)`; an empty quoted word (`""`) yields no word. Docker applies it to each EXPOSE argument
+ * (`EXPOSE $PORTS` with PORTS="80 443" exposes two ports); call it once per argument of the command.
  */
 export async function expandWords(text: string, env: ExpansionEnv): Promise<string[]> {
   if (!specialChars.test(text)) return splitPlain(text);

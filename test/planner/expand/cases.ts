@@ -9,6 +9,7 @@ export const vars: Record<string, string> = {
   FILE: "archive.tar.gz",
   PATHS: "/usr/local/bin:/usr/bin:/bin",
   SPACE: "abc  def",
+  PORTS: "80 443",
   LEADING: "  ab c",
   KOREAN: "한국어",
   URL: "http://example.test",

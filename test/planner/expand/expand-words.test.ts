@@ -17,7 +17,8 @@ const table: Array<[string, string[]]> = [
   ['hello\\" there', ['hello"', "there"]],
   ["hello'$there'", ["hello$there"]],
   ['a "" b', ["a", "b"]],
-  ['""', []],
+  ['""', []], // docker: EXPOSE "${E}" with E empty exposes nothing
+  ["${PORTS}", ["80", "443"]], // docker: EXPOSE ${PORTS} with PORTS="80 443"
   ["", []],
   ["${XXX:-8080 9090}", ["8080", "9090"]],
   ['"${XXX:-8080 9090}"', ["8080 9090"]],

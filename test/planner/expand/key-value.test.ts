@@ -10,6 +10,8 @@ const table: Array<[string, "pairs" | "single", Array<[string, string, string]>]
   ['A=1 B="two words" C=x\\ y', "pairs", [["A", "1", "1"], ["B", '"two words"', "two words"], ["C", "x\\ y", "x y"]]],
   ["KEY value with spaces", "single", [["KEY", "value with spaces", "value with spaces"]]],
   ['KEY "quoted  value"', "single", [["KEY", '"quoted  value"', "quoted  value"]]],
+  ['S "quoted  value" tail', "single", [["S", '"quoted  value" tail', "quoted  value tail"]]], // docker
+  ['a="x y" b=${SPACE}', "pairs", [["a", '"x y"', "x y"], ["b", "${SPACE}", "abc  def"]]], // docker (LABEL)
   ["KEY   $SHELL and more  ", "single", [["KEY", "$SHELL and more", "bash and more"]]],
   ["R20='$V' R21=\"$V\"", "pairs", [["R20", "'$V'", "$V"], ["R21", '"$V"', "a*b*c"]]],
   ["URL=a=b=c", "pairs", [["URL", "a=b=c", "a=b=c"]]],
