@@ -1,9 +1,10 @@
 /**
  * The word lexer: one pass over a word that removes quotes, expands `$VAR`, `${VAR<op>word}` and
  * `$(command)`, and also splits the result into words. It follows BuildKit's Dockerfile shell lexer
- * (frontend/dockerfile/shell/lex.go, v0.13) rule for rule, with three deliberate differences, all as
- * a POSIX shell does it: quoted parts of a `#`/`%`/`/` pattern are literal (`${V#"*"}` strips a `*`),
- * `${V##x}` is told from `${V#"#x"}` before quotes are removed, and `$(...)` runs a command.
+ * (frontend/dockerfile/shell/lex.go, v0.13) rule for rule, with deliberate differences, each as a
+ * POSIX shell does it: quoted parts of a `#`/`%`/`/` pattern are literal (`${V#"*"}` strips a `*`),
+ * `${V##x}` is told from `${V#"#x"}` before quotes are removed, `*` and `?` also match newlines, and
+ * `$(...)` runs a command.
  * It is synchronous: a command substitution calls `shellOut`, which the async front end feeds.
  */
 import { ExpansionError } from "./errors.js";

@@ -10,6 +10,7 @@ export const vars: Record<string, string> = {
   PATHS: "/usr/local/bin:/usr/bin:/bin",
   SPACE: "abc  def",
   PORTS: "80 443",
+  MULTI: "first\nsecond",
   LEADING: "  ab c",
   KOREAN: "한국어",
   URL: "http://example.test",

@@ -94,6 +94,7 @@ const table: Array<[string, string]> = [
   ["${FILE%}", "archive.tar.gz"],
   ["${V%%\\**}", "a"],
   ["${KOREAN%어}", "한국"],
+  ["${MULTI%%?second}", "first"], // ebuild: ? and * match a newline too, as in a shell (BuildKit's do not)
   // replacement
   ["${V/b/X}", "a*X*c"],
   ["${V//\\*/-}", "a-b-c"], // docker
