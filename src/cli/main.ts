@@ -15,6 +15,11 @@ export function buildProgram(): Command {
     .version(version, "--version")
     .option("--debug", "print stack traces of internal errors")
     .showHelpAfterError();
+  program
+    .command("doctor")
+    .description("check the BuildKit daemon: address, version, workers and platforms, and how to fix what is missing")
+    .option("--buildkit-host <address>", "the daemon: unix://PATH, tcp://HOST:PORT or docker-container://NAME (default: BUILDKIT_HOST, else Docker)")
+    .action(async (options: { buildkitHost?: string }) => (await import("./commands/doctor.js")).doctor(options));
   return program;
 }
 
