@@ -136,7 +136,7 @@ export class Call {
   private readonly onAbort = () => this.cancel(new GrpcError(GrpcCode.CANCELLED, "cancelled", this.method, { cause: this.options.signal?.reason }));
 
   constructor(
-    session: http2.ClientHttp2Session,
+    private readonly session: http2.ClientHttp2Session,
     readonly method: string,
     private readonly options: CallOptions,
     connectionError: Error | undefined,
@@ -252,6 +252,12 @@ export class Call {
       if (status.error) return status.error;
       if (this.decoder.hasPartialMessage) return new GrpcError(GrpcCode.INTERNAL, "the stream ended inside a message", this.method);
       return undefined;
+    }
+    // Node resets every open stream with CANCEL when the connection goes away; that is a lost
+    // daemon (UNAVAILABLE), not a cancelled call.
+    if (this.session.destroyed || this.session.closed) {
+      const why = this.error?.message ?? "the connection closed";
+      return new GrpcError(GrpcCode.UNAVAILABLE, `the connection to the server was lost: ${why}`, this.method, { cause: this.error });
     }
     const rst = this.stream?.rstCode;
     if (rst === NGHTTP2_CANCEL) return new GrpcError(GrpcCode.CANCELLED, "the server cancelled the call", this.method);
