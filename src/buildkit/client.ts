@@ -13,6 +13,7 @@ import {
   type UsageRecordSchema,
   type WorkerRecordSchema,
 } from "../gen/moby/buildkit/v1/control_pb.js";
+import { BuildFailedError } from "./build-failure.js";
 import { resolveDaemonAddress, type AddressInputs, type DaemonAddress } from "./connection/address.js";
 import { openChannel, type ConnectOptions } from "./connection/connect.js";
 import type { Call, CallOptions, GrpcChannel, Metadata } from "./grpc/channel.js";
@@ -162,9 +163,7 @@ export class BuildkitClient {
       if (error instanceof GrpcError && error.code === GrpcCode.CANCELLED) {
         throw new EbuildError("cancelled", "the build was cancelled", { cause: error });
       }
-      if (error instanceof GrpcError && error.code !== GrpcCode.UNAVAILABLE) {
-        throw new EbuildError("build", error.message, { cause: error });
-      }
+      if (error instanceof GrpcError && error.code !== GrpcCode.UNAVAILABLE) throw new BuildFailedError(error);
       throw this.failure("Solve", error);
     }
   }

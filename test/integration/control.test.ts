@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { BuildkitClient, newBuildRef, type SolveOptions } from "../../src/buildkit/client.js";
 import { decodeProgress, type ProgressEvent } from "../../src/buildkit/progress.js";
+import { BuildFailedError } from "../../src/buildkit/build-failure.js";
 import { EbuildError } from "../../src/errors.js";
 import { runOnImage } from "../buildkit/support/tiny-llb.js";
 
@@ -94,4 +95,15 @@ test("aborting a build cancels the long RUN on the daemon", async () => {
   assert.equal(errored.cancelled, true);
   // Killed by the daemon (SIGKILL: 128 + 9), not finished on its own.
   assert.match(errored.error, /exit code: 137/);
+});
+
+test("a failing RUN with a source map points at its Buildfile line and names its step", async () => {
+  const buildfile = "VERSION 0.8\nbuild:\n    FROM ebuild-fixture/busybox\n    RUN exit 4\n";
+  const run = runOnImage(image, "exit 4", { ignoreCache: true, source: { filename: "Buildfile", data: buildfile, line: 4, character: 5 } });
+  const { error } = await build({ definition: run.definition });
+  assert.ok(error instanceof BuildFailedError, String(error));
+  assert.equal(error.kind, "build");
+  assert.deepEqual(error.at, { file: "Buildfile", line: 4, column: 5 });
+  assert.equal(error.vertexDigest, run.runDigest);
+  assert.match(error.message, /exit code: 4/);
 });

@@ -18,9 +18,12 @@ class Writer {
     this.parts.push(Buffer.from(bytes));
   }
   bool(field: number, value: boolean): this {
-    if (value) {
+    return this.int(field, value ? 1 : 0);
+  }
+  int(field: number, value: number): this {
+    if (value !== 0) {
       this.varint(field << 3);
-      this.varint(1);
+      this.varint(value);
     }
     return this;
   }
@@ -54,10 +57,18 @@ export interface TinyDefinition {
 }
 
 /** FROM `image`, RUN `sh -c script`; `ignoreCache` makes the RUN run again every time. */
-export function runOnImage(image: string, script: string, options: { ignoreCache?: boolean; name?: string } = {}): TinyDefinition {
-  const source = new Writer().message(3, (s) => s.string(1, `docker-image://${image}`));
-  platform(source);
-  const sourceOp = source.finish();
+export interface TinySourceMap {
+  filename: string;
+  data: string;
+  /** Where the RUN is in `data`. */
+  line: number;
+  character: number;
+}
+
+export function runOnImage(image: string, script: string, options: { ignoreCache?: boolean; name?: string; source?: TinySourceMap } = {}): TinyDefinition {
+  const imageSource = new Writer().message(3, (s) => s.string(1, `docker-image://${image}`));
+  platform(imageSource);
+  const sourceOp = imageSource.finish();
   const sourceDigest = digestOf(sourceOp);
 
   const exec = new Writer()
@@ -84,5 +95,22 @@ export function runOnImage(image: string, script: string, options: { ignoreCache
       m.message(2, (d) => d.string(1, "llb.customname").string(2, runName));
     }))
     .finish();
-  return { definition, runDigest, runName };
+  const sourceMap = options.source;
+  if (!sourceMap) return { definition, runDigest, runName };
+  // Definition.source: locations by op digest (Location: source index 0, one range) and the file.
+  const position = (line: number, character: number) => (w: Writer) => w.int(1, line).int(2, character);
+  const encodedSourceMap = new Writer()
+    .message(3, (src) =>
+      src
+        .message(1, (entry) =>
+          entry.string(1, runDigest).message(2, (locations) =>
+            locations.message(1, (location) =>
+              location.message(2, (range) => range.message(1, position(sourceMap.line, sourceMap.character)).message(2, position(sourceMap.line, sourceMap.character + 3))),
+            ),
+          ),
+        )
+        .message(2, (info) => info.string(1, sourceMap.filename).string(2, sourceMap.data)),
+    )
+    .finish();
+  return { definition: Buffer.concat([definition, encodedSourceMap]), runDigest, runName };
 }
