@@ -102,3 +102,18 @@ test("a tcp port that accepts but never speaks HTTP/2 fails within the connect t
     server.close();
   }
 });
+
+test("docker-container:// naming a container that does not exist: unreachable, with Docker's words", async () => {
+  const name = `ebuild-no-such-builder-${process.pid}`;
+  const error = await unreachable({ env: { BUILDKIT_HOST: `docker-container://${name}` } });
+  assert.equal(error.kind, "unreachable");
+  assert.ok(error.message.includes(`docker-container://${name}`), error.message);
+  assert.match(error.message, /No such container/i);
+  assert.match(error.hint ?? "", new RegExp(`docker start ${name}`));
+});
+
+test("Prune with a filter that matches nothing removes nothing and ends cleanly", async () => {
+  const removed = [];
+  for await (const record of client.prune({ filter: [`id==ebuild-no-such-record-${process.pid}`] })) removed.push(record);
+  assert.deepEqual(removed, []);
+});

@@ -53,7 +53,12 @@ function dial(address: DaemonAddress, signal: AbortSignal): Promise<Duplex> {
 function describe(error: unknown, stderr: string | undefined): string {
   if (stderr) return stderr;
   if (error instanceof UpgradeRefusedError) return error.message;
-  const errno = error as NodeJS.ErrnoException;
+  const errno = error as NodeJS.ErrnoException & { reason?: string };
+  if (errno?.code?.startsWith("ERR_SSL_")) {
+    // OpenSSL's message is a path into its sources; its `reason` is the readable part.
+    if (/certificate required/.test(errno.reason ?? "")) return "TLS: the daemon requires a client certificate and key";
+    return `TLS: ${errno.reason ?? errno.code}`;
+  }
   switch (errno?.code) {
     case "ENOENT":
       return "no socket there";

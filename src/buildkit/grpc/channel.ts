@@ -57,6 +57,8 @@ export class GrpcChannel {
       });
       const fail = (error: Error) => {
         cleanup();
+        // Late errors of a session we gave up on have nowhere to go; keep them from crashing us.
+        session.on("error", () => {});
         session.destroy();
         transport.destroy();
         reject(error);
@@ -68,10 +70,15 @@ export class GrpcChannel {
         session.off("close", onClose);
         options.signal?.removeEventListener("abort", onAbort);
       };
+      // Transport errors can come late (a TLS 1.3 server refuses our certificate after the
+      // handshake completed on our side): they fail the opening, and later the session.
+      let opened = false;
+      transport.on("error", (error: Error) => (opened ? session.destroy(error) : fail(error)));
       session.once("error", fail);
       session.once("close", onClose);
       options.signal?.addEventListener("abort", onAbort, { once: true });
       session.once("remoteSettings", () => {
+        opened = true;
         cleanup();
         session.setLocalWindowSize(sessionWindow);
         resolve(new GrpcChannel(session));
