@@ -78,7 +78,7 @@ function readResponseHead(socket: Duplex, signal: AbortSignal): Promise<Buffer> 
       const head = received.subarray(0, end).toString("latin1");
       const statusLine = head.split("\r\n", 1)[0] ?? "";
       if (!/^HTTP\/1\.[01] 101\b/.test(statusLine)) {
-        reject(new UpgradeRefusedError(statusLine, received.subarray(end + 4).toString("utf8").slice(0, 500)));
+        reject(new UpgradeRefusedError(statusLine, refusalText(head, received.subarray(end + 4).toString("utf8"))));
         return;
       }
       resolve(received.subarray(end + 4));
@@ -88,4 +88,20 @@ function readResponseHead(socket: Duplex, signal: AbortSignal): Promise<Buffer> 
     socket.once("end", onEnd);
     signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** The readable part of a refusal's body (as far as it arrived): Docker's JSON message, de-chunked. */
+function refusalText(head: string, body: string): string {
+  let text = body;
+  if (/^transfer-encoding:\s*chunked/im.test(head)) {
+    const chunk = /^[0-9a-f]+\r\n([\s\S]*?)\r\n/i.exec(text);
+    text = chunk?.[1] ?? "";
+  }
+  try {
+    const message = (JSON.parse(text) as { message?: unknown }).message;
+    if (typeof message === "string") return message;
+  } catch {
+    // Not JSON: keep the text.
+  }
+  return text.trim().slice(0, 300);
 }
