@@ -200,15 +200,15 @@ export class Call {
     stream.on("close", () => this.finish(this.statusAtClose()));
   }
 
-  /** Queues one serialized request message. Resolves when HTTP/2 accepted it (backpressure). */
+  /**
+   * Queues one serialized request message. Resolves once HTTP/2 has taken it, which waits for the
+   * peer's flow-control window: awaiting each send bounds what we buffer. Never rejects; a failed
+   * call shows in messages().
+   */
   send(message: Uint8Array): Promise<void> {
     const stream = this.stream;
     if (!stream || this.finished || stream.writableEnded) return Promise.resolve();
-    return new Promise((resolve) => {
-      const accepted = stream.write(encodeMessage(message), () => resolve());
-      // write() callbacks can wait for the whole buffer to flush; a full buffer should wait for drain.
-      if (!accepted) stream.once("drain", () => resolve());
-    });
+    return new Promise((resolve) => stream.write(encodeMessage(message), () => resolve()));
   }
 
   /** Ends the request side (half-close). */
@@ -224,7 +224,10 @@ export class Call {
     else this.finish(this.error);
   }
 
-  /** The response messages, in order; throws the call's GrpcError after the last one if it failed. */
+  /**
+   * The response messages, in order; throws the call's GrpcError after the last one if it failed.
+   * Read it once: there is one queue per call.
+   */
   async *messages(): AsyncGenerator<Uint8Array> {
     try {
       for (;;) {
