@@ -16,6 +16,8 @@ export type {
   UsageRecord,
   WorkerRecord,
 } from "./client.js";
+export { runBuild, statusGraceMs } from "./build.js";
+export type { RunBuildOptions } from "./build.js";
 export { BuildFailedError, decodeBuildFailure } from "./build-failure.js";
 export type { BuildFailure, FailureSource } from "./build-failure.js";
 export { resolveDaemonAddress, parseBuildkitHost, parseDockerHost } from "./connection/address.js";

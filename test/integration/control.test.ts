@@ -4,8 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BuildkitClient, newBuildRef, type SolveOptions } from "../../src/buildkit/client.js";
-import { decodeProgress, type ProgressEvent } from "../../src/buildkit/progress.js";
+import { runBuild } from "../../src/buildkit/build.js";
+import { BuildkitClient, newBuildRef, type SolveOptions, type SolveResult } from "../../src/buildkit/client.js";
+import type { ProgressEvent } from "../../src/buildkit/progress.js";
 import { BuildFailedError } from "../../src/buildkit/build-failure.js";
 import { EbuildError } from "../../src/errors.js";
 import { runOnImage } from "../buildkit/support/tiny-llb.js";
@@ -17,27 +18,25 @@ before(async () => {
 });
 after(() => client?.close());
 
-/** Runs a Solve while collecting its progress; `onEvent` may abort. */
+/** Runs a build through runBuild, collecting its progress; `onEvent` may abort. */
 async function build(
   solve: Omit<SolveOptions, "ref">,
   options: { signal?: AbortSignal; onEvent?: (event: ProgressEvent) => void } = {},
-): Promise<{ result: Awaited<ReturnType<BuildkitClient["solve"]>> | undefined; error: unknown; events: ProgressEvent[] }> {
-  const ref = newBuildRef();
+): Promise<{ result: SolveResult | undefined; error: unknown; events: ProgressEvent[] }> {
   const events: ProgressEvent[] = [];
-  const progress = (async () => {
-    for await (const event of decodeProgress(client.status(ref))) {
-      events.push(event);
-      options.onEvent?.(event);
-    }
-  })();
-  let result;
+  let result: SolveResult | undefined;
   let error: unknown;
   try {
-    result = await client.solve({ ...solve, ref }, options.signal);
+    result = await runBuild(client, { ...solve, ref: newBuildRef() }, {
+      signal: options.signal,
+      onProgress: (event) => {
+        events.push(event);
+        options.onEvent?.(event);
+      },
+    });
   } catch (caught) {
     error = caught;
   }
-  await progress;
   return { result, error, events };
 }
 
@@ -106,4 +105,11 @@ test("a failing RUN with a source map points at its Buildfile line and names its
   assert.deepEqual(error.at, { file: "Buildfile", line: 4, column: 5 });
   assert.equal(error.vertexDigest, run.runDigest);
   assert.match(error.message, /exit code: 4/);
+});
+
+test("a definition the daemon cannot read fails the build without progress hanging", async () => {
+  const { error, events } = await build({ definition: new Uint8Array([0x0a, 0x03, 0xff, 0xff, 0xff]) });
+  assert.ok(error instanceof EbuildError, String(error));
+  assert.equal(error.kind, "build");
+  assert.deepEqual(events, []);
 });
