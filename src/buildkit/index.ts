@@ -27,6 +27,6 @@ export { ImageResolver, resolveImageConfig, withDefaultTag } from "./image-confi
 export type { ImageConfig, Platform, ResolvedImage, ResolveImageOptions } from "./image-config.js";
 export { decodeProgress, ProgressDecoder } from "./progress.js";
 export type { LogStream, ProgressEvent, VertexRef } from "./progress.js";
-export { grpcMethodPath, openSessionTunnel, sessionMetadata } from "./session-tunnel.js";
+export { grpcMethodPath, openEngineSessionTunnel, openSessionTunnel, sessionMetadata } from "./session-tunnel.js";
 export type { SessionTunnelOptions } from "./session-tunnel.js";
 export { GrpcCode, GrpcError } from "./grpc/status.js";

@@ -9,8 +9,12 @@
  */
 import { Duplex } from "node:stream";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { EbuildError } from "../errors.js";
 import { BytesMessageSchema } from "../gen/moby/buildkit/v1/control_pb.js";
 import type { BuildkitClient } from "./client.js";
+import type { DaemonAddress } from "./connection/address.js";
+import { defaultConnectTimeoutMs } from "./connection/connect.js";
+import { upgradeEngineConnection } from "./connection/docker-engine.js";
 
 export interface SessionTunnelOptions {
   /** The session id that Solve requests name in their `session` field. */
@@ -86,4 +90,35 @@ export function openSessionTunnel(client: BuildkitClient, options: SessionTunnel
     }
   })();
   return tunnel;
+}
+
+/**
+ * The other way to open a session on Docker Engine, the one buildx uses: its own connection,
+ * `POST /session` upgraded to h2c with the session headers, after which the daemon speaks HTTP/2
+ * to us on that socket. The session's bulk data (context upload, exports) then has a connection
+ * of its own instead of sharing HTTP/2 flow control and a socket with Solve and Status. Only for
+ * `docker-engine` addresses; other daemons take openSessionTunnel.
+ */
+export async function openEngineSessionTunnel(address: DaemonAddress, options: SessionTunnelOptions): Promise<Duplex> {
+  if (address.kind !== "docker-engine") {
+    throw new EbuildError("internal", `POST /session is a Docker Engine endpoint; ${address.text} is not Docker Engine`);
+  }
+  // Docker reads these as HTTP/1 headers, in their canonical spelling (session/session.go).
+  const headers = {
+    "X-Docker-Expose-Session-Uuid": options.sessionId,
+    "X-Docker-Expose-Session-Name": options.name,
+    "X-Docker-Expose-Session-Sharedkey": options.sharedKey,
+    "X-Docker-Expose-Session-Grpc-Method": options.methods,
+  };
+  const timeout = AbortSignal.timeout(defaultConnectTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  try {
+    return await upgradeEngineConnection(address.engine, "/session", headers, signal);
+  } catch (error) {
+    const reason = timeout.aborted ? `no answer within ${defaultConnectTimeoutMs / 1000} s` : error instanceof Error ? error.message : String(error);
+    throw new EbuildError("unreachable", `cannot open a build session at ${address.text}: ${reason}`, {
+      hint: "check that Docker is running; or use the Control.Session tunnel (openSessionTunnel)",
+      cause: error,
+    });
+  }
 }

@@ -13,8 +13,9 @@ export class UpgradeRefusedError extends Error {
   constructor(
     readonly statusLine: string,
     readonly body: string,
+    readonly path: string,
   ) {
-    super(`the Docker API answered "${statusLine}" to POST /grpc${body ? `: ${body.trim()}` : ""}`);
+    super(`the Docker API answered "${statusLine}" to POST ${path}${body ? `: ${body.trim()}` : ""}`);
     this.name = "UpgradeRefusedError";
   }
 }
@@ -23,24 +24,30 @@ export class UpgradeRefusedError extends Error {
 const maxResponseHead = 64 * 1024;
 
 /** Opens the Engine API socket and upgrades it to BuildKit's HTTP/2 gRPC endpoint. */
-export async function dialDockerEngine(engine: EngineEndpoint, signal: AbortSignal): Promise<Duplex> {
+export function dialDockerEngine(engine: EngineEndpoint, signal: AbortSignal): Promise<Duplex> {
+  return upgradeEngineConnection(engine, "/grpc", {}, signal);
+}
+
+/**
+ * Opens a new Engine API connection and upgrades `POST path` to h2c. Used for `/grpc` (we are the
+ * HTTP/2 client) and `/session` (the daemon is: see session-tunnel.ts). Header values that are
+ * lists become one header line each.
+ */
+export async function upgradeEngineConnection(
+  engine: EngineEndpoint,
+  path: "/grpc" | "/session",
+  headers: Record<string, string | readonly string[]>,
+  signal: AbortSignal,
+): Promise<Duplex> {
   const socket = engine.kind === "unix" ? await dialUnix(engine.path, signal) : await dialTcp(engine.host, engine.port, engine.tls, signal);
   const host = engine.kind === "unix" ? "docker" : `${engine.host}:${engine.port}`;
+  const extra = Object.entries(headers).flatMap(([name, value]) => (typeof value === "string" ? [value] : value).map((v) => `${name}: ${v}`));
   socket.write(
-    [
-      "POST /grpc HTTP/1.1",
-      `Host: ${host}`,
-      "User-Agent: ebuild",
-      "Content-Length: 0",
-      "Connection: Upgrade",
-      "Upgrade: h2c",
-      "",
-      "",
-    ].join("\r\n"),
+    [`POST ${path} HTTP/1.1`, `Host: ${host}`, "User-Agent: ebuild", "Content-Length: 0", "Connection: Upgrade", "Upgrade: h2c", ...extra, "", ""].join("\r\n"),
   );
   try {
-    const rest = await readResponseHead(socket, signal);
-    // The Engine starts HTTP/2 right after the 101, so its SETTINGS may share our last read.
+    const rest = await readResponseHead(socket, path, signal);
+    // The Engine starts HTTP/2 right after the 101, so its first frames may share our last read.
     if (rest.length > 0) socket.unshift(rest);
     return socket;
   } catch (error) {
@@ -50,7 +57,7 @@ export async function dialDockerEngine(engine: EngineEndpoint, signal: AbortSign
 }
 
 /** Reads up to the blank line ending the HTTP response head; returns the bytes read past it. */
-function readResponseHead(socket: Duplex, signal: AbortSignal): Promise<Buffer> {
+function readResponseHead(socket: Duplex, path: string, signal: AbortSignal): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let received = Buffer.alloc(0);
     const cleanup = () => {
@@ -64,13 +71,13 @@ function readResponseHead(socket: Duplex, signal: AbortSignal): Promise<Buffer> 
       reject(error);
     };
     const onError = (error: Error) => fail(error);
-    const onEnd = () => fail(new Error("the Docker API closed the connection during the /grpc upgrade"));
+    const onEnd = () => fail(new Error("the Docker API closed the connection during the upgrade"));
     const onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
     const onData = (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       const end = received.indexOf("\r\n\r\n");
       if (end < 0) {
-        if (received.length > maxResponseHead) fail(new Error("the Docker API sent an oversized answer to POST /grpc"));
+        if (received.length > maxResponseHead) fail(new Error("the Docker API sent an oversized answer to the upgrade"));
         return;
       }
       cleanup();
@@ -78,7 +85,7 @@ function readResponseHead(socket: Duplex, signal: AbortSignal): Promise<Buffer> 
       const head = received.subarray(0, end).toString("latin1");
       const statusLine = head.split("\r\n", 1)[0] ?? "";
       if (!/^HTTP\/1\.[01] 101\b/.test(statusLine)) {
-        reject(new UpgradeRefusedError(statusLine, refusalText(head, received.subarray(end + 4).toString("utf8"))));
+        reject(new UpgradeRefusedError(statusLine, refusalText(head, received.subarray(end + 4).toString("utf8")), path));
         return;
       }
       resolve(received.subarray(end + 4));

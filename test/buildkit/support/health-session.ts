@@ -7,7 +7,7 @@ import http2 from "node:http2";
 import type { Duplex } from "node:stream";
 import type { BuildkitClient } from "../../../src/buildkit/client.js";
 import { newBuildRef } from "../../../src/buildkit/client.js";
-import { openSessionTunnel } from "../../../src/buildkit/session-tunnel.js";
+import { openEngineSessionTunnel, openSessionTunnel } from "../../../src/buildkit/session-tunnel.js";
 
 export const healthCheckPath = "/grpc.health.v1.Health/Check";
 
@@ -24,15 +24,22 @@ export interface HealthSession {
 // HealthCheckResponse { status: SERVING (1) }, framed for gRPC: flag 0, length 2, field 1 varint 1.
 const servingResponse = Buffer.from([0, 0, 0, 0, 2, 0x08, 0x01]);
 
-/** Opens a session tunnel and answers health checks on it as an HTTP/2 gRPC server. */
+/** Opens a session over Control.Session and answers health checks on it. */
 export function openHealthSession(client: BuildkitClient): HealthSession {
   const sessionId = newBuildRef();
-  const tunnel = openSessionTunnel(client, {
-    sessionId,
-    name: "ebuild-test",
-    sharedKey: sessionId,
-    methods: [healthCheckPath],
-  });
+  const tunnel = openSessionTunnel(client, { sessionId, name: "ebuild-test", sharedKey: sessionId, methods: [healthCheckPath] });
+  return serveHealthChecks(tunnel, sessionId);
+}
+
+/** Opens a session over Docker Engine's POST /session and answers health checks on it. */
+export async function openEngineHealthSession(client: BuildkitClient): Promise<HealthSession> {
+  const sessionId = newBuildRef();
+  const tunnel = await openEngineSessionTunnel(client.address, { sessionId, name: "ebuild-test", sharedKey: sessionId, methods: [healthCheckPath] });
+  return serveHealthChecks(tunnel, sessionId);
+}
+
+/** Runs an HTTP/2 gRPC server on `tunnel` that answers health checks with SERVING. */
+export function serveHealthChecks(tunnel: Duplex, sessionId: string): HealthSession {
   const requests: string[] = [];
   let resolveFirst: (path: string) => void = () => {};
   const firstRequest = new Promise<string>((resolve) => (resolveFirst = resolve));
