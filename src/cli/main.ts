@@ -19,7 +19,11 @@ export function buildProgram(): Command {
     .command("doctor")
     .description("check the BuildKit daemon: address, version, workers and platforms, and how to fix what is missing")
     .option("--buildkit-host <address>", "the daemon: unix://PATH, tcp://HOST:PORT or docker-container://NAME (default: BUILDKIT_HOST, else Docker)")
-    .action(async (options: { buildkitHost?: string }) => (await import("./commands/doctor.js")).doctor(options));
+    .option("--tlscacert <file>", "CA certificate that signed a tcp:// daemon's certificate")
+    .option("--tlscert <file>", "client certificate for a tcp:// daemon")
+    .option("--tlskey <file>", "client key for a tcp:// daemon")
+    .option("--tlsservername <name>", "name the daemon's certificate must carry (default: its host)")
+    .action(async (options: Record<string, string | undefined>) => (await import("./commands/doctor.js")).doctor(options));
   return program;
 }
 

@@ -99,3 +99,13 @@ for (const r of refused) {
     });
   });
 }
+
+test("a TLS file that does not exist is a usage error naming it, not an unreachable daemon", async () => {
+  const missing = file("missing-ca.pem");
+  await assert.rejects(BuildkitClient.connect({ buildkitHost: `tcp://127.0.0.1:${port}`, tls: { ...good(), caFile: missing } }), (error: unknown) => {
+    assert.ok(error instanceof EbuildError);
+    assert.equal(error.kind, "usage");
+    assert.equal(error.message, `cannot read the TLS CA certificate ${missing}: ENOENT`);
+    return true;
+  });
+});

@@ -30,6 +30,7 @@ export async function openChannel(address: DaemonAddress, options: ConnectOption
     return await GrpcChannel.open(transport, { signal });
   } catch (error) {
     transport?.destroy();
+    if (error instanceof EbuildError) throw error;
     if (options.signal?.aborted) throw new EbuildError("cancelled", "cancelled while connecting to the daemon", { cause: error });
     const reason = timeout.aborted ? `no answer within ${timeoutMs / 1000} s` : describe(error, transport?.stderrText?.());
     throw unreachable(address, reason, error);

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import net from "node:net";
 import tls from "node:tls";
+import { EbuildError } from "../../errors.js";
 import type { TlsFiles } from "./address.js";
 
 /** Connects a unix socket; rejects when nothing listens or `signal` aborts first. */
@@ -15,11 +16,7 @@ export function dialUnix(path: string, signal: AbortSignal): Promise<net.Socket>
 /** Connects TCP, and TLS on top when `tlsFiles` is given (the server is always verified). */
 export async function dialTcp(host: string, port: number, tlsFiles: TlsFiles | undefined, signal: AbortSignal): Promise<net.Socket> {
   if (!tlsFiles) return settle(net.connect({ host, port }), "connect", signal);
-  const [ca, cert, key] = await Promise.all([
-    tlsFiles.caFile ? readFile(tlsFiles.caFile) : undefined,
-    tlsFiles.certFile ? readFile(tlsFiles.certFile) : undefined,
-    tlsFiles.keyFile ? readFile(tlsFiles.keyFile) : undefined,
-  ]);
+  const [ca, cert, key] = await Promise.all([readTlsFile(tlsFiles.caFile, "CA certificate"), readTlsFile(tlsFiles.certFile, "client certificate"), readTlsFile(tlsFiles.keyFile, "client key")]);
   const socket = tls.connect({
     host,
     port,
@@ -58,4 +55,17 @@ function settle<S extends net.Socket>(socket: S, ready: "connect" | "secureConne
     socket.once(ready, onReady);
     signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** A missing or unreadable TLS file is the user's to fix, not an unreachable daemon. */
+async function readTlsFile(file: string | undefined, what: string): Promise<Buffer | undefined> {
+  if (!file) return undefined;
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new EbuildError("usage", `cannot read the TLS ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      hint: "check the path given with --tlscacert, --tlscert or --tlskey (or DOCKER_CERT_PATH)",
+      cause: error,
+    });
+  }
 }

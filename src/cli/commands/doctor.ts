@@ -10,6 +10,11 @@ import { EbuildError } from "../../errors.js";
 
 export interface DoctorOptions {
   buildkitHost?: string | undefined;
+  /** TLS files for a tcp:// daemon, named as buildctl's flags. */
+  tlscacert?: string | undefined;
+  tlscert?: string | undefined;
+  tlskey?: string | undefined;
+  tlsservername?: string | undefined;
 }
 
 // Go's architecture names for Node's, to find this machine among the workers' platforms.
@@ -19,7 +24,8 @@ export async function doctor(options: DoctorOptions): Promise<void> {
   const out = (line = "") => process.stdout.write(`${line}\n`);
   const good = chalk.green("ok");
   const bad = chalk.red("missing");
-  const address = resolveDaemonAddress({ buildkitHost: options.buildkitHost });
+  const tls = { caFile: options.tlscacert, certFile: options.tlscert, keyFile: options.tlskey, serverName: options.tlsservername };
+  const address = resolveDaemonAddress({ buildkitHost: options.buildkitHost, tls });
   out(`daemon    ${address.text} ${chalk.dim(`(${describeAddress(address, options.buildkitHost)})`)}`);
 
   let client: BuildkitClient;
