@@ -12,7 +12,7 @@ import { dialDockerEngine, UpgradeRefusedError } from "./docker-engine.js";
 import { dialTcp, dialUnix } from "./socket.js";
 
 /** How long connecting (socket, upgrade, HTTP/2 settings) may take before we give up. */
-export const defaultConnectTimeoutMs = 3000;
+export const defaultConnectTimeoutMs = 2000;
 
 export interface ConnectOptions {
   timeoutMs?: number | undefined;
