@@ -189,33 +189,53 @@ async function* readMessages(stream: http2.ServerHttp2Stream, signal: AbortSigna
     return head;
   };
   let need = -1; // body length of the message being read, or -1 while reading a prefix
-  try {
-    for await (const chunk of stream) {
-      pending.push(chunk as Buffer);
-      pendingBytes += (chunk as Buffer).length;
-      for (;;) {
-        if (need < 0) {
-          if (pendingBytes < 5) break;
-          const prefix = take(5);
-          if (prefix[0] !== 0) throw new GrpcError(GrpcStatus.internal, "compressed messages are not supported");
-          need = prefix.readUInt32BE(1);
-          if (need > maxMessageBytes) {
-            throw new GrpcError(GrpcStatus.resourceExhausted, `message of ${need} bytes exceeds ${maxMessageBytes}`);
-          }
+  for (let chunk = await readChunk(stream, signal); chunk !== null; chunk = await readChunk(stream, signal)) {
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    for (;;) {
+      if (need < 0) {
+        if (pendingBytes < 5) break;
+        const prefix = take(5);
+        if (prefix[0] !== 0) throw new GrpcError(GrpcStatus.internal, "compressed messages are not supported");
+        need = prefix.readUInt32BE(1);
+        if (need > maxMessageBytes) {
+          throw new GrpcError(GrpcStatus.resourceExhausted, `message of ${need} bytes exceeds ${maxMessageBytes}`);
         }
-        if (pendingBytes < need) break;
-        // Copy so a consumer may keep the message after we reuse the pending buffer.
-        const body = need === 0 ? new Uint8Array(0) : Uint8Array.prototype.slice.call(take(need));
-        need = -1;
-        yield body;
       }
+      if (pendingBytes < need) break;
+      // Copy so a consumer may keep the message after we reuse the pending buffer.
+      const body = need === 0 ? new Uint8Array(0) : Uint8Array.prototype.slice.call(take(need));
+      need = -1;
+      yield body;
     }
-  } catch (err) {
-    if (signal.aborted) throw signal.reason;
-    throw err;
   }
   if (signal.aborted) throw signal.reason;
   if (need >= 0 || pendingBytes > 0) throw new GrpcError(GrpcStatus.internal, "stream ended inside a message");
+}
+
+/**
+ * The next chunk of the request body, or null at its end. Not `for await` over the stream: leaving
+ * such a loop early destroys the stream, which would reset a call that is merely done reading.
+ */
+async function readChunk(stream: http2.ServerHttp2Stream, signal: AbortSignal): Promise<Buffer | null> {
+  for (;;) {
+    const chunk = stream.read() as Buffer | null;
+    if (chunk !== null) return chunk;
+    if (stream.readableEnded) return null;
+    if (signal.aborted) throw signal.reason;
+    if (stream.destroyed) throw new GrpcError(GrpcStatus.cancelled, "call cancelled by the daemon");
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        stream.off("readable", wake);
+        stream.off("end", wake);
+        stream.off("close", wake);
+        resolve();
+      };
+      stream.on("readable", wake);
+      stream.on("end", wake);
+      stream.on("close", wake);
+    });
+  }
 }
 
 function drained(stream: http2.ServerHttp2Stream, signal: AbortSignal): Promise<void> {

@@ -127,14 +127,40 @@ export function asServerCall(call: ClientCall, method = "test"): ServerCall {
   };
 }
 
-async function* frames(stream: AsyncIterable<unknown>): AsyncGenerator<Uint8Array> {
+/**
+ * Splits a client stream into messages. Reads through events rather than the async iterator: a
+ * server may reset a finished stream (RST_STREAM NO_ERROR) while we still hold unread data.
+ */
+async function* frames(stream: http2.ClientHttp2Stream): AsyncGenerator<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  stream.on("data", (chunk: Buffer) => {
+    chunks.push(chunk);
+    notify();
+  });
+  stream.on("end", () => {
+    ended = true;
+    notify();
+  });
+  stream.on("close", () => {
+    ended = true;
+    notify();
+  });
   let buffered = Buffer.alloc(0);
-  for await (const chunk of stream) {
-    buffered = Buffer.concat([buffered, chunk as Buffer]);
+  for (;;) {
+    if (chunks.length > 0) buffered = Buffer.concat([buffered, ...chunks.splice(0)]);
     while (buffered.length >= 5 && buffered.length >= 5 + buffered.readUInt32BE(1)) {
       const length = buffered.readUInt32BE(1);
       yield new Uint8Array(buffered.subarray(5, 5 + length));
       buffered = buffered.subarray(5 + length);
     }
+    if (chunks.length > 0) continue;
+    if (ended) return;
+    await new Promise<void>((resolve) => (wake = resolve));
   }
 }

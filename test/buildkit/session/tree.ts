@@ -1,0 +1,68 @@
+/**
+ * Test helper: generates a build-context-like tree and describes trees for comparison (bytes, modes,
+ * mtimes, links), so a transfer can be checked entry by entry.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { lstat, mkdir, readFile, readdir, readlink, symlink, utimes, writeFile, chmod, lutimes } from "node:fs/promises";
+import { join } from "node:path";
+
+export interface TreeOptions {
+  /** Number of small files spread over nested directories. */
+  files: number;
+  /** Size of the one large file, in bytes. */
+  largeBytes: number;
+}
+
+/** Writes the tree under `root` (which must exist). Timestamps carry sub-second parts on purpose. */
+export async function generateTree(root: string, options: TreeOptions): Promise<void> {
+  for (let i = 0; i < options.files; i++) {
+    const dir = join(root, `dir${i % 7}`, `sub${i % 3}`, ...(i % 5 === 0 ? ["deeper"] : []));
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `file-${i}.txt`);
+    await writeFile(file, `file ${i}\n`.repeat(1 + (i % 13)));
+    if (i % 11 === 0) await chmod(file, 0o755);
+    if (i % 17 === 0) await chmod(file, 0o600);
+    await utimes(file, 1_600_000_000 + i + 0.123456, 1_600_000_000 + i + 0.123456);
+  }
+  await mkdir(join(root, "empty", "nested-empty"), { recursive: true });
+  await writeFile(join(root, "large.bin"), randomBytes(options.largeBytes));
+  await writeFile(join(root, "ignored.secret"), "must not be sent");
+  await symlink("dir1/sub1/file-1.txt", join(root, "link-to-file"));
+  await symlink("../../outside", join(root, "link-outside"));
+  await symlink("dir2", join(root, "link-to-dir"));
+  await lutimes(join(root, "link-to-dir"), 1_500_000_000, 1_500_000_000);
+  await utimes(join(root, "empty"), 1_400_000_000.5, 1_400_000_000.5);
+}
+
+/** What a transfer must preserve about one entry. */
+export interface EntryDescription {
+  type: "file" | "dir" | "symlink";
+  permissions: number;
+  /** Microseconds: our receiver sets times through a double, finer digits cannot survive. */
+  mtimeMicros: bigint;
+  sha256?: string;
+  linkname?: string;
+}
+
+/** Describes every entry under `root` by relative path; directory times only when `dirTimes`. */
+export async function describeTree(root: string, options: { dirTimes?: boolean } = {}): Promise<Map<string, EntryDescription>> {
+  const out = new Map<string, EntryDescription>();
+  const visit = async (dir: string, prefix: string) => {
+    for (const name of (await readdir(dir)).sort()) {
+      const path = prefix === "" ? name : `${prefix}/${name}`;
+      const full = join(dir, name);
+      const stats = await lstat(full, { bigint: true });
+      const common = { permissions: Number(stats.mode & 0o7777n), mtimeMicros: (stats.mtimeNs + 500n) / 1000n };
+      if (stats.isSymbolicLink()) {
+        out.set(path, { type: "symlink", ...common, permissions: 0, linkname: await readlink(full) });
+      } else if (stats.isDirectory()) {
+        out.set(path, { type: "dir", ...common, mtimeMicros: options.dirTimes ? common.mtimeMicros : 0n });
+        await visit(full, path);
+      } else {
+        out.set(path, { type: "file", ...common, sha256: createHash("sha256").update(await readFile(full)).digest("hex") });
+      }
+    }
+  };
+  await visit(root, "");
+  return out;
+}
