@@ -82,6 +82,10 @@ export function startSession(attachables: Attachable[], options: { signal?: Abor
     stream.on("trailers", fromHeaders);
     stream.on("close", () => statusFrom({ code: 1, message: `stream closed (rst ${stream.rstCode})` }));
     stream.on("error", () => {});
+    // As grpc-go's client does: once the server has ended the call, stop our side too.
+    stream.on("end", () => {
+      if (!stream.closed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+    });
     return {
       send(message) {
         const prefix = Buffer.alloc(5);
