@@ -165,9 +165,11 @@ async function clear(target: string): Promise<void> {
   else await unlink(target);
 }
 
-/** Sets access and modification time; Node takes seconds as a double, so sub-microsecond digits are lost. */
+/** Sets access and modification time; Node takes seconds as a double and keeps whole microseconds. */
 async function setTimes(target: string, modTimeNs: bigint, isLink: boolean): Promise<void> {
-  const seconds = Number(modTimeNs) / 1e9;
+  // libuv keeps whole microseconds of the double it gets; aiming at the middle of the microsecond
+  // keeps rounding error in the double from landing on the one before.
+  const seconds = (Number(modTimeNs / 1000n) + 0.5) / 1e6;
   if (isLink) await lutimes(target, seconds, seconds);
   else await utimes(target, seconds, seconds);
 }

@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { lstat, mkdir, readFile, readdir, readlink, symlink, utimes, writeFile, chmod, lutimes } from "node:fs/promises";
 import { join } from "node:path";
+import assert from "node:assert/strict";
 
 export interface TreeOptions {
   /** Number of small files spread over nested directories. */
@@ -38,8 +39,8 @@ export async function generateTree(root: string, options: TreeOptions): Promise<
 export interface EntryDescription {
   type: "file" | "dir" | "symlink";
   permissions: number;
-  /** Microseconds: our receiver sets times through a double, finer digits cannot survive. */
-  mtimeMicros: bigint;
+  /** Nanoseconds; compare with sameTree, which allows for the receiver's sub-microsecond loss. */
+  mtimeNs: bigint;
   sha256?: string;
   linkname?: string;
 }
@@ -52,11 +53,11 @@ export async function describeTree(root: string, options: { dirTimes?: boolean }
       const path = prefix === "" ? name : `${prefix}/${name}`;
       const full = join(dir, name);
       const stats = await lstat(full, { bigint: true });
-      const common = { permissions: Number(stats.mode & 0o7777n), mtimeMicros: (stats.mtimeNs + 500n) / 1000n };
+      const common = { permissions: Number(stats.mode & 0o7777n), mtimeNs: stats.mtimeNs };
       if (stats.isSymbolicLink()) {
         out.set(path, { type: "symlink", ...common, permissions: 0, linkname: await readlink(full) });
       } else if (stats.isDirectory()) {
-        out.set(path, { type: "dir", ...common, mtimeMicros: options.dirTimes ? common.mtimeMicros : 0n });
+        out.set(path, { type: "dir", ...common, mtimeNs: options.dirTimes ? common.mtimeNs : 0n });
         await visit(full, path);
       } else {
         out.set(path, { type: "file", ...common, sha256: createHash("sha256").update(await readFile(full)).digest("hex") });
@@ -65,4 +66,17 @@ export async function describeTree(root: string, options: { dirTimes?: boolean }
   };
   await visit(root, "");
   return out;
+}
+
+/**
+ * Asserts two described trees are the same. Modification times keep whole microseconds:
+ * Node sets times from a double number of seconds, and libuv keeps whole microseconds of it.
+ */
+export function assertSameTree(actual: Map<string, EntryDescription>, expected: Map<string, EntryDescription>): void {
+  const withoutTimes = (tree: Map<string, EntryDescription>) => new Map([...tree].map(([path, entry]) => [path, { ...entry, mtimeNs: 0n }]));
+  assert.deepEqual(withoutTimes(actual), withoutTimes(expected));
+  for (const [path, entry] of expected) {
+    const drift = actual.get(path)!.mtimeNs - entry.mtimeNs;
+    assert.ok(drift > -1000n && drift <= 0n, `${path}: mtime ${actual.get(path)!.mtimeNs} vs ${entry.mtimeNs}`);
+  }
 }
