@@ -7,9 +7,9 @@ import { mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { BuildkitClient, newBuildRef, type SolveOptions } from "../../src/buildkit/client.js";
-import { openSessionTunnel } from "../../src/buildkit/session-tunnel.js";
-import { fileSendService, fileSyncService, secretsService, serveSession, sessionMethods, type Attachable } from "../../src/buildkit/session/index.js";
+import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
+import { fileSendService, fileSyncService, secretsService } from "../../src/buildkit/session/index.js";
+import { solveWithSession } from "../buildkit/session/daemon.js";
 import { definition, imageSource, localSource, run } from "../buildkit/session/llb.js";
 import { assertSameTree, describeTree, generateTree } from "../buildkit/session/tree.js";
 
@@ -22,20 +22,6 @@ before(async () => {
 });
 after(() => client?.close());
 
-/** Runs one solve with a session serving `attachables`, as the CLI will. */
-async function solveWithSession(sessionId: string, attachables: Attachable[], solve: Omit<SolveOptions, "ref" | "sessionId">) {
-  const stop = new AbortController();
-  const tunnel = openSessionTunnel(client, { sessionId, name: "ebuild-test", sharedKey: sessionId, methods: sessionMethods(attachables) });
-  tunnel.on("error", () => {});
-  const served = serveSession(tunnel, attachables, { signal: stop.signal });
-  try {
-    return await client.solve({ ...solve, ref: newBuildRef(), sessionId });
-  } finally {
-    stop.abort();
-    await served;
-  }
-}
-
 test("a local context is read through FileSync and exported back through FileSend intact", async () => {
   const context = await temp("context");
   await generateTree(context, { files: 300, largeBytes: 5 * 1024 * 1024 + 17 });
@@ -43,6 +29,7 @@ test("a local context is read through FileSync and exported back through FileSen
   const sessionId = newBuildRef();
   const source = localSource("context", { sessionId, excludePatterns: ["ignored.secret"] });
   await solveWithSession(
+    client,
     sessionId,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: out }]]))],
     { definition: definition([source], source), exporters: [{ type: "local" }] },
@@ -71,6 +58,7 @@ test("a RUN sees the uploaded files and the secret, and the secret stays out of 
     { input: -1, dest: "/run/secrets/token", output: -1, secret: { id: "token", mode: 0o400 } },
   ]);
   await solveWithSession(
+    client,
     sessionId,
     [
       fileSyncService(new Map([["context", context]])),
