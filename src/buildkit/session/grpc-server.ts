@@ -59,6 +59,9 @@ export interface ServerCall {
 /** Serves one call; resolving ends it with OK, throwing ends it with the error's status. */
 export type MethodHandler = (call: ServerCall) => Promise<void>;
 
+/** How much a call may have queued for sending before send() waits. */
+const sendAllowanceBytes = 1 << 20;
+
 /** Messages larger than this are refused; BuildKit's own limit is 16 MiB. */
 const maxMessageBytes = 64 << 20;
 
@@ -147,7 +150,10 @@ async function handleStream(
       const prefix = Buffer.alloc(5);
       prefix.writeUInt32BE(message.byteLength, 1);
       stream.write(prefix);
-      if (!stream.write(message)) await drained(stream, aborted.signal);
+      // Node's per-stream buffer is 16 KiB, smaller than one file chunk: waiting for it to drain on
+      // every message would make each one wait for a round trip through the tunnel. A bounded
+      // allowance per call keeps messages flowing while the daemon's flow control still governs.
+      if (!stream.write(message) && stream.writableLength > sendAllowanceBytes) await drained(stream, aborted.signal);
     },
   };
 
@@ -178,39 +184,59 @@ async function handleStream(
 
 /** Splits the incoming byte stream into length-prefixed gRPC messages. */
 async function* readMessages(stream: http2.ServerHttp2Stream, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const take = (n: number): Buffer => {
-    const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    const head = all.subarray(0, n);
-    const rest = all.subarray(n);
-    pending = rest.length > 0 ? [rest] : [];
-    pendingBytes = rest.length;
-    return head;
-  };
+  const pending = new ChunkQueue();
   let need = -1; // body length of the message being read, or -1 while reading a prefix
   for (let chunk = await readChunk(stream, signal); chunk !== null; chunk = await readChunk(stream, signal)) {
     pending.push(chunk);
-    pendingBytes += chunk.length;
     for (;;) {
       if (need < 0) {
-        if (pendingBytes < 5) break;
-        const prefix = take(5);
+        if (pending.length < 5) break;
+        const prefix = pending.take(5);
         if (prefix[0] !== 0) throw new GrpcError(GrpcStatus.internal, "compressed messages are not supported");
-        need = prefix.readUInt32BE(1);
+        need = Buffer.from(prefix.buffer, prefix.byteOffset, 5).readUInt32BE(1);
         if (need > maxMessageBytes) {
           throw new GrpcError(GrpcStatus.resourceExhausted, `message of ${need} bytes exceeds ${maxMessageBytes}`);
         }
       }
-      if (pendingBytes < need) break;
-      // Copy so a consumer may keep the message after we reuse the pending buffer.
-      const body = need === 0 ? new Uint8Array(0) : Uint8Array.prototype.slice.call(take(need));
+      if (pending.length < need) break;
+      const body = pending.take(need);
       need = -1;
       yield body;
     }
   }
   if (signal.aborted) throw signal.reason;
-  if (need >= 0 || pendingBytes > 0) throw new GrpcError(GrpcStatus.internal, "stream ended inside a message");
+  if (need >= 0 || pending.length > 0) throw new GrpcError(GrpcStatus.internal, "stream ended inside a message");
+}
+
+/** Received bytes not yet parsed; take() copies out exactly what a message needs. */
+class ChunkQueue {
+  private chunks: Buffer[] = [];
+  private offset = 0; // into chunks[0]
+  length = 0;
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** A fresh copy of the next `n` bytes (callers may keep it). */
+  take(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const head = this.chunks[0]!;
+      const count = Math.min(n - filled, head.length - this.offset);
+      out.set(head.subarray(this.offset, this.offset + count), filled);
+      filled += count;
+      this.offset += count;
+      if (this.offset === head.length) {
+        this.chunks.shift();
+        this.offset = 0;
+      }
+    }
+    this.length -= n;
+    return out;
+  }
 }
 
 /**

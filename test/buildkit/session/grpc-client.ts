@@ -8,19 +8,27 @@ import type { Attachable } from "../../../src/buildkit/session/attachable.js";
 import type { ServerCall } from "../../../src/buildkit/session/grpc-server.js";
 import { serveSession } from "../../../src/buildkit/session/serve.js";
 
-/** Two connected in-memory byte streams. */
+/**
+ * Two connected in-memory byte streams. Delivery is deferred to a later turn, as on a real socket:
+ * a synchronous hand-over would re-enter one HTTP/2 session from inside the other's write, which
+ * Node's http2 over a JS stream does not survive.
+ */
 export function duplexPair(): [Duplex, Duplex] {
   const ends: Duplex[] = [];
   const make = (peer: () => Duplex) =>
     new Duplex({
       read() {},
       write(chunk, _encoding, done) {
-        peer().push(chunk);
-        done();
+        setImmediate(() => {
+          peer().push(chunk);
+          done();
+        });
       },
       final(done) {
-        peer().push(null);
-        done();
+        setImmediate(() => {
+          peer().push(null);
+          done();
+        });
       },
       destroy(err, done) {
         peer().destroy();
@@ -112,7 +120,8 @@ export function startSession(attachables: Attachable[], options: { signal?: Abor
       return response === undefined ? status : { ...status, response };
     },
     async close() {
-      await new Promise<void>((resolve) => client.close(() => resolve()));
+      // Not waiting for close()'s callback: Node never calls it when the session is already gone.
+      client.close();
       theirs.destroy();
       await served;
     },
