@@ -3,8 +3,9 @@
  * build context — through fsutil's packet protocol. We send a STAT for every selected entry, then
  * the contents of exactly the files the daemon requests, streamed from disk in chunks.
  */
-import { createReadStream } from "node:fs";
+import { close, open, read } from "node:fs";
 import { stat } from "node:fs/promises";
+import { promisify } from "node:util";
 import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { PacketSchema, Packet_PacketType } from "../../gen/fsutil/types/wire_pb.js";
 import { FileSync } from "../../gen/moby/filesync/v1/filesync_pb.js";
@@ -20,6 +21,12 @@ export const SyncMetadata = {
   excludePatterns: "exclude-patterns",
   followPaths: "followpaths",
 } as const;
+
+// Plain descriptors rather than FileHandles: cheaper per file when a context has thousands.
+const openFile = promisify(open);
+const closeFile = promisify(close);
+const readBytes = (fd: number, buffer: Buffer) =>
+  new Promise<number>((resolve, reject) => read(fd, buffer, 0, buffer.length, null, (err, n) => (err ? reject(err) : resolve(n))));
 
 /** File contents go out in chunks of this size; the receiver's limit is far above it. */
 const chunkBytes = 64 << 10;
@@ -79,7 +86,7 @@ export function metadataValues(metadata: Metadata, key: string): string[] {
 /** Runs the sending side of fsutil's protocol for `root` on `call`; resolves when the receiver is done. */
 export async function sendDirectory(call: ServerCall, root: string, filter: WalkFilter): Promise<void> {
   const send = (packet: MessageInitShape<typeof PacketSchema>) => call.send(toBinary(PacketSchema, create(PacketSchema, packet)));
-  const files = new Map<number, string>(); // request id → file on disk
+  const files = new Map<number, QueuedFile>(); // request id → file on disk
   const queue = new FileQueue();
   const failure = new AbortController();
   const signal = AbortSignal.any([call.signal, failure.signal]);
@@ -88,7 +95,7 @@ export async function sendDirectory(call: ServerCall, root: string, filter: Walk
     let id = 0;
     try {
       for await (const entry of walkContext(root, filter, signal)) {
-        if (carriesData(entry.mode)) files.set(id, entry.source);
+        if (carriesData(entry.mode)) files.set(id, { id, source: entry.source, size: entry.size });
         id++;
         await send({
           type: Packet_PacketType.PACKET_STAT,
@@ -112,21 +119,33 @@ export async function sendDirectory(call: ServerCall, root: string, filter: Walk
     }
   })();
 
-  const sendFile = async (id: number, source: string) => {
+  const sendFile = async (id: number, source: string, size: bigint) => {
     try {
-      const stream = createReadStream(source, { highWaterMark: chunkBytes, signal });
-      for await (const chunk of stream) {
-        await send({ type: Packet_PacketType.PACKET_DATA, id, data: chunk as Buffer });
+      const fd = await openFile(source, "r");
+      try {
+        // A read shorter than asked means the end of a regular file, so a file smaller than a
+        // chunk costs one read; the loop still follows a file that grew since its STAT.
+        let want = Number(size < BigInt(chunkBytes) ? size + 1n : BigInt(chunkBytes));
+        for (;;) {
+          signal.throwIfAborted();
+          const buffer = Buffer.allocUnsafe(want);
+          const bytesRead = await readBytes(fd, buffer);
+          if (bytesRead > 0) await send({ type: Packet_PacketType.PACKET_DATA, id, data: buffer.subarray(0, bytesRead) });
+          if (bytesRead < want) break;
+          want = chunkBytes;
+        }
+      } finally {
+        await closeFile(fd);
       }
     } catch (err) {
       if (signal.aborted) throw err;
-      // Like fsutil: a file that cannot be opened any more arrives empty rather than failing the build.
+      // Like fsutil: a file that cannot be read any more arrives empty rather than failing the build.
     }
     await send({ type: Packet_PacketType.PACKET_DATA, id }); // an empty DATA ends the file
   };
   const workers = Array.from({ length: fileWorkers }, async () => {
     for (let next = await queue.take(); next !== undefined; next = await queue.take()) {
-      await sendFile(next.id, next.source);
+      await sendFile(next.id, next.source, next.size);
     }
   });
 
@@ -138,10 +157,10 @@ export async function sendDirectory(call: ServerCall, root: string, filter: Walk
           case Packet_PacketType.PACKET_ERR:
             throw new GrpcError(GrpcStatus.unknown, `error from receiver: ${Buffer.from(packet.data).toString()}`);
           case Packet_PacketType.PACKET_REQ: {
-            const source = files.get(packet.id);
-            if (source === undefined) throw new GrpcError(GrpcStatus.invalidArgument, `invalid file id ${packet.id}`);
+            const file = files.get(packet.id);
+            if (file === undefined) throw new GrpcError(GrpcStatus.invalidArgument, `invalid file id ${packet.id}`);
             files.delete(packet.id);
-            queue.put({ id: packet.id, source });
+            queue.put(file);
             break;
           }
           case Packet_PacketType.PACKET_FIN:
@@ -169,19 +188,25 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+interface QueuedFile {
+  id: number;
+  source: string;
+  size: bigint;
+}
+
 /** A queue of requested files that workers wait on; closing it lets them finish. */
 class FileQueue {
-  private readonly items: { id: number; source: string }[] = [];
-  private readonly waiting: ((item: { id: number; source: string } | undefined) => void)[] = [];
+  private readonly items: QueuedFile[] = [];
+  private readonly waiting: ((item: QueuedFile | undefined) => void)[] = [];
   private closed = false;
 
-  put(item: { id: number; source: string }): void {
+  put(item: QueuedFile): void {
     const waiter = this.waiting.shift();
     if (waiter) waiter(item);
     else this.items.push(item);
   }
 
-  take(): Promise<{ id: number; source: string } | undefined> {
+  take(): Promise<QueuedFile | undefined> {
     const item = this.items.shift();
     if (item !== undefined || this.closed) return Promise.resolve(item);
     return new Promise((resolve) => this.waiting.push(resolve));

@@ -36,6 +36,9 @@ export interface WalkFilter {
   followPaths?: readonly string[];
 }
 
+/** Entries of one directory stat'ed at once. */
+const statBatch = 64;
+
 /** Characters that make a pattern more than a plain path prefix. */
 const patternChars = /[*[\]?^\\]/;
 
@@ -93,11 +96,19 @@ async function* walkDir(
 ): AsyncGenerator<ContextEntry> {
   const names = await readdirOrNothing(dirSource);
   names.sort(compareBytes);
-  for (const name of names) {
+  // Stat a directory's entries a batch at a time: one by one, the walk waits on every round trip.
+  let batch: Promise<(BigIntStats | undefined)[]> | undefined;
+  let batchStart = 0;
+  for (let index = 0; index < names.length; index++) {
     walk.signal?.throwIfAborted();
+    const name = names[index]!;
     const path = dir === "" ? name : `${dir}/${name}`;
     const source = join(dirSource, name);
-    const stats = await lstatOrNothing(source);
+    if (batch === undefined || index >= batchStart + statBatch) {
+      batchStart = index;
+      batch = Promise.all(names.slice(index, index + statBatch).map((n) => lstatOrNothing(join(dirSource, n))));
+    }
+    const stats = (await batch)[index - batchStart];
     if (stats === undefined) continue; // removed while we walk
     // Sockets cannot be copied into a build; fsutil would fail opening them.
     if (stats.isSocket()) continue;

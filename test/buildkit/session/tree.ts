@@ -3,7 +3,7 @@
  * mtimes, links), so a transfer can be checked entry by entry.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { lstat, mkdir, readFile, readdir, readlink, symlink, utimes, writeFile, chmod, lutimes } from "node:fs/promises";
+import { lstat, link, mkdir, readFile, readdir, readlink, symlink, utimes, writeFile, chmod, lutimes } from "node:fs/promises";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 
@@ -29,6 +29,7 @@ export async function generateTree(root: string, options: TreeOptions): Promise<
   await writeFile(join(root, "large.bin"), randomBytes(options.largeBytes));
   await writeFile(join(root, "ignored.secret"), "must not be sent");
   await symlink("dir1/sub1/file-1.txt", join(root, "link-to-file"));
+  await link(join(root, "dir3/sub0/file-3.txt"), join(root, "hardlink-to-file-3"));
   await symlink("../../outside", join(root, "link-outside"));
   await symlink("dir2", join(root, "link-to-dir"));
   await lutimes(join(root, "link-to-dir"), 1_500_000_000, 1_500_000_000);
@@ -42,6 +43,8 @@ export interface EntryDescription {
   /** Nanoseconds; compare with sameTree, which allows for the receiver's sub-microsecond loss. */
   mtimeNs: bigint;
   sha256?: string;
+  /** Hard links to the same file, for files. */
+  links?: number;
   linkname?: string;
 }
 
@@ -60,7 +63,8 @@ export async function describeTree(root: string, options: { dirTimes?: boolean }
         out.set(path, { type: "dir", ...common, mtimeNs: options.dirTimes ? common.mtimeNs : 0n });
         await visit(full, path);
       } else {
-        out.set(path, { type: "file", ...common, sha256: createHash("sha256").update(await readFile(full)).digest("hex") });
+        const sha256 = createHash("sha256").update(await readFile(full)).digest("hex");
+        out.set(path, { type: "file", ...common, sha256, links: Number(stats.nlink) });
       }
     }
   };
