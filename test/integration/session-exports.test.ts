@@ -59,3 +59,23 @@ test("a RUN that needs a secret the session does not have fails naming the secre
     },
   );
 });
+
+test("only the files the build selects are uploaded", async () => {
+  const context = await temp("context");
+  await mkdir(join(context, "src", "gen"), { recursive: true });
+  await mkdir(join(context, "node_modules", "dep"), { recursive: true });
+  for (const file of ["src/main.ts", "src/main.test.ts", "src/gen/out.ts", "node_modules/dep/index.js", "README.md"]) {
+    await writeFile(join(context, file), file);
+  }
+  const out = await temp("selected");
+  const sessionId = newBuildRef();
+  const source = localSource("context", { sessionId, includePatterns: ["src", "README.md"], excludePatterns: ["**/*.test.ts", "src/gen"] });
+  await solveWithSession(
+    client,
+    sessionId,
+    [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: out }]]))],
+    { definition: definition([source], source), exporters: [{ type: "local" }] },
+  );
+  const listing = execFileSync("find", [".", "-mindepth", "1"], { cwd: out, encoding: "utf8" }).trim().split("\n").sort();
+  assert.deepEqual(listing, ["./README.md", "./src", "./src/main.ts"]);
+});

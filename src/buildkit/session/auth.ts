@@ -16,7 +16,11 @@ export interface RegistryCredentials {
   secret: string;
 }
 
-/** Looks up credentials for a registry host as the daemon names it (e.g. `localhost:5000`). */
+/**
+ * Looks up credentials for a registry host as the daemon names it: `localhost:5000`, or
+ * `registry-1.docker.io` for Docker Hub (whose docker config key is `https://index.docker.io/v1/`).
+ * Undefined means no credentials (anonymous access).
+ */
 export interface CredentialSource {
   lookup(host: string): Promise<RegistryCredentials | undefined>;
 }

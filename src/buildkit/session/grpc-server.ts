@@ -79,7 +79,10 @@ export function serveGrpc(
   server.on(
     "stream",
     (stream: http2.ServerHttp2Stream, _headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
-      void handleStream(stream, rawHeaders, handlers, sessionGone.signal);
+      // Nothing may escape as an unhandled rejection: a broken stream ends that call, not the process.
+      handleStream(stream, rawHeaders, handlers, sessionGone.signal).catch(() => {
+        if (!stream.destroyed) stream.destroy();
+      });
     },
   );
   return new Promise<void>((resolve) => {
