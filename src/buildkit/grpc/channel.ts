@@ -54,6 +54,9 @@ export class GrpcChannel {
       const session = http2.connect(`http://${options.authority ?? "buildkitd"}`, {
         createConnection: () => transport,
         settings: { initialWindowSize: streamWindow, enablePush: false },
+        // Node refuses new streams past this many MB of session buffers; paused streams may each
+        // hold a full window, so leave room for several (the default is 10).
+        maxSessionMemory: 64,
       });
       const fail = (error: Error) => {
         cleanup();
