@@ -135,6 +135,21 @@ export class GatewayBuild {
     throw new EbuildError("internal", "the daemon returned no result ref for a gateway solve");
   }
 
+  /**
+   * Reads a file from a result this build solved (`ref` from solve()). Up to `maxBytes` (default
+   * 1 MiB): `$(...)` output and condition statuses are small, and a runaway command must not
+   * flood memory.
+   */
+  async readFile(ref: string, path: string, options: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<Uint8Array> {
+    const request = { ref, filePath: path, range: { offset: 0n, length: BigInt(options.maxBytes ?? 1 << 20) } };
+    const response = await this.call(
+      `reading ${path}`,
+      (error) => new EbuildError("build", `cannot read ${path} from the build result: ${error.message}`, { cause: error }),
+      () => callUnary(this.client.channel, LLBBridge.method.readFile, request, this.callOptions(options.signal)),
+    );
+    return response.data;
+  }
+
   /** Returns `result` to the daemon, which runs the exporters; resolves with what they reported. */
   async finish(result: GatewayResult = {}): Promise<SolveResult> {
     this.markFinished();

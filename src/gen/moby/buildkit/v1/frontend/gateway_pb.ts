@@ -18,7 +18,75 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file moby/buildkit/v1/frontend/gateway.proto.
  */
 export const file_moby_buildkit_v1_frontend_gateway: GenFile = /*@__PURE__*/
-  fileDesc("Cidtb2J5L2J1aWxka2l0L3YxL2Zyb250ZW5kL2dhdGV3YXkucHJvdG8SGW1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQiigQKDFNvbHZlUmVxdWVzdBIXCgpkZWZpbml0aW9uGAEgASgMSACIAQESEAoIZnJvbnRlbmQYAiABKAkSTgoMZnJvbnRlbmRfb3B0GAMgAygLMjgubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5Tb2x2ZVJlcXVlc3QuRnJvbnRlbmRPcHRFbnRyeRIbChNhbGxvd19yZXN1bHRfcmV0dXJuGAUgASgIEh4KFmFsbG93X3Jlc3VsdF9hcnJheV9yZWYYBiABKAgSDQoFZmluYWwYCiABKAgSFQoNZXhwb3J0ZXJfYXR0chgLIAEoDBI6Cg1jYWNoZV9pbXBvcnRzGAwgAygLMiMubW9ieS5idWlsZGtpdC52MS5DYWNoZU9wdGlvbnNFbnRyeRJUCg9mcm9udGVuZF9pbnB1dHMYDSADKAsyOy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlNvbHZlUmVxdWVzdC5Gcm9udGVuZElucHV0c0VudHJ5EhAKCGV2YWx1YXRlGA4gASgIGjIKEEZyb250ZW5kT3B0RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARo1ChNGcm9udGVuZElucHV0c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoDDoCOAFCDQoLX2RlZmluaXRpb24iTwoNU29sdmVSZXNwb25zZRILCgNyZWYYASABKAkSMQoGcmVzdWx0GAMgASgLMiEubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQiuwEKGVJlc29sdmVJbWFnZUNvbmZpZ1JlcXVlc3QSCwoDcmVmGAEgASgJEiwKCHBsYXRmb3JtGAIgASgLMhoubW9ieS5idWlsZGtpdC52MS5QbGF0Zm9ybRIUCgxyZXNvbHZlX21vZGUYAyABKAkSEAoIbG9nX25hbWUYBCABKAkSFQoNcmVzb2x2ZXJfdHlwZRgFIAEoBRISCgpzZXNzaW9uX2lkGAYgASgJEhAKCHN0b3JlX2lkGAcgASgJIkkKGlJlc29sdmVJbWFnZUNvbmZpZ1Jlc3BvbnNlEg4KBmRpZ2VzdBgBIAEoCRIOCgZjb25maWcYAiABKAwSCwoDcmVmGAMgASgJIncKDVJldHVyblJlcXVlc3QSMQoGcmVzdWx0GAEgASgLMiEubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQSMwoFZXJyb3IYAiABKAsyJC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJwY1N0YXR1cyIQCg5SZXR1cm5SZXNwb25zZSLoAQoGUmVzdWx0Ei0KA3JlZhgDIAEoCzIeLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVmSAASMQoEcmVmcxgEIAEoCzIhLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVmTWFwSAASQQoIbWV0YWRhdGEYCiADKAsyLy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlc3VsdC5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgMOgI4AUIICgZyZXN1bHQiHgoDUmVmEgoKAmlkGAEgASgJEgsKA2RlZhgCIAEoDCKQAQoGUmVmTWFwEjkKBHJlZnMYASADKAsyKy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlZk1hcC5SZWZzRW50cnkaSwoJUmVmc0VudHJ5EgsKA2tleRgBIAEoCRItCgV2YWx1ZRgCIAEoCzIeLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVmOgI4ASIqCglScGNTdGF0dXMSDAoEY29kZRgBIAEoBRIPCgdtZXNzYWdlGAIgASgJMsoCCglMTEJCcmlkZ2USgQEKElJlc29sdmVJbWFnZUNvbmZpZxI0Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVxdWVzdBo1Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVzcG9uc2USWgoFU29sdmUSJy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlNvbHZlUmVxdWVzdBooLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuU29sdmVSZXNwb25zZRJdCgZSZXR1cm4SKC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJldHVyblJlcXVlc3QaKS5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJldHVyblJlc3BvbnNlYgZwcm90bzM", [file_moby_buildkit_v1_control]);
+  fileDesc("Cidtb2J5L2J1aWxka2l0L3YxL2Zyb250ZW5kL2dhdGV3YXkucHJvdG8SGW1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQiZgoPUmVhZEZpbGVSZXF1ZXN0EgsKA3JlZhgBIAEoCRIRCglmaWxlX3BhdGgYAiABKAkSMwoFcmFuZ2UYAyABKAsyJC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLkZpbGVSYW5nZSIrCglGaWxlUmFuZ2USDgoGb2Zmc2V0GAEgASgDEg4KBmxlbmd0aBgCIAEoAyIgChBSZWFkRmlsZVJlc3BvbnNlEgwKBGRhdGEYASABKAwiigQKDFNvbHZlUmVxdWVzdBIXCgpkZWZpbml0aW9uGAEgASgMSACIAQESEAoIZnJvbnRlbmQYAiABKAkSTgoMZnJvbnRlbmRfb3B0GAMgAygLMjgubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5Tb2x2ZVJlcXVlc3QuRnJvbnRlbmRPcHRFbnRyeRIbChNhbGxvd19yZXN1bHRfcmV0dXJuGAUgASgIEh4KFmFsbG93X3Jlc3VsdF9hcnJheV9yZWYYBiABKAgSDQoFZmluYWwYCiABKAgSFQoNZXhwb3J0ZXJfYXR0chgLIAEoDBI6Cg1jYWNoZV9pbXBvcnRzGAwgAygLMiMubW9ieS5idWlsZGtpdC52MS5DYWNoZU9wdGlvbnNFbnRyeRJUCg9mcm9udGVuZF9pbnB1dHMYDSADKAsyOy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlNvbHZlUmVxdWVzdC5Gcm9udGVuZElucHV0c0VudHJ5EhAKCGV2YWx1YXRlGA4gASgIGjIKEEZyb250ZW5kT3B0RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARo1ChNGcm9udGVuZElucHV0c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoDDoCOAFCDQoLX2RlZmluaXRpb24iTwoNU29sdmVSZXNwb25zZRILCgNyZWYYASABKAkSMQoGcmVzdWx0GAMgASgLMiEubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQiuwEKGVJlc29sdmVJbWFnZUNvbmZpZ1JlcXVlc3QSCwoDcmVmGAEgASgJEiwKCHBsYXRmb3JtGAIgASgLMhoubW9ieS5idWlsZGtpdC52MS5QbGF0Zm9ybRIUCgxyZXNvbHZlX21vZGUYAyABKAkSEAoIbG9nX25hbWUYBCABKAkSFQoNcmVzb2x2ZXJfdHlwZRgFIAEoBRISCgpzZXNzaW9uX2lkGAYgASgJEhAKCHN0b3JlX2lkGAcgASgJIkkKGlJlc29sdmVJbWFnZUNvbmZpZ1Jlc3BvbnNlEg4KBmRpZ2VzdBgBIAEoCRIOCgZjb25maWcYAiABKAwSCwoDcmVmGAMgASgJIncKDVJldHVyblJlcXVlc3QSMQoGcmVzdWx0GAEgASgLMiEubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQSMwoFZXJyb3IYAiABKAsyJC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJwY1N0YXR1cyIQCg5SZXR1cm5SZXNwb25zZSLoAQoGUmVzdWx0Ei0KA3JlZhgDIAEoCzIeLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVmSAASMQoEcmVmcxgEIAEoCzIhLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVmTWFwSAASQQoIbWV0YWRhdGEYCiADKAsyLy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlc3VsdC5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgMOgI4AUIICgZyZXN1bHQiHgoDUmVmEgoKAmlkGAEgASgJEgsKA2RlZhgCIAEoDCKQAQoGUmVmTWFwEjkKBHJlZnMYASADKAsyKy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlZk1hcC5SZWZzRW50cnkaSwoJUmVmc0VudHJ5EgsKA2tleRgBIAEoCRItCgV2YWx1ZRgCIAEoCzIeLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVmOgI4ASIqCglScGNTdGF0dXMSDAoEY29kZRgBIAEoBRIPCgdtZXNzYWdlGAIgASgJMq8DCglMTEJCcmlkZ2USgQEKElJlc29sdmVJbWFnZUNvbmZpZxI0Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVxdWVzdBo1Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVzcG9uc2USWgoFU29sdmUSJy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlNvbHZlUmVxdWVzdBooLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuU29sdmVSZXNwb25zZRJdCgZSZXR1cm4SKC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJldHVyblJlcXVlc3QaKS5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJldHVyblJlc3BvbnNlEmMKCFJlYWRGaWxlEioubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZWFkRmlsZVJlcXVlc3QaKy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlYWRGaWxlUmVzcG9uc2ViBnByb3RvMw", [file_moby_buildkit_v1_control]);
+
+/**
+ * @generated from message moby.buildkit.v1.frontend.ReadFileRequest
+ */
+export type ReadFileRequest = Message<"moby.buildkit.v1.frontend.ReadFileRequest"> & {
+  /**
+   * A result ref from Solve.
+   *
+   * @generated from field: string ref = 1;
+   */
+  ref: string;
+
+  /**
+   * @generated from field: string file_path = 2;
+   */
+  filePath: string;
+
+  /**
+   * @generated from field: moby.buildkit.v1.frontend.FileRange range = 3;
+   */
+  range?: FileRange | undefined;
+};
+
+/**
+ * Describes the message moby.buildkit.v1.frontend.ReadFileRequest.
+ * Use `create(ReadFileRequestSchema)` to create a new message.
+ */
+export const ReadFileRequestSchema: GenMessage<ReadFileRequest> = /*@__PURE__*/
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 0);
+
+/**
+ * @generated from message moby.buildkit.v1.frontend.FileRange
+ */
+export type FileRange = Message<"moby.buildkit.v1.frontend.FileRange"> & {
+  /**
+   * @generated from field: int64 offset = 1;
+   */
+  offset: bigint;
+
+  /**
+   * @generated from field: int64 length = 2;
+   */
+  length: bigint;
+};
+
+/**
+ * Describes the message moby.buildkit.v1.frontend.FileRange.
+ * Use `create(FileRangeSchema)` to create a new message.
+ */
+export const FileRangeSchema: GenMessage<FileRange> = /*@__PURE__*/
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 1);
+
+/**
+ * @generated from message moby.buildkit.v1.frontend.ReadFileResponse
+ */
+export type ReadFileResponse = Message<"moby.buildkit.v1.frontend.ReadFileResponse"> & {
+  /**
+   * @generated from field: bytes data = 1;
+   */
+  data: Uint8Array;
+};
+
+/**
+ * Describes the message moby.buildkit.v1.frontend.ReadFileResponse.
+ * Use `create(ReadFileResponseSchema)` to create a new message.
+ */
+export const ReadFileResponseSchema: GenMessage<ReadFileResponse> = /*@__PURE__*/
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 2);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.SolveRequest
@@ -86,7 +154,7 @@ export type SolveRequest = Message<"moby.buildkit.v1.frontend.SolveRequest"> & {
  * Use `create(SolveRequestSchema)` to create a new message.
  */
 export const SolveRequestSchema: GenMessage<SolveRequest> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 0);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 3);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.SolveResponse
@@ -108,7 +176,7 @@ export type SolveResponse = Message<"moby.buildkit.v1.frontend.SolveResponse"> &
  * Use `create(SolveResponseSchema)` to create a new message.
  */
 export const SolveResponseSchema: GenMessage<SolveResponse> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 1);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 4);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ResolveImageConfigRequest
@@ -159,7 +227,7 @@ export type ResolveImageConfigRequest = Message<"moby.buildkit.v1.frontend.Resol
  * Use `create(ResolveImageConfigRequestSchema)` to create a new message.
  */
 export const ResolveImageConfigRequestSchema: GenMessage<ResolveImageConfigRequest> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 2);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 5);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ResolveImageConfigResponse
@@ -188,7 +256,7 @@ export type ResolveImageConfigResponse = Message<"moby.buildkit.v1.frontend.Reso
  * Use `create(ResolveImageConfigResponseSchema)` to create a new message.
  */
 export const ResolveImageConfigResponseSchema: GenMessage<ResolveImageConfigResponse> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 3);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 6);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ReturnRequest
@@ -210,7 +278,7 @@ export type ReturnRequest = Message<"moby.buildkit.v1.frontend.ReturnRequest"> &
  * Use `create(ReturnRequestSchema)` to create a new message.
  */
 export const ReturnRequestSchema: GenMessage<ReturnRequest> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 4);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 7);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ReturnResponse
@@ -223,7 +291,7 @@ export type ReturnResponse = Message<"moby.buildkit.v1.frontend.ReturnResponse">
  * Use `create(ReturnResponseSchema)` to create a new message.
  */
 export const ReturnResponseSchema: GenMessage<ReturnResponse> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 5);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 8);
 
 /**
  * A gateway result: one ref or refs by key (e.g. by platform), and metadata such as
@@ -260,7 +328,7 @@ export type Result = Message<"moby.buildkit.v1.frontend.Result"> & {
  * Use `create(ResultSchema)` to create a new message.
  */
 export const ResultSchema: GenMessage<Result> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 6);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 9);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.Ref
@@ -284,7 +352,7 @@ export type Ref = Message<"moby.buildkit.v1.frontend.Ref"> & {
  * Use `create(RefSchema)` to create a new message.
  */
 export const RefSchema: GenMessage<Ref> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 7);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 10);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.RefMap
@@ -301,7 +369,7 @@ export type RefMap = Message<"moby.buildkit.v1.frontend.RefMap"> & {
  * Use `create(RefMapSchema)` to create a new message.
  */
 export const RefMapSchema: GenMessage<RefMap> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 8);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 11);
 
 /**
  * google.rpc.Status without its details.
@@ -325,7 +393,7 @@ export type RpcStatus = Message<"moby.buildkit.v1.frontend.RpcStatus"> & {
  * Use `create(RpcStatusSchema)` to create a new message.
  */
 export const RpcStatusSchema: GenMessage<RpcStatus> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 9);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 12);
 
 /**
  * @generated from service moby.buildkit.v1.frontend.LLBBridge
@@ -354,6 +422,16 @@ export const LLBBridge: GenService<{
     methodKind: "unary";
     input: typeof ReturnRequestSchema;
     output: typeof ReturnResponseSchema;
+  },
+  /**
+   * Reads a file from a solved result: how `$(...)` and IF/FOR conditions get their output.
+   *
+   * @generated from rpc moby.buildkit.v1.frontend.LLBBridge.ReadFile
+   */
+  readFile: {
+    methodKind: "unary";
+    input: typeof ReadFileRequestSchema;
+    output: typeof ReadFileResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_moby_buildkit_v1_frontend_gateway, 0);
