@@ -111,3 +111,13 @@ test("output paths may not leave the project", async (t) => {
   assert.equal(await resolveOutputPath(base, "dist/./a.txt"), join(base, "dist/a.txt"));
   assert.equal(await resolveOutputPath(base, "../elsewhere", true), join(base, "../elsewhere"));
 });
+
+test("exports staged at the same time near one place leave no staging folder behind", async () => {
+  const base = await project();
+  const tx = new OutputTransaction();
+  const folders = await Promise.all([1, 2, 3].map(() => tx.stagingFolder(base)));
+  await Promise.all(folders.map((folder, i) => writeFile(join(folder, "f"), String(i))));
+  folders.forEach((folder, i) => tx.add({ staged: join(folder, "f"), destination: join(base, `f${i}`), shape: "file" }));
+  await tx.commit();
+  assert.deepEqual(await tree(base), { f0: "0", f1: "1", f2: "2" });
+});

@@ -25,7 +25,8 @@ const stagingPrefix = ".ebuild-staging-";
  * folders live next to the destinations (same file system), which makes each move a rename.
  */
 export class OutputTransaction {
-  private readonly stagingRoots = new Map<string, string>();
+  // Promises, so that concurrent exports near the same place share one staging root.
+  private readonly stagingRoots = new Map<string, Promise<string>>();
   private readonly outputs: StagedOutput[] = [];
   private finished = false;
 
@@ -33,11 +34,10 @@ export class OutputTransaction {
   async stagingFolder(near: string): Promise<string> {
     let root = this.stagingRoots.get(near);
     if (!root) {
-      await mkdir(near, { recursive: true });
-      root = await mkdtemp(join(near, stagingPrefix));
+      root = mkdir(near, { recursive: true }).then(() => mkdtemp(join(near, stagingPrefix)));
       this.stagingRoots.set(near, root);
     }
-    return mkdtemp(join(root, "out-"));
+    return mkdtemp(join(await root, "out-"));
   }
 
   add(output: StagedOutput): void {
@@ -48,7 +48,8 @@ export class OutputTransaction {
   async commit(): Promise<void> {
     this.finish();
     try {
-      for (const output of this.outputs) await place(output, this.stagingRootFor(output));
+      const roots = await Promise.all(this.stagingRoots.values());
+      for (const output of this.outputs) await place(output, roots.find((root) => output.staged.startsWith(root)) ?? dirname(output.staged));
     } finally {
       await this.cleanUp();
     }
@@ -65,13 +66,9 @@ export class OutputTransaction {
     this.finished = true;
   }
 
-  private stagingRootFor(output: StagedOutput): string {
-    for (const root of this.stagingRoots.values()) if (output.staged.startsWith(root)) return root;
-    return dirname(output.staged);
-  }
-
   private async cleanUp(): Promise<void> {
-    await Promise.all([...this.stagingRoots.values()].map((root) => rm(root, { recursive: true, force: true })));
+    const roots = await Promise.allSettled(this.stagingRoots.values());
+    await Promise.all(roots.map((root) => (root.status === "fulfilled" ? rm(root.value, { recursive: true, force: true }) : undefined)));
     this.stagingRoots.clear();
   }
 }
