@@ -1,0 +1,103 @@
+/**
+ * What planning asks of a running daemon, answered by BuildKit: base image configurations, the
+ * output of `$(...)` and the outcome of IF/FOR conditions, each run in the build state of the
+ * statement that asks. Everything goes through one bridge build held open while planning: the
+ * command runs with a scratch directory mounted for its output, and the output is read back with
+ * ReadFile, so nothing is exported and nothing touches the image being built.
+ */
+import type { BuildkitClient } from "../../buildkit/client.js";
+import { GatewayBuild } from "../../buildkit/gateway.js";
+import { EbuildError } from "../../errors.js";
+import { marshal, parsePlatform, scratch, State } from "../../planner/llb/index.js";
+import type { PlannedImageConfig } from "../../planner/plan.js";
+
+/** Where a shell-out or condition runs (the planner's BuildPlace). */
+export interface EnginePlace {
+  target: string;
+  platform: string;
+  environment: ReadonlyArray<readonly [string, string]>;
+  state?: unknown;
+}
+
+const outputDir = "/run/ebuild-engine";
+
+/** POSIX single-quoting for one word. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export class BuildkitEngine {
+  private bridge: GatewayBuild | undefined;
+
+  constructor(
+    private readonly client: BuildkitClient,
+    private readonly sessionId: string,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  async resolveImageConfig(ref: string, platform: string): Promise<{ digest?: string; config: PlannedImageConfig }> {
+    const resolved = await this.open().resolveImageConfig({ ref, platform: parsePlatform(platform), logName: `[internal] load metadata for ${ref}`, signal: this.signal });
+    const config = resolved.config.config ?? {};
+    return {
+      digest: resolved.digest || undefined,
+      config: {
+        ...(config.Env ? { Env: config.Env } : {}),
+        ...(config.Cmd ? { Cmd: config.Cmd } : {}),
+        ...(config.Entrypoint ? { Entrypoint: config.Entrypoint } : {}),
+        ...(config.WorkingDir ? { WorkingDir: config.WorkingDir } : {}),
+        ...(config.User ? { User: config.User } : {}),
+        ...(config.Labels ? { Labels: config.Labels } : {}),
+        ...(config.ExposedPorts ? { ExposedPorts: config.ExposedPorts as Record<string, Record<string, never>> } : {}),
+        ...(config.Volumes ? { Volumes: config.Volumes as Record<string, Record<string, never>> } : {}),
+        ...(config.StopSignal ? { StopSignal: config.StopSignal } : {}),
+      },
+    };
+  }
+
+  /** Runs `command` with /bin/sh -c in the place's state; resolves to its stdout, trailing newlines trimmed. */
+  async shellOut(place: EnginePlace, command: string): Promise<string> {
+    const { status, stdout } = await this.runCaptured(place, command);
+    if (status !== 0) {
+      throw new EbuildError("build", `$(${command}) exited with status ${status}`, {
+        hint: stdout ? `its output was: ${stdout.slice(0, 200)}` : "a failing shell-out fails the build",
+      });
+    }
+    return stdout.replace(/\n+$/, "");
+  }
+
+  /** Runs `command`; true when it exits with 0. Its file changes are discarded. */
+  async evaluateCondition(place: EnginePlace, command: string): Promise<boolean> {
+    return (await this.runCaptured(place, command)).status === 0;
+  }
+
+  /** Ends the bridge build. */
+  async close(): Promise<void> {
+    const bridge = this.bridge;
+    this.bridge = undefined;
+    if (bridge) await bridge.finish();
+  }
+
+  private open(): GatewayBuild {
+    this.bridge ??= GatewayBuild.open(this.client, { sessionId: this.sessionId, internal: true, signal: this.signal });
+    return this.bridge;
+  }
+
+  private async runCaptured(place: EnginePlace, command: string): Promise<{ status: number; stdout: string }> {
+    if (!(place.state instanceof State)) {
+      throw new EbuildError("semantic", `cannot run ${command} in ${place.target}: there is no build state yet`, {
+        hint: "put a FROM before commands that run something",
+      });
+    }
+    const prefix = place.environment.map(([k, v]) => `${k}=${shellQuote(v)}`).join(" ");
+    // The command's own status is recorded, so that "false" is an answer and not a failed build.
+    const script = `${prefix ? `${prefix} ` : ""}/bin/sh -c ${shellQuote(command)} > ${outputDir}/stdout; echo $? > ${outputDir}/status`;
+    const exec = place.state.run({ args: ["/bin/sh", "-c", script], mounts: [{ type: "bind", target: outputDir, from: scratch() }] });
+    const output = exec.getMount(outputDir);
+    const bridge = this.open();
+    const ref = await bridge.solve(marshal(output, { platform: parsePlatform(place.platform) }).definition, { evaluate: true, signal: this.signal });
+    const decoder = new TextDecoder();
+    const status = Number.parseInt(decoder.decode(await bridge.readFile(ref, "/status", { signal: this.signal })).trim(), 10);
+    const stdout = decoder.decode(await bridge.readFile(ref, "/stdout", { signal: this.signal }));
+    return { status: Number.isNaN(status) ? 1 : status, stdout };
+  }
+}
