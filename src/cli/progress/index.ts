@@ -35,6 +35,8 @@ export interface RendererOptions {
   /** The width of the target column in plain and tty modes. */
   prefixWidth?: number | undefined;
   now?: (() => number) | undefined;
+  /** Milliseconds between redraws of the live view (default 150; 0: only when events arrive). */
+  refreshMs?: number | undefined;
 }
 
 /**
@@ -56,5 +58,5 @@ export function createRenderer(options: RendererOptions): BuildRenderer {
     now: options.now,
   };
   const live = isTTY && env.TERM !== "dumb" && (options.mode === "tty" || (options.mode === "auto" && !onGitHubActions(env)));
-  return live ? new TtyRenderer(text) : new PlainRenderer(text);
+  return live ? new TtyRenderer({ ...text, refreshMs: options.refreshMs }) : new PlainRenderer(text);
 }
