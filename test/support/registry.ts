@@ -20,7 +20,7 @@ export interface StartRegistryOptions {
   auth?: RegistryAuth;
 }
 
-export interface LocalRegistry {
+export interface TestRegistry {
   /** `127.0.0.1:PORT`, usable as an image name prefix (`${address}/repo:tag`). */
   address: string;
   /** Stops the registry and deletes its storage; safe to call twice. */
@@ -41,10 +41,11 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts a registry on a free loopback port and waits until `GET /v2/` answers. */
-export async function startRegistry(options: StartRegistryOptions = {}): Promise<LocalRegistry> {
+export async function startRegistry(options: StartRegistryOptions = {}): Promise<TestRegistry> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   const args = ["up"];
   if (options.auth) {
+    // The user and password go through the environment, which keeps the password off `ps`.
     args.push("--auth");
     env.EBUILD_REGISTRY_USER = options.auth.user;
     env.EBUILD_REGISTRY_PASSWORD = options.auth.password;

@@ -1,0 +1,81 @@
+/**
+ * The session on the real daemon, continued: archive exports streamed to a file we chose, and what
+ * a user sees when a secret is missing.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
+import { fileSendService, fileSyncService, fileTarget, secretsService } from "../../src/buildkit/session/index.js";
+import { solveWithSession } from "../buildkit/session/daemon.js";
+import { definition, imageSource, localSource, run } from "../buildkit/session/llb.js";
+
+const image = "ebuild-fixture/busybox:latest";
+const temp = (name: string) => mkdtemp(join(tmpdir(), `ebuild-${name}-`));
+
+let client: BuildkitClient;
+before(async () => {
+  client = await BuildkitClient.connect();
+});
+after(() => client?.close());
+
+test("the tar exporter streams the result into the file we chose", async () => {
+  const context = await temp("context");
+  await mkdir(join(context, "docs"));
+  await writeFile(join(context, "docs", "guide.md"), "# guide\n");
+  await writeFile(join(context, "Buildfile"), "VERSION 0.8\n");
+  await writeFile(join(context, "skip.log"), "noise");
+  const archive = join(await temp("archive"), "out.tar");
+  const sessionId = newBuildRef();
+  const source = localSource("context", { sessionId, excludePatterns: ["*.log"] });
+  await solveWithSession(
+    client,
+    sessionId,
+    [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, fileTarget(archive)]]))],
+    { definition: definition([source], source), exporters: [{ type: "tar" }] },
+  );
+  const listing = execFileSync("tar", ["-tf", archive], { encoding: "utf8" }).trim().split("\n").sort();
+  assert.deepEqual(listing, ["Buildfile", "docs/", "docs/guide.md"]);
+  assert.equal(execFileSync("tar", ["-xOf", archive, "docs/guide.md"], { encoding: "utf8" }), "# guide\n");
+});
+
+test("a RUN that needs a secret the session does not have fails naming the secret", async () => {
+  const sessionId = newBuildRef();
+  const base = imageSource(image);
+  const step = run("cat /run/secrets/api-key", [base], [
+    { input: 0, dest: "/", output: 0 },
+    { input: -1, dest: "/run/secrets/api-key", output: -1, secret: { id: "api-key", mode: 0o400 } },
+  ]);
+  await assert.rejects(
+    solveWithSession(client, sessionId, [secretsService(new Map([["other", { value: "x" }]]))], {
+      definition: definition([base, step], step),
+    }),
+    (error: Error) => {
+      assert.match(error.message, /secret api-key/);
+      return true;
+    },
+  );
+});
+
+test("only the files the build selects are uploaded", async () => {
+  const context = await temp("context");
+  await mkdir(join(context, "src", "gen"), { recursive: true });
+  await mkdir(join(context, "node_modules", "dep"), { recursive: true });
+  for (const file of ["src/main.ts", "src/main.test.ts", "src/gen/out.ts", "node_modules/dep/index.js", "README.md"]) {
+    await writeFile(join(context, file), file);
+  }
+  const out = await temp("selected");
+  const sessionId = newBuildRef();
+  const source = localSource("context", { sessionId, includePatterns: ["src", "README.md"], excludePatterns: ["**/*.test.ts", "src/gen"] });
+  await solveWithSession(
+    client,
+    sessionId,
+    [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: out }]]))],
+    { definition: definition([source], source), exporters: [{ type: "local" }] },
+  );
+  const listing = execFileSync("find", [".", "-mindepth", "1"], { cwd: out, encoding: "utf8" }).trim().split("\n").sort();
+  assert.deepEqual(listing, ["./README.md", "./src", "./src/main.ts"]);
+});

@@ -1,0 +1,80 @@
+/**
+ * The session on the real daemon: build contexts read through our FileSync, results written back
+ * through our FileSend, secrets handed to a RUN.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
+import { fileSendService, fileSyncService, secretsService } from "../../src/buildkit/session/index.js";
+import { solveWithSession } from "../buildkit/session/daemon.js";
+import { definition, imageSource, localSource, run } from "../buildkit/session/llb.js";
+import { assertSameTree, describeTree, generateTree } from "../buildkit/session/tree.js";
+
+const image = "ebuild-fixture/busybox:latest";
+const temp = (name: string) => mkdtemp(join(tmpdir(), `ebuild-${name}-`));
+
+let client: BuildkitClient;
+before(async () => {
+  client = await BuildkitClient.connect();
+});
+after(() => client?.close());
+
+test("a local context is read through FileSync and exported back through FileSend intact", async () => {
+  const context = await temp("context");
+  await generateTree(context, { files: 300, largeBytes: 5 * 1024 * 1024 + 17 });
+  const out = await temp("exported");
+  const sessionId = newBuildRef();
+  const source = localSource("context", { sessionId, excludePatterns: ["ignored.secret"] });
+  await solveWithSession(
+    client,
+    sessionId,
+    [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: out }]]))],
+    { definition: definition([source], source), exporters: [{ type: "local" }] },
+  );
+  const expected = await describeTree(context);
+  assert.ok(expected.delete("ignored.secret"));
+  assertSameTree(await describeTree(out), expected);
+});
+
+test("a RUN sees the uploaded files and the secret, and the secret stays out of the export", async () => {
+  const context = await temp("context");
+  await generateTree(context, { files: 120, largeBytes: 3 * 1024 * 1024 });
+  const out = await temp("sums");
+  const secret = `s3cret-${process.pid}`;
+  const sessionId = newBuildRef();
+  const base = imageSource(image);
+  const source = localSource("context", { sessionId, excludePatterns: ["ignored.secret"] });
+  const script = [
+    "cd /ctx && find . -type f | sort | while read f; do sha256sum \"$f\"; done > /out/sums",
+    `[ "$(cat /run/secrets/token)" = "${secret}" ] && echo secret-seen > /out/secret-check`,
+  ].join(" && ");
+  const step = run(script, [base, source], [
+    { input: 0, dest: "/", output: 0 },
+    { input: 1, dest: "/ctx", output: -1, readonly: true },
+    { input: -1, dest: "/out", output: 1 },
+    { input: -1, dest: "/run/secrets/token", output: -1, secret: { id: "token", mode: 0o400 } },
+  ]);
+  await solveWithSession(
+    client,
+    sessionId,
+    [
+      fileSyncService(new Map([["context", context]])),
+      fileSendService(new Map([[0, { kind: "directory" as const, path: out }]])),
+      secretsService(new Map([["token", { value: secret }]])),
+    ],
+    { definition: definition([base, source, step], step, 1), exporters: [{ type: "local" }] },
+  );
+
+  const expected: string[] = [];
+  for (const [path, entry] of await describeTree(context)) {
+    if (entry.type === "file" && path !== "ignored.secret") expected.push(`${entry.sha256}  ./${path}`);
+  }
+  const sums = (await readFile(join(out, "sums"), "utf8")).trim().split("\n");
+  assert.deepEqual(sums, expected.sort((a, b) => (a.slice(66) < b.slice(66) ? -1 : 1)));
+  assert.equal(await readFile(join(out, "secret-check"), "utf8"), "secret-seen\n");
+  assert.deepEqual((await readdir(out)).sort(), ["secret-check", "sums"]);
+  for (const name of await readdir(out)) assert.doesNotMatch(await readFile(join(out, name), "utf8"), new RegExp(secret));
+});
