@@ -11,3 +11,4 @@ export {
   type DockerAuthEntry,
 } from "./docker-config.js";
 export { runCredentialHelper, defaultHelperTimeoutMs, type HelperCredentials } from "./helper.js";
+export { dockerCredentialSource } from "./source.js";
