@@ -12,3 +12,4 @@ export {
 } from "./docker-config.js";
 export { runCredentialHelper, defaultHelperTimeoutMs, type HelperCredentials } from "./helper.js";
 export { dockerCredentialSource } from "./source.js";
+export { registryAuthHeader, registryAuthValue } from "./engine-auth.js";
