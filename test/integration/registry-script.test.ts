@@ -1,13 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startRegistry } from "../support/registry.js";
 
 const run = promisify(execFile);
+const script = fileURLToPath(new URL("../../scripts/registry", import.meta.url));
 
 async function docker(config: string, args: string[], input?: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -39,16 +41,43 @@ test("a local registry with a password refuses anonymous pushes and accepts logg
     await run("docker", ["rmi", name]);
   } finally {
     await registry.stop();
+    await rm(config, { recursive: true, force: true });
   }
 });
 
 test("a local registry without auth takes pushes from anyone", async () => {
   const registry = await startRegistry();
+  const config = await mkdtemp(join(tmpdir(), "ebuild-docker-config-"));
   try {
     const response = await fetch(`http://${registry.address}/v2/`);
     assert.equal(response.status, 200);
+
+    const name = `${registry.address}/ebuild-test/busybox:open`;
+    await run("docker", ["tag", "ebuild-fixture/busybox:latest", name]);
+    const pushed = await docker(config, ["push", name]);
+    await run("docker", ["rmi", name]);
+    assert.equal(pushed.code, 0, pushed.output);
+    const tags = await fetch(`http://${registry.address}/v2/ebuild-test/busybox/tags/list`);
+    assert.deepEqual(await tags.json(), { name: "ebuild-test/busybox", tags: ["open"] });
+  } finally {
+    await registry.stop();
+    await rm(config, { recursive: true, force: true });
+  }
+  await assert.rejects(fetch(`http://${registry.address}/v2/`), "stopped registries stop answering");
+});
+
+test("registry up twice gives the same registry, and refuses to change its auth in place", async () => {
+  const registry = await startRegistry();
+  const port = registry.address.split(":")[1] ?? "";
+  try {
+    const again = await run("bash", [script, "up", "--port", port]);
+    assert.equal(again.stdout.trim(), registry.address);
+    await assert.rejects(run("bash", [script, "up", "--auth", "u:p", "--port", port]), /runs as 'open'/);
+    const status = await run("bash", [script, "status"]);
+    assert.ok(status.stdout.includes(`${registry.address}\trunning`), status.stdout);
   } finally {
     await registry.stop();
   }
-  await assert.rejects(fetch(`http://${registry.address}/v2/`), "stopped registries stop answering");
+  const status = await run("bash", [script, "status"]);
+  assert.ok(!status.stdout.includes(registry.address), "status forgets stopped registries");
 });

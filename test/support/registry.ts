@@ -1,41 +1,75 @@
 /**
- * Local registries for integration tests, started through scripts/registry on a free loopback port
- * and stopped again by the test that started them.
+ * Throwaway local registries for integration tests, built on `scripts/registry`: each call gets its
+ * own loopback port, storage and (optionally) htpasswd user, and `stop()` removes all of it.
  */
 import { execFile } from "node:child_process";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const script = join(import.meta.dirname, "..", "..", "scripts", "registry");
+const script = fileURLToPath(new URL("../../scripts/registry", import.meta.url));
+
+export interface RegistryAuth {
+  user: string;
+  password: string;
+}
+
+export interface StartRegistryOptions {
+  /** Basic auth (bcrypt htpasswd) for this one user; without it the registry is open. */
+  auth?: RegistryAuth;
+}
 
 export interface TestRegistry {
-  /** "127.0.0.1:PORT" */
+  /** `127.0.0.1:PORT`, usable as an image name prefix (`${address}/repo:tag`). */
   address: string;
+  /** Stops the registry and deletes its storage; safe to call twice. */
   stop(): Promise<void>;
 }
 
+/** A port the kernel had free a moment ago; `startRegistry` retries if another process takes it. */
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error("no free port"))));
     });
   });
 }
 
-export async function startRegistry(options: { auth?: { user: string; password: string } } = {}): Promise<TestRegistry> {
-  const port = await freePort();
-  const args = ["up", "--port", String(port)];
-  if (options.auth) args.push("--auth", `${options.auth.user}:${options.auth.password}`);
-  const { stdout } = await run("bash", [script, ...args]);
-  return {
-    address: stdout.trim(),
-    async stop() {
-      await run("bash", [script, "down", "--port", String(port)]);
-    },
-  };
+/** Starts a registry on a free loopback port and waits until `GET /v2/` answers. */
+export async function startRegistry(options: StartRegistryOptions = {}): Promise<TestRegistry> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const args = ["up"];
+  if (options.auth) {
+    // The user and password go through the environment, which keeps the password off `ps`.
+    args.push("--auth");
+    env.EBUILD_REGISTRY_USER = options.auth.user;
+    env.EBUILD_REGISTRY_PASSWORD = options.auth.password;
+  }
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    try {
+      const { stdout } = await run("bash", [script, ...args, "--port", String(port)], { env });
+      const address = stdout.trim();
+      let stopped = false;
+      return {
+        address,
+        async stop() {
+          if (stopped) return;
+          stopped = true;
+          await run("bash", [script, "down", "--port", String(port)]);
+        },
+      };
+    } catch (error) {
+      // The port may have been taken between freePort() and the registry's bind: clean up, retry.
+      lastError = error;
+      await run("bash", [script, "down", "--port", String(port)]).catch(() => undefined);
+    }
+  }
+  throw new Error(`could not start a local registry: ${String(lastError)}`);
 }
