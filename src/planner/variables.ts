@@ -71,16 +71,30 @@ export class Variables {
   readonly #globals: ReadonlyMap<string, string>;
   readonly #builtins: BuiltinArgs;
   readonly #declared = new Map<string, Declared>();
-  readonly #env = new Map<string, string>();
+  readonly #env: Map<string, string>;
 
   /**
    * `overrides` are the values given to this invocation (CLI, BUILD/FROM/COPY flags, propagation);
    * `globals` the `ARG --global` values of the Buildfile's base recipe.
    */
-  constructor(overrides: ReadonlyMap<string, string>, globals: ReadonlyMap<string, string>, builtins: BuiltinArgs) {
+  constructor(overrides: ReadonlyMap<string, string>, globals: ReadonlyMap<string, string>, builtins: BuiltinArgs, env = new Map<string, string>()) {
     this.#overrides = overrides;
     this.#globals = globals;
     this.#builtins = builtins;
+    this.#env = env;
+  }
+
+  /**
+   * The scope of a function called with DO: its own ARGs (from the call's overrides and the globals
+   * of the function's Buildfile), the caller's builtins, and the caller's ENV, shared both ways.
+   */
+  forFunction(overrides: ReadonlyMap<string, string>, globals: ReadonlyMap<string, string>): Variables {
+    return new Variables(overrides, globals, this.#builtins, this.#env);
+  }
+
+  /** A copy of the ENV, for a target that starts from this one's state. */
+  envEntries(): Array<[string, string]> {
+    return [...this.#env];
   }
 
   /** Declares an ARG and returns its value: the override, else the default. */
