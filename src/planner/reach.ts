@@ -67,7 +67,7 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
     const invocation: Invocation = { directory: request.entry.directory, name: request.entry.name, overrides, platform: request.platform };
     entries.push(await reacher.invoke(invocation, undefined));
   }
-  const effects = resolveAll(reacher.graph, entries);
+  const effects = resolveAll(reacher.graph, entries, reacher.formatAt);
   return {
     entries,
     targets: [...reacher.targets.values()],
@@ -79,12 +79,12 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
 }
 
 /** Several entries (a matrix): a statement fires when any entry fires it. */
-function resolveAll(graph: EffectGraph<SaveOutput>, entries: string[]): ResolvedEffects<SaveOutput> {
-  if (entries.length === 1) return graph.resolve(entries[0]!);
+function resolveAll(graph: EffectGraph<SaveOutput>, entries: string[], formatAt: (at: SourcePosition) => string): ResolvedEffects<SaveOutput> {
+  if (entries.length === 1) return graph.resolve(entries[0]!, { formatAt });
   // A matrix on the command line: a virtual root BUILDs every entry.
   const root = "\u0000entries";
   for (const entry of entries) graph.addEdge({ from: root, to: entry, kind: "BUILD", at: undefined });
-  const resolved = graph.resolve(root);
+  const resolved = graph.resolve(root, { formatAt });
   return { built: resolved.built.filter((key) => key !== root), verdicts: resolved.verdicts };
 }
 

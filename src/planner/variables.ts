@@ -158,17 +158,23 @@ export class Variables {
 
   /** The value `$NAME` expands to in non-RUN arguments: args and locals first, then ENV. */
   lookup(name: string): string | undefined {
-    return this.#declared.get(name)?.value ?? this.#env.get(name);
+    return this.#declared.get(name)?.value ?? this.#globals.get(name) ?? this.#env.get(name);
   }
 
   /** ARGs and LETs in declaration order: the `KEY=value` prefixes of every RUN (not image ENV). */
   runEnvironment(): Array<[string, string]> {
-    return [...this.#declared].map(([name, d]) => [name, d.value]);
+    return [...this.#visibleGlobals(), ...[...this.#declared].map(([name, d]): [string, string] => [name, d.value])];
   }
 
   /** What `--pass-args` forwards: every declared ARG but the builtins. */
   passArgs(): Array<[string, string]> {
-    return [...this.#declared].filter(([name, d]) => d.kind === "arg" && !isBuiltinArg(name)).map(([name, d]) => [name, d.value]);
+    const declared = [...this.#declared].filter(([name, d]) => d.kind === "arg" && !isBuiltinArg(name)).map(([name, d]): [string, string] => [name, d.value]);
+    return [...this.#visibleGlobals(), ...declared];
+  }
+
+  /** Global ARGs not shadowed by a declaration here. */
+  #visibleGlobals(): Array<[string, string]> {
+    return [...this.#globals].filter(([name]) => !this.#declared.has(name));
   }
 
   /** The overrides this invocation received, passed on to targets of the same Buildfile. */

@@ -167,6 +167,8 @@ export function buildfile(
 
 function visitWords(value: unknown, visit: (w: { range: ast.SourceRange }) => void): void {
   if (Array.isArray(value)) for (const v of value) visitWords(v, visit);
-  else if (value !== null && typeof value === "object" && "range" in value && "text" in value) visit(value as ast.Word);
-  else if (value !== null && typeof value === "object" && !("kind" in value)) for (const v of Object.values(value)) visitWords(v, visit);
+  else if (value !== null && typeof value === "object" && !("kind" in value)) {
+    if ("range" in value) visit(value as ast.Word);
+    for (const [key, v] of Object.entries(value)) if (key !== "range" && key !== "body") visitWords(v, visit);
+  }
 }
