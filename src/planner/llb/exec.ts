@@ -1,0 +1,279 @@
+/** Exec ops: RUN a command in a container assembled from mounts. */
+import { create } from "@bufbuild/protobuf";
+import {
+  CacheOptSchema,
+  CacheSharingOpt,
+  ExecOpSchema,
+  HostIPSchema,
+  MetaSchema,
+  MountSchema,
+  MountType,
+  NetMode,
+  OpSchema,
+  SecretEnvSchema,
+  SecretOptSchema,
+  SecurityMode as SecurityModeMessage,
+  TmpfsOptSchema,
+  type Input,
+  type Mount as MountMessage,
+} from "../../gen/pb/ops_pb.js";
+import { opMetadata, platformMessage, workerConstraintsMessage, type OpOptions } from "./constraints.js";
+import { cleanPath, joinPath, isAbsPath } from "./paths.js";
+import type { NetworkMode, SecurityMode, State } from "./state.js";
+import { addInput, type EncodeContext, type EncodedOp, type Output, type Vertex } from "./vertex.js";
+
+/** The PATH a command gets when its state sets none (what BuildKit uses on Linux). */
+export const defaultPathEnv = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** How concurrent builds share a cache mount. */
+export type CacheSharing = "shared" | "private" | "locked";
+
+/** A filesystem mounted into the container at `target`. */
+export type Mount =
+  /** Another state's filesystem (or the part under `selector`); writable unless `readonly`. */
+  | { readonly type: "bind"; readonly target: string; readonly from: State; readonly readonly?: boolean; readonly selector?: string }
+  /** A persistent cache directory identified by `id`, kept by the daemon between builds. */
+  | { readonly type: "cache"; readonly target: string; readonly id: string; readonly sharing?: CacheSharing; readonly from?: State }
+  /** An in-memory filesystem, `size` bytes at most (0: the daemon's default). */
+  | { readonly type: "tmpfs"; readonly target: string; readonly size?: number }
+  /** A secret file from the client's session. */
+  | {
+      readonly type: "secret";
+      readonly target: string;
+      readonly id: string;
+      readonly mode?: number;
+      readonly uid?: number;
+      readonly gid?: number;
+      readonly optional?: boolean;
+    };
+
+/** A secret exposed to the command as the environment variable `name`. */
+export interface SecretEnv {
+  readonly id: string;
+  readonly name: string;
+  readonly optional?: boolean;
+}
+
+/** Proxy settings passed to the command without taking part in its cache key. */
+export interface ProxyEnv {
+  readonly httpProxy?: string;
+  readonly httpsProxy?: string;
+  readonly ftpProxy?: string;
+  readonly noProxy?: string;
+  readonly allProxy?: string;
+}
+
+/** What to run and how; unset settings come from the state. */
+export interface RunOptions extends OpOptions {
+  /** The argv, or a shell command run with `/bin/sh -c`. */
+  readonly args: readonly string[] | string;
+  /** Extra variables for this command only (later entries win). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The working directory; relative paths resolve against the state's. */
+  readonly cwd?: string;
+  readonly user?: string;
+  readonly mounts?: readonly Mount[];
+  readonly secretEnv?: readonly SecretEnv[];
+  readonly network?: NetworkMode;
+  readonly security?: SecurityMode;
+  readonly hostname?: string;
+  readonly proxyEnv?: ProxyEnv;
+}
+
+interface ResolvedMount {
+  readonly mount: Mount;
+  readonly source: Output | undefined;
+  /** The output index this mount's result has, or -1 when it has none. */
+  readonly output: number;
+}
+
+/** The result of a RUN: its root filesystem and the writable mounts it changed. */
+export class ExecState {
+  readonly #base: State;
+  readonly #vertex: ExecVertex;
+
+  /** @internal use {@link State.run}. */
+  constructor(base: State, vertex: ExecVertex) {
+    this.#base = base;
+    this.#vertex = vertex;
+  }
+
+  /** The root filesystem after the command, with the base state's settings. */
+  root(): State {
+    return this.getMount("/");
+  }
+
+  /** The filesystem of the writable mount at `target` after the command. */
+  getMount(target: string): State {
+    const found = this.#vertex.mounts.find((m) => m.mount.target === cleanPath(target));
+    if (!found || found.output < 0) {
+      throw new Error(`RUN has no writable mount at ${target}`);
+    }
+    return this.#base.withOutput({ vertex: this.#vertex, index: found.output });
+  }
+}
+
+/** Builds the exec vertex of `state.run(options)`. */
+export function run(base: State, options: RunOptions): ExecState {
+  const rootMount: Mount = { type: "bind", target: "/", from: base };
+  const mounts = [rootMount, ...(options.mounts ?? [])].map((m) => ({ ...m, target: cleanPath(m.target) }) as Mount);
+  const seen = new Set<string>();
+  for (const m of mounts) {
+    if (seen.has(m.target)) throw new Error(`RUN mounts ${m.target} twice`);
+    seen.add(m.target);
+  }
+  // Outputs are numbered in target order, as BuildKit does; "/" sorts first so root is output 0.
+  const ordered = mounts.filter((m) => m.type !== "secret").sort((a, b) => compare(a.target, b.target));
+  let next = 0;
+  const resolved: ResolvedMount[] = ordered.map((mount) => {
+    const source = mount.type === "bind" || mount.type === "cache" ? mount.from?.output : undefined;
+    const writable = mount.type === "bind" && !mount.readonly;
+    return { mount, source, output: writable ? next++ : -1 };
+  });
+  const secrets = mounts.filter((m) => m.type === "secret");
+  const all = [...resolved, ...secrets.map((mount) => ({ mount, source: undefined, output: -1 }))];
+  return new ExecState(base, new ExecVertex(base, options, all));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const netModes: Record<NetworkMode, NetMode> = { sandbox: NetMode.SANDBOX, host: NetMode.HOST, none: NetMode.NONE };
+const securityModes: Record<SecurityMode, SecurityModeMessage> = {
+  sandbox: SecurityModeMessage.SANDBOX,
+  insecure: SecurityModeMessage.INSECURE,
+};
+const sharingModes: Record<CacheSharing, CacheSharingOpt> = {
+  shared: CacheSharingOpt.SHARED,
+  private: CacheSharingOpt.PRIVATE,
+  locked: CacheSharingOpt.LOCKED,
+};
+
+/** A RUN, with its settings resolved from the base state when it was created. */
+export class ExecVertex implements Vertex {
+  readonly args: string[];
+  readonly env: string[];
+  readonly cwd: string;
+  readonly user: string;
+  readonly network: NetworkMode;
+  readonly security: SecurityMode;
+  readonly hostname: string;
+  readonly extraHosts: readonly { host: string; ip: string }[];
+
+  constructor(
+    readonly base: State,
+    readonly options: RunOptions,
+    readonly mounts: readonly ResolvedMount[],
+  ) {
+    this.args = typeof options.args === "string" ? ["/bin/sh", "-c", options.args] : [...options.args];
+    if (this.args.length === 0) throw new Error("RUN needs a command");
+    let env = base.envList();
+    for (const [k, v] of Object.entries(options.env ?? {})) env = [...env.filter(([key]) => key !== k), [k, v]];
+    // Set here rather than relying on the daemon's exec.meta.setsdefaultpath, like BuildKit's client without caps.
+    if (!env.some(([k]) => k === "PATH")) env = [...env, ["PATH", defaultPathEnv]];
+    this.env = env.map(([k, v]) => `${k}=${v}`);
+    const dir = base.getDir();
+    this.cwd = options.cwd === undefined ? dir : isAbsPath(options.cwd) ? joinPath(options.cwd) : joinPath("/", dir, options.cwd);
+    this.user = options.user ?? base.getUser();
+    this.network = options.network ?? base.getNetwork();
+    this.security = options.security ?? base.getSecurity();
+    this.hostname = options.hostname ?? base.getHostname();
+    this.extraHosts = base.getExtraHosts();
+  }
+
+  inputs(): Output[] {
+    return this.mounts.flatMap((m) => (m.source ? [m.source] : []));
+  }
+
+  encode(ctx: EncodeContext): EncodedOp {
+    const caps = new Set(["exec.meta.base"]);
+    const inputs: Input[] = [];
+    const mounts: MountMessage[] = [];
+    for (const { mount, source, output } of this.mounts) {
+      const input = source ? addInput(inputs, ctx.inputOf(source)) : -1;
+      mounts.push(mountMessage(mount, input, output, caps));
+    }
+    if (this.network !== "sandbox") caps.add("exec.meta.network");
+    if (this.security !== "sandbox") caps.add("exec.meta.security");
+    if (this.options.proxyEnv) caps.add("exec.meta.proxyenv");
+    if (this.options.secretEnv?.length) caps.add("exec.mount.secret").add("exec.secretenv");
+
+    const meta = create(MetaSchema, {
+      args: this.args,
+      env: this.env,
+      cwd: this.cwd,
+      user: this.user,
+      hostname: this.hostname,
+      extraHosts: this.extraHosts.map((h) => create(HostIPSchema, h)),
+      proxyEnv: this.options.proxyEnv,
+      removeMountStubsRecursive: true,
+    });
+    const op = create(OpSchema, {
+      inputs,
+      op: {
+        case: "exec",
+        value: create(ExecOpSchema, {
+          meta,
+          mounts,
+          network: netModes[this.network],
+          security: securityModes[this.security],
+          secretEnv: (this.options.secretEnv ?? []).map((s) =>
+            create(SecretEnvSchema, { id: s.id, name: s.name, optional: s.optional ?? false }),
+          ),
+        }),
+      },
+      platform: platformMessage(this.options.platform ?? this.base.getPlatform() ?? ctx.platform),
+      constraints: workerConstraintsMessage(this.options.workerConstraints),
+    });
+    return {
+      op,
+      metadata: opMetadata(this.options, caps),
+      locations: this.options.location ? [this.options.location] : [],
+    };
+  }
+}
+
+function mountMessage(mount: Mount, input: number, output: number, caps: Set<string>): MountMessage {
+  const common = { input: BigInt(input), output: BigInt(output), dest: mount.target };
+  switch (mount.type) {
+    case "bind":
+      caps.add("exec.mount.bind");
+      if (mount.selector) caps.add("exec.mount.selector");
+      return create(MountSchema, {
+        ...common,
+        readonly: mount.readonly ?? false,
+        selector: mount.selector ?? "",
+        mountType: MountType.BIND,
+      });
+    case "cache":
+      caps.add("exec.mount.cache").add("exec.mount.cache.sharing");
+      return create(MountSchema, {
+        ...common,
+        mountType: MountType.CACHE,
+        cacheOpt: create(CacheOptSchema, { id: mount.id, sharing: sharingModes[mount.sharing ?? "shared"] }),
+      });
+    case "tmpfs":
+      caps.add("exec.mount.tmpfs");
+      if (mount.size) caps.add("exec.mount.tmpfs.size");
+      return create(MountSchema, {
+        ...common,
+        mountType: MountType.TMPFS,
+        tmpfsOpt: create(TmpfsOptSchema, { size: BigInt(mount.size ?? 0) }),
+      });
+    case "secret":
+      caps.add("exec.mount.secret");
+      // BuildKit's client leaves input and output of secret mounts at 0: they are not read.
+      return create(MountSchema, {
+        dest: mount.target,
+        mountType: MountType.SECRET,
+        secretOpt: create(SecretOptSchema, {
+          id: mount.id,
+          uid: mount.uid ?? 0,
+          gid: mount.gid ?? 0,
+          mode: mount.mode ?? 0o400,
+          optional: mount.optional ?? false,
+        }),
+      });
+  }
+}
