@@ -13,12 +13,15 @@ import { relativePath } from "./paths.js";
 import { walkRecipe, type FileScope, type RecipeContext } from "./recipe-walk.js";
 import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./source.js";
 import { builtinArgs, Variables } from "./variables.js";
+import { emptyBuild, type TargetBuild } from "./build-state.js";
+import { parsePlatform, type State } from "./llb/index.js";
+import type { PlannedImageConfig } from "./plan.js";
 
 /** What a SAVE statement (or RUN --push) asks the executor to do, once it fires. */
 export type SaveOutput =
-  | { kind: "image"; names: string[]; push: boolean; insecure: boolean; platform: string }
-  | { kind: "artifact"; source: string; baseDir: string; destination: string; shape: "file" | "replace" | "merge"; force: boolean }
-  | { kind: "push-run"; command: string };
+  | { kind: "image"; names: string[]; push: boolean; insecure: boolean; platform: string; state: State; config: PlannedImageConfig }
+  | { kind: "artifact"; source: string; baseDir: string; destination: string; shape: "file" | "replace" | "merge"; force: boolean; state: State }
+  | { kind: "push-run"; command: string; state: State };
 
 export interface ReachRequest {
   /** The invoked target: its Buildfile's absolute directory and its name. */
@@ -57,6 +60,10 @@ export interface ReachPlan {
   effects: ResolvedEffects<SaveOutput>;
   secrets: string[];
   entitlements: string[];
+  /** The Buildfile directories whose files COPY sends, with their `local` source names. */
+  contexts: Array<{ name: string; dir: string }>;
+  /** Each invocation's final state, config and artifacts. */
+  results: ReadonlyMap<string, TargetBuild>;
 }
 
 /** Walks every target the entry reaches and decides which SAVE statements fire. */
@@ -75,6 +82,8 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
     effects,
     secrets: [...reacher.secrets].sort(),
     entitlements: [...reacher.entitlements].sort(),
+    contexts: [...reacher.contexts].map(([dir, name]) => ({ name, dir })),
+    results: reacher.results,
   };
 }
 
@@ -114,10 +123,31 @@ export class Reacher {
   readonly loader: BuildfileLoader<Buildfile>;
   readonly stack = new InvocationStack();
   readonly #done = new Set<string>();
+  readonly results = new Map<string, TargetBuild>();
+  /** The `local` source name of each Buildfile directory whose files a COPY sends. */
+  readonly contexts = new Map<string, string>();
 
   constructor(request: ReachRequest) {
     this.request = request;
     this.loader = new BuildfileLoader(request.reader, request.parse);
+  }
+
+  /** The planned result of an invocation (its final state, config and artifacts). */
+  resultOf(key: string): TargetBuild {
+    const result = this.results.get(key);
+    if (result === undefined) throw new EbuildError("internal", `${key} was used before it was planned`);
+    return result;
+  }
+
+  /** The name of a directory's build context: `context` for the entry's, `context:<relative dir>` else. */
+  contextName(directory: string): string {
+    let name = this.contexts.get(directory);
+    if (name === undefined) {
+      const rel = relativePath(this.request.entry.directory, directory);
+      name = rel === "." ? "context" : `context:${rel}`;
+      this.contexts.set(directory, name);
+    }
+    return name;
   }
 
   /** A label for messages and `ebuild plan`: relative to the entry's directory. */
@@ -162,11 +192,14 @@ export class Reacher {
     const overrides = new Map(invocation.overrides);
     const file: FileScope = { directory: invocation.directory, path: buildfile.file, buildfile, imports: new Map(), globals: new Map() };
     const base = new Variables(overrides, new Map(), builtins);
-    const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase });
+    const build = { ...emptyBuild(), caches: [], pushState: undefined };
+    build.state = build.state.platform(parsePlatform(invocation.platform));
+    const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, build });
     // The base recipe opens every target: its IMPORTs and ARG --global serve the whole file.
     await walkRecipe(context(base, true), buildfile.baseRecipe);
     const vars = new Variables(overrides, file.globals, builtins, new Map(base.envEntries()));
     await walkRecipe(context(vars, false), target.recipe);
+    this.results.set(key, { state: build.state, config: build.config, artifacts: build.artifacts });
   }
 }
 

@@ -4,7 +4,8 @@
  * inlined (DO), and SAVE statements and RUN --push are recorded for the invocation.
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
-import type { ArgOverride, Buildfile, CommandLine, IfBranch, Statement, Word } from "../parser/ast.js";
+import type { ArgOverride, Buildfile, CommandLine, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
+import { copyConfig } from "./build-state.js";
 import type { EdgeKind, Invocation } from "./invocation.js";
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
 import { directoryOfReference } from "./locate.js";
@@ -13,6 +14,13 @@ import type { Reacher } from "./reach.js";
 import { matrixOf } from "./reach.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
 import type { Variables } from "./variables.js";
+import type { TargetBuild } from "./build-state.js";
+import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost, planLabel, planUser, planVolume, planWorkdir } from "./commands/config.js";
+import { planCopy, type CopyFrom } from "./commands/copy.js";
+import { planFromImage, planFromTarget } from "./commands/from.js";
+import { planRun } from "./commands/run.js";
+import { localArtifactState, planSaveArtifact } from "./commands/save.js";
+import type { Mount, State } from "./llb/index.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
 export interface FileScope {
@@ -34,6 +42,14 @@ export interface RecipeContext {
   file: FileScope;
   vars: Variables;
   inBase: boolean;
+  /** The target's state, config and artifacts so far; a function changes its caller's. */
+  build: WalkBuild;
+}
+
+/** The build plus what only the walk needs: CACHE mounts, and the state RUN --push commands chain on. */
+export interface WalkBuild extends TargetBuild {
+  caches: Mount[];
+  pushState: State | undefined;
 }
 
 export async function walkRecipe(ctx: RecipeContext, statements: readonly Statement[]): Promise<void> {
@@ -67,8 +83,35 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "SET":
       return ctx.vars.set(s.name.text, s.value === undefined ? "" : await expand(s.value), at);
     case "ENV":
-      for (const pair of s.pairs) ctx.vars.setEnv(pair.key.text, await expand(pair.value));
+      return planEnv(ctx.build, s, scopeOf(ctx), (name, value) => ctx.vars.setEnv(name, value));
+    case "WORKDIR":
+      return planWorkdir(ctx.build, s, scopeOf(ctx));
+    case "USER":
+      return planUser(ctx.build, s, scopeOf(ctx));
+    case "ENTRYPOINT":
+      return planEntrypoint(ctx.build, s);
+    case "CMD":
+      return planCmd(ctx.build, s);
+    case "LABEL":
+      return planLabel(ctx.build, s, scopeOf(ctx));
+    case "EXPOSE":
+      return planExpose(ctx.build, s, scopeOf(ctx));
+    case "VOLUME":
+      return planVolume(ctx.build, s, scopeOf(ctx));
+    case "HEALTHCHECK":
+      return planHealthcheck(ctx.build, s, scopeOf(ctx));
+    case "HOST":
+      return planHost(ctx.build, s, scopeOf(ctx));
+    case "CACHE": {
+      const path = await expand(s.path);
+      const id = s.flags.id === undefined ? `${ctx.key}${path}` : await expand(s.flags.id);
+      const sharing = s.flags.sharing === undefined ? "shared" : await expand(s.flags.sharing);
+      if (sharing !== "shared" && sharing !== "private" && sharing !== "locked") {
+        throw new EbuildError("semantic", `CACHE --sharing ${sharing} is not one of shared, private, locked`, { at });
+      }
+      ctx.build.caches.push({ type: "cache", target: ctx.build.state.dir(path).getDir(), id, sharing });
       return;
+    }
     case "IMPORT": {
       const ref = await expand(s.ref);
       const home = parseReference(`${ref}+x`, positionOf(s.ref.range)).home;
@@ -81,10 +124,12 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     }
     case "FROM": {
       const image = await expand(s.image);
-      if (!looksLikeReference(image)) return;
-      const ref = parseTargetReference(image, positionOf(s.image.range));
       const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
-      await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, [platform], at);
+      if (!looksLikeReference(image)) return planFromImage(ctx.build, image, platform, ctx.reacher.request.engine);
+      const ref = parseTargetReference(image, positionOf(s.image.range));
+      const keys = await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, [platform], at);
+      if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
+      planFromTarget(ctx.build, ctx.reacher.resultOf(keys[0]!));
       return;
     }
     case "FROM_DOCKERFILE": {
@@ -102,13 +147,24 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     }
     case "COPY": {
       const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
+      const sources: CopyFrom[] = [];
       for (const source of s.sources) {
         const text = await expand(source.source);
-        if (!looksLikeReference(text)) continue;
+        if (!looksLikeReference(text)) {
+          sources.push({ kind: "context", path: text });
+          continue;
+        }
         const ref = parseArtifactReference(text, positionOf(source.source.range));
         const overrides = await overridesOf(ctx, source.overrides, s.flags.buildArgs);
-        await invokeAll(ctx, ref, "COPY", overrides, s.flags.passArgs, [platform], positionOf(source.range));
+        for (const key of await invokeAll(ctx, ref, "COPY", overrides, s.flags.passArgs, [platform], positionOf(source.range))) {
+          sources.push({ kind: "artifact", artifacts: ctx.reacher.resultOf(key).artifacts, path: ref.path });
+        }
       }
+      const flags = {
+        chmod: s.flags.chmod === undefined ? undefined : await expand(s.flags.chmod),
+        chown: s.flags.chown === undefined ? undefined : await expand(s.flags.chown),
+      };
+      planCopy(ctx.build, s, sources, await expand(s.dest), flags, ctx.reacher.contextName(ctx.file.directory));
       return;
     }
     case "WITH_DOCKER":
@@ -122,19 +178,31 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "RUN":
       noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options));
       if (s.flags.network?.text === "host") ctx.reacher.entitlements.add("network.host");
-      if (s.flags.push) {
-        ctx.reacher.graph.addStatement({ kind: "push-run", invocation: ctx.key, what: commandText(s), at, output: { kind: "push-run", command: commandText(s) } });
+      if (!s.flags.push) {
+        planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches });
+        return;
+      }
+      {
+        // RUN --push runs after the build, only under --push: it chains on the main state (and on
+        // earlier pushes) without changing what the rest of the target builds on.
+        const pushed: WalkBuild = { ...ctx.build, state: ctx.build.pushState ?? ctx.build.state };
+        planRun(pushed, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches });
+        ctx.build.pushState = pushed.state;
+        ctx.reacher.graph.addStatement({ kind: "push-run", invocation: ctx.key, what: commandText(s), at, output: { kind: "push-run", command: commandText(s), state: pushed.state } });
       }
       return;
     case "SAVE_IMAGE": {
       const names = (await Promise.all(s.names.map((w) => expandSplit(w, scopeOf(ctx))))).flat();
-      const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform: ctx.invocation.platform };
+      const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform: ctx.invocation.platform, state: ctx.build.state, config: copyConfig(ctx.build.config) };
       ctx.reacher.graph.addStatement({ kind: "image", invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform }, output });
       return;
     }
-    case "SAVE_ARTIFACT":
-      if (s.asLocal !== undefined) await recordLocalArtifact(ctx, s.source, s.asLocal, s.flags.force, at);
+    case "SAVE_ARTIFACT": {
+      const source = await expand(s.source);
+      planSaveArtifact(ctx.build, s, source, s.artifactDest === undefined ? undefined : await expand(s.artifactDest));
+      if (s.asLocal !== undefined) await recordLocalArtifact(ctx, s, source, s.asLocal, at);
       return;
+    }
     case "IF":
       return walkIf(ctx, s.branches, s.elseBody);
     case "FOR":
@@ -179,19 +247,21 @@ async function invokeAll(
   passArgs: boolean,
   platforms: readonly string[],
   at: SourcePosition,
-): Promise<void> {
+): Promise<string[]> {
   const directory = directoryOfReference(ref, ctx.file, at);
   const inherited = new Map<string, string>();
   if (directory === ctx.invocation.directory) for (const [k, v] of ctx.invocation.overrides) inherited.set(k, v);
   if (passArgs) for (const [k, v] of ctx.vars.passArgs()) inherited.set(k, v);
   const explicitNames = new Set(explicit.map(([k]) => k));
   const base = [...inherited].filter(([k]) => !explicitNames.has(k));
+  const keys: string[] = [];
   for (const platform of platforms) {
     for (const combo of matrixOf(explicit)) {
       const invocation: Invocation = { directory, name: ref.name, overrides: [...base, ...combo], platform };
-      await ctx.reacher.invoke(invocation, { from: ctx.key, kind, at });
+      keys.push(await ctx.reacher.invoke(invocation, { from: ctx.key, kind, at }));
     }
   }
+  return keys;
 }
 
 /** DO: the function's statements run in the caller's invocation, with their own ARG scope. */
@@ -285,10 +355,9 @@ function commandText(line: CommandLine): string {
  * saves under the artifact's own name; a glob merges into a directory; a path ending in `/` (or `.`)
  * replaces the directory; anything else is saved as what it is (a file, or a directory replaced).
  */
-async function recordLocalArtifact(ctx: RecipeContext, sourceWord: Word, localWord: Word, force: boolean, at: SourcePosition): Promise<void> {
-  const scope = scopeOf(ctx);
-  const source = await expandOne(sourceWord, scope);
-  const local = await expandOne(localWord, scope);
+async function recordLocalArtifact(ctx: RecipeContext, command: SaveArtifactCommand, source: string, localWord: Word, at: SourcePosition): Promise<void> {
+  const force = command.flags.force;
+  const local = await expandOne(localWord, scopeOf(ctx));
   const glob = /[*?[]/.test(source);
   const named = local.endsWith("/") ? joinPath(local, glob ? "." : baseName(source)) : local;
   const destination = normalizePath(named);
@@ -301,6 +370,6 @@ async function recordLocalArtifact(ctx: RecipeContext, sourceWord: Word, localWo
     invocation: ctx.key,
     what: destination,
     at,
-    output: { kind: "artifact", source, baseDir: ctx.file.directory, destination, shape, force },
+    output: { kind: "artifact", source, baseDir: ctx.file.directory, destination, shape, force, state: localArtifactState(ctx.build, command, source, shape) },
   });
 }

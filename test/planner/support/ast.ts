@@ -172,3 +172,15 @@ function visitWords(value: unknown, visit: (w: { range: ast.SourceRange }) => vo
     for (const [key, v] of Object.entries(value)) if (key !== "range" && key !== "body") visitWords(v, visit);
   }
 }
+
+export const ENV = (key: string, value: string): ast.EnvCommand => ({
+  kind: "ENV",
+  range: at(),
+  args: [],
+  form: "pairs",
+  pairs: [{ key: word(key), value: word(value), range: at() }],
+});
+
+export const WORKDIR = (path: string): ast.WorkdirCommand => ({ kind: "WORKDIR", range: at(), args: [], path: word(path) });
+
+export const CMD = (...exec: string[]): ast.CmdCommand => ({ kind: "CMD", range: at(), args: [], form: "exec", command: [], text: JSON.stringify(exec), exec });
