@@ -1,0 +1,90 @@
+/**
+ * `plan()`: from an invoked target to the Plan the executor runs. Pure: files come through the
+ * SourceReader, everything that needs a daemon through the Engine.
+ */
+import type { SourcePosition } from "../errors.js";
+import { formatPlatform, marshal, parsePlatform, type State } from "./llb/index.js";
+import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput, PlannedPlatform, PushRun, ReachEdge, SkippedEffect, TargetRun } from "./plan.js";
+import { reachTargets, type ReachPlan, type ReachRequest } from "./reach.js";
+
+export type PlanRequest = ReachRequest;
+
+/** A Plan plus the walk it came from, for `ebuild plan` (the tree and every verdict). */
+export interface PlanResult {
+  plan: Plan;
+  reach: ReachPlan;
+}
+
+/** Plans the entry target: its outputs, the effects that fire and those that do not, and why. */
+export async function plan(request: PlanRequest): Promise<PlanResult> {
+  const reach = await reachTargets(request);
+  const label = (key: string) => reach.graph.label(key);
+  const definitionOf = (state: State, platform: string) => marshal(state, { platform: parsePlatform(platform) }).definition;
+  const targetOf = new Map(reach.targets.map((t) => [t.key, t]));
+
+  const runs: TargetRun[] = reach.effects.built.map((key) => {
+    const target = targetOf.get(key)!;
+    return { kind: "run", target: label(key), definition: definitionOf(finalState(reach, key), target.invocation.platform), at: target.at };
+  });
+  const images: ImageOutput[] = [];
+  const artifacts: LocalArtifactOutput[] = [];
+  const pushes: PushRun[] = [];
+  const skipped: SkippedEffect[] = [];
+  for (const verdict of reach.effects.verdicts) {
+    const at = verdict.at;
+    const target = label(verdict.invocation);
+    if (!verdict.fires) {
+      skipped.push({ kind: verdict.kind, target, what: verdict.what, reason: verdict.reason, ...(at === undefined ? {} : { at }) });
+      continue;
+    }
+    const output = verdict.output;
+    switch (output.kind) {
+      case "image":
+        images.push({
+          kind: "image",
+          target,
+          definition: definitionOf(output.state, output.platform),
+          at,
+          names: output.names,
+          push: output.push,
+          insecure: output.insecure,
+          config: output.config,
+          platform: plannedPlatform(output.platform),
+        });
+        break;
+      case "artifact":
+        artifacts.push({
+          kind: "artifact",
+          target,
+          definition: definitionOf(output.state, targetOf.get(verdict.invocation)!.invocation.platform),
+          at,
+          baseDir: output.baseDir,
+          destination: output.destination,
+          shape: output.shape,
+          force: output.force,
+        });
+        break;
+      case "push-run":
+        pushes.push({ kind: "push-run", target, definition: definitionOf(output.state, targetOf.get(verdict.invocation)!.invocation.platform), at, command: output.command });
+        break;
+    }
+  }
+  const outputs: PlannedOutput[] = [...runs, ...images, ...artifacts, ...pushes];
+  const edges: ReachEdge[] = reach.graph.edges
+    .filter((e) => !e.from.startsWith("\u0000"))
+    .map((e) => ({ from: label(e.from), to: label(e.to), kind: e.kind, ...(e.at === undefined ? {} : { at: e.at as SourcePosition }) }));
+  return {
+    plan: { outputs, skipped, edges, contexts: reach.contexts, secrets: reach.secrets, entitlements: reach.entitlements },
+    reach,
+  };
+}
+
+function finalState(reach: ReachPlan, key: string): State {
+  return reach.results.get(key)!.state;
+}
+
+function plannedPlatform(text: string): PlannedPlatform {
+  const p = parsePlatform(text);
+  const normal = parsePlatform(formatPlatform(p));
+  return normal.variant === undefined ? { os: normal.os, architecture: normal.architecture } : { os: normal.os, architecture: normal.architecture, variant: normal.variant };
+}

@@ -1,0 +1,46 @@
+/**
+ * What planning a target's recipe builds up: the filesystem state with its process settings, the
+ * image config that SAVE IMAGE writes, and the target's artifact namespace (what SAVE ARTIFACT put
+ * there, for COPY +target/path).
+ */
+import { scratch, type State } from "./llb/index.js";
+import type { PlannedImageConfig } from "./plan.js";
+
+export interface TargetBuild {
+  state: State;
+  config: PlannedImageConfig;
+  artifacts: State;
+}
+
+/** A fresh build: scratch filesystem, empty config, no artifacts. */
+export function emptyBuild(): TargetBuild {
+  return { state: scratch(), config: {}, artifacts: scratch() };
+}
+
+/** A copy of an image config whose lists and maps may be changed without touching the original. */
+export function copyConfig(config: PlannedImageConfig): PlannedImageConfig {
+  const out: PlannedImageConfig = { ...config };
+  if (config.Env) out.Env = [...config.Env];
+  if (config.Cmd) out.Cmd = [...config.Cmd];
+  if (config.Entrypoint) out.Entrypoint = [...config.Entrypoint];
+  if (config.Labels) out.Labels = { ...config.Labels };
+  if (config.ExposedPorts) out.ExposedPorts = { ...config.ExposedPorts };
+  if (config.Volumes) out.Volumes = { ...config.Volumes };
+  if (config.Healthcheck) out.Healthcheck = { ...config.Healthcheck, Test: [...config.Healthcheck.Test] };
+  return out;
+}
+
+/** Sets `KEY=value` in a config's Env, replacing an earlier value of KEY in place. */
+export function setConfigEnv(config: PlannedImageConfig, name: string, value: string): void {
+  const env = (config.Env ?? []).filter((entry) => !entry.startsWith(`${name}=`));
+  env.push(`${name}=${value}`);
+  config.Env = env;
+}
+
+/** The `KEY=value` entries of a config's Env as pairs. */
+export function configEnvPairs(config: PlannedImageConfig): Array<[string, string]> {
+  return (config.Env ?? []).map((entry) => {
+    const eq = entry.indexOf("=");
+    return eq < 0 ? [entry, ""] : [entry.slice(0, eq), entry.slice(eq + 1)];
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * COPY from the build context (a `local` source per Buildfile directory, with include patterns so
+ * only the named files travel) or from other targets' artifacts. Copies get a constant mtime
+ * unless `--keep-ts`, so the same inputs give the same layers on every machine.
+ */
+import { EbuildError } from "../../errors.js";
+import type { CopyCommand } from "../../parser/ast.js";
+import type { TargetBuild } from "../build-state.js";
+import { positionOf } from "../expansion.js";
+import { constantCopyTime, copy, local, type Chown, type CopyOptions, type State } from "../llb/index.js";
+import { normalizePath, staysInside } from "../paths.js";
+
+/** One source of a COPY, already expanded: a context path or the artifacts of a planned target. */
+export type CopyFrom = { kind: "context"; path: string } | { kind: "artifact"; artifacts: State; path: string };
+
+/** The options shared by every source of a COPY, from its flags (already expanded). */
+export interface CopyFlags {
+  chmod: string | undefined;
+  chown: string | undefined;
+}
+
+/**
+ * Applies a COPY. `contextName` is the `local` source name of the Buildfile's directory; the
+ * context is sent with only the paths this COPY names.
+ */
+export function planCopy(build: TargetBuild, command: CopyCommand, sources: readonly CopyFrom[], dest: string, flags: CopyFlags, contextName: string): void {
+  const at = positionOf(command.range);
+  const contextPaths = sources.filter((s) => s.kind === "context").map((s) => s.path);
+  for (const path of contextPaths) {
+    if (!staysInside(path)) {
+      throw new EbuildError("semantic", `COPY ${path}: the build context is the Buildfile's directory; ${path} is outside it`, {
+        at,
+        hint: "copy from a target in that directory instead (COPY ../dir+target/path)",
+      });
+    }
+  }
+  const context = contextPaths.length === 0 ? undefined : local(contextName, { includePatterns: contextPaths.map((p) => normalizePath(p)), sharedKeyHint: contextName });
+  const options: CopyOptions = {
+    followSymlinks: !command.flags.symlinkNoFollow,
+    copyDirContentsOnly: !command.flags.dir,
+    createDestPath: true,
+    allowWildcard: true,
+    allowEmptyWildcard: command.flags.ifExists,
+    ...(command.flags.keepTs ? {} : { timestamp: constantCopyTime }),
+    ...(flags.chmod === undefined ? {} : { mode: parseMode(flags.chmod, command) }),
+    ...(flags.chown === undefined ? {} : { chown: parseChown(flags.chown) }),
+  };
+  // Several sources copy into a directory, as in Dockerfiles.
+  const target = sources.length > 1 && !dest.endsWith("/") ? `${dest}/` : dest;
+  let action;
+  for (const source of sources) {
+    const from = source.kind === "context" ? context! : source.artifacts;
+    const path = source.kind === "context" ? `/${normalizePath(source.path)}` : `/${source.path}`;
+    const src = command.flags.ifExists ? optionalPattern(path) : path;
+    action = action === undefined ? copy(from, src, target, options) : action.copy(from, src, target, options);
+  }
+  if (action !== undefined) build.state = build.state.file(action, { description: `COPY ${command.args.map((w) => w.text).join(" ")}` });
+}
+
+/**
+ * `--if-exists`: a missing source is no error. BuildKit allows that only for wildcards, so the last
+ * character of a plain path becomes a one-character class (`a.txt` → `a.tx[t]`), which matches only
+ * that path.
+ */
+export function optionalPattern(path: string): string {
+  if (/[*?[]/.test(path)) return path;
+  const last = path.at(-1);
+  if (last === undefined || last === "/") return path;
+  return `${path.slice(0, -1)}[${last}]`;
+}
+
+function parseMode(text: string, command: CopyCommand): number {
+  if (!/^[0-7]{3,4}$/.test(text)) {
+    throw new EbuildError("semantic", `--chmod ${text} is not an octal mode`, { at: positionOf(command.range), hint: "write e.g. --chmod 0755" });
+  }
+  return parseInt(text, 8);
+}
+
+/** `user[:group]`, names or numeric ids. */
+export function parseChown(text: string): Chown {
+  const [user = "", group] = text.split(":");
+  const id = (s: string) => (/^\d+$/.test(s) ? Number(s) : s);
+  return group === undefined ? { user: id(user) } : { user: id(user), group: id(group) };
+}

@@ -1,0 +1,77 @@
+/**
+ * RUN: shell form through `/bin/sh -c`, exec form as written. ARGs and LETs reach the command as
+ * its environment (not the image's ENV); flags become mounts, secrets, network and security modes.
+ */
+import { EbuildError } from "../../errors.js";
+import type { MountSpec, RunCommand } from "../../parser/ast.js";
+import type { TargetBuild } from "../build-state.js";
+import { positionOf } from "../expansion.js";
+import type { Mount, SecretEnv } from "../llb/index.js";
+
+/** What the walk knows at a RUN that the command needs. */
+export interface RunPlace {
+  /** ARGs and LETs, in declaration order. */
+  environment: ReadonlyArray<readonly [string, string]>;
+  /** A cache id prefix unique to the target, so cache mounts without id= do not collide. */
+  cacheScope: string;
+  /** CACHE commands of the target: persistent mounts for every RUN after them. */
+  caches: readonly Mount[];
+}
+
+export function planRun(build: TargetBuild, command: RunCommand, place: RunPlace): void {
+  const at = positionOf(command.range);
+  const env: Record<string, string> = {};
+  for (const [name, value] of place.environment) env[name] = value;
+  const secretEnv: SecretEnv[] = [];
+  for (const secret of command.flags.secrets) {
+    const text = secret.text;
+    const eq = text.indexOf("=");
+    const name = eq < 0 ? text : text.slice(0, eq);
+    const id = eq < 0 ? text : text.slice(eq + 1);
+    if (id !== "") secretEnv.push({ id, name });
+  }
+  const mounts = [...place.caches, ...command.flags.mounts.map((m) => mountOf(m, place.cacheScope))];
+  const network = command.flags.network?.text;
+  if (network !== undefined && network !== "none" && network !== "host" && network !== "default") {
+    throw new EbuildError("semantic", `RUN --network=${network} is not supported`, { at, hint: "use --network=none, or leave it out" });
+  }
+  const argv = command.form === "exec" ? [...(command.exec ?? [])] : ["/bin/sh", "-c", command.text];
+  if (command.flags.entrypoint) argv.unshift(...(build.config.Entrypoint ?? []));
+  const run = build.state.run({
+    args: argv,
+    env,
+    mounts,
+    secretEnv,
+    network: network === "none" ? "none" : network === "host" ? "host" : undefined,
+    security: command.flags.privileged ? "insecure" : undefined,
+    ignoreCache: command.flags.noCache || command.flags.push,
+    description: `RUN ${command.text}`,
+  });
+  build.state = run.root();
+}
+
+function mountOf(spec: MountSpec, cacheScope: string): Mount {
+  const at = positionOf(spec.range);
+  const option = (key: string) => spec.options.find((o) => o.key === key)?.value;
+  const target = option("target") ?? option("dst") ?? option("destination");
+  if (target === undefined) throw new EbuildError("semantic", "--mount needs target=PATH", { at, hint: "write --mount=type=cache,target=/root/.cache" });
+  const mode = option("mode") ?? option("chmod");
+  switch (spec.type) {
+    case "cache": {
+      const sharing = option("sharing");
+      if (sharing !== undefined && sharing !== "shared" && sharing !== "private" && sharing !== "locked") {
+        throw new EbuildError("semantic", `--mount sharing=${sharing} is not one of shared, private, locked`, { at });
+      }
+      return { type: "cache", target, id: option("id") ?? `${cacheScope}${target}`, sharing: sharing ?? "shared" };
+    }
+    case "tmpfs":
+      return { type: "tmpfs", target };
+    case "secret": {
+      const id = option("id");
+      if (id === undefined || id === "") throw new EbuildError("semantic", "--mount=type=secret needs id=NAME", { at });
+      return { type: "secret", target, id, mode: mode === undefined ? 0o400 : parseInt(mode, 8) };
+    }
+    default:
+      throw new EbuildError("semantic", `--mount type=${spec.type ?? "(none)"} is not supported`, { at, hint: "use type=cache, type=tmpfs or type=secret" });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * SAVE ARTIFACT puts files into the target's artifact namespace (what COPY +target/path reads) and,
+ * with AS LOCAL, prepares the state the executor writes to the host. SAVE IMAGE takes the current
+ * state and image config.
+ */
+import type { SaveArtifactCommand } from "../../parser/ast.js";
+import type { TargetBuild } from "../build-state.js";
+import { constantCopyTime, copy, scratch, type CopyOptions, type State } from "../llb/index.js";
+import { baseName } from "../paths.js";
+
+/** Copies `source` of the build state into the artifacts, at `dest` (default: the root). */
+export function planSaveArtifact(build: TargetBuild, command: SaveArtifactCommand, source: string, dest: string | undefined): void {
+  const options = artifactCopyOptions(command);
+  build.artifacts = build.artifacts.file(copy(build.state, source, dest ?? "/", options), { description: `SAVE ARTIFACT ${source}` });
+}
+
+/**
+ * The state an AS LOCAL output writes: for `file`, the artifact at the root under its own name; for
+ * `replace`, the directory's entries; for `merge`, every entry the glob matches.
+ */
+export function localArtifactState(build: TargetBuild, command: SaveArtifactCommand, source: string, shape: "file" | "replace" | "merge"): State {
+  const options = artifactCopyOptions(command);
+  if (shape === "file") return scratch().file(copy(build.state, source, `/${baseName(source)}`, options));
+  return scratch().file(copy(build.state, source, "/", { ...options, copyDirContentsOnly: true }));
+}
+
+function artifactCopyOptions(command: SaveArtifactCommand): CopyOptions {
+  return {
+    followSymlinks: !command.flags.symlinkNoFollow,
+    allowWildcard: true,
+    allowEmptyWildcard: command.flags.ifExists,
+    createDestPath: true,
+    ...(command.flags.keepTs ? {} : { timestamp: constantCopyTime }),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * SAVE effects and when they fire. A target's SAVE IMAGE, SAVE ARTIFACT … AS LOCAL and RUN --push
+ * fire only when the target is the one invoked or is reached from it through an unbroken chain of
+ * BUILD commands. FROM, COPY and WITH DOCKER --load use a target's result without firing its effects;
+ * a target reached both ways fires them. A function's statements belong to the target that DOes it,
+ * so the planner records them under the caller and DO edges are shown but never propagate.
+ *
+ * The graph is data the planner fills while planning; `resolve` decides, once planning is done,
+ * which statements fire, and keeps the others with the reason, for `ebuild plan`.
+ */
+import { EbuildError, type SourcePosition } from "../errors.js";
+import type { EdgeKind } from "./invocation.js";
+
+export type SaveKind = "image" | "artifact" | "push-run";
+
+/** One SAVE statement (or RUN --push) of one invocation, with what the executor needs as `output`. */
+export interface SaveStatement<O> {
+  kind: SaveKind;
+  /** The key of the invocation it belongs to (a function's statements belong to the caller). */
+  invocation: string;
+  /** What it saves, for people: image names, the AS LOCAL destination, the pushed command. */
+  what: string;
+  at: SourcePosition | undefined;
+  /** SAVE IMAGE: the names and the platform, checked for duplicates among the firing statements. */
+  image?: { names: readonly string[]; platform: string };
+  output: O;
+}
+
+/** How one invocation reached another. */
+export interface ReachEdge {
+  from: string;
+  to: string;
+  kind: EdgeKind;
+  at: SourcePosition | undefined;
+}
+
+/** A statement with its verdict. */
+export interface SaveVerdict<O> extends SaveStatement<O> {
+  fires: boolean;
+  /** Why it does not fire; empty when it fires. */
+  reason: string;
+}
+
+export interface ResolvedEffects<O> {
+  /** Invocation keys whose final state is built: the entry and every BUILD-reached one, entry first. */
+  built: string[];
+  /** Every statement in planning order, firing or not. */
+  verdicts: SaveVerdict<O>[];
+}
+
+export interface ResolveOptions {
+  /** How positions appear in reasons; defaults to `file:line`. */
+  formatAt?: (at: SourcePosition) => string;
+}
+
+export class EffectGraph<O> {
+  readonly #labels = new Map<string, string>();
+  readonly #edges: ReachEdge[] = [];
+  readonly #statements: SaveStatement<O>[] = [];
+
+  /** Registers an invocation with the label users see (`+build --V=1`). */
+  addInvocation(key: string, label: string): void {
+    if (!this.#labels.has(key)) this.#labels.set(key, label);
+  }
+
+  addEdge(edge: ReachEdge): void {
+    this.#edges.push(edge);
+  }
+
+  addStatement(statement: SaveStatement<O>): void {
+    this.#statements.push(statement);
+  }
+
+  label(key: string): string {
+    return this.#labels.get(key) ?? key;
+  }
+
+  get edges(): readonly ReachEdge[] {
+    return this.#edges;
+  }
+
+  /** Decides which statements fire when `entry` is the invoked target. */
+  resolve(entry: string, options: ResolveOptions = {}): ResolvedEffects<O> {
+    const formatAt = options.formatAt ?? ((at: SourcePosition) => `${at.file}:${at.line}`);
+    const built = this.#buildReachable(entry);
+    const firing = new Set(built);
+    const verdicts = this.#statements.map((statement): SaveVerdict<O> => {
+      const fires = firing.has(statement.invocation);
+      return { ...statement, fires, reason: fires ? "" : this.#whyNot(statement.invocation, firing, formatAt) };
+    });
+    checkDuplicateImages(verdicts, formatAt);
+    return { built, verdicts };
+  }
+
+  /** Breadth-first over BUILD edges from the entry, in the order edges were planned. */
+  #buildReachable(entry: string): string[] {
+    const order = [entry];
+    const seen = new Set(order);
+    for (let i = 0; i < order.length; i++) {
+      for (const edge of this.#edges) {
+        if (edge.kind === "BUILD" && edge.from === order[i] && !seen.has(edge.to)) {
+          seen.add(edge.to);
+          order.push(edge.to);
+        }
+      }
+    }
+    return order;
+  }
+
+  #whyNot(key: string, firing: ReadonlySet<string>, formatAt: (at: SourcePosition) => string): string {
+    const incoming = this.#edges.filter((e) => e.to === key);
+    const where = (e: ReachEdge) => (e.at === undefined ? "" : ` at ${formatAt(e.at)}`);
+    const advice = ` — add BUILD ${this.label(key)} to fire it`;
+    const used = incoming.find((e) => e.kind !== "BUILD" && e.kind !== "DO");
+    if (used !== undefined) {
+      return `reached only through ${used.kind} from ${this.label(used.from)}${where(used)}${advice}`;
+    }
+    const built = incoming.find((e) => e.kind === "BUILD" && !firing.has(e.from));
+    if (built !== undefined) {
+      return `reached through BUILD from ${this.label(built.from)}${where(built)}, whose effects do not fire${advice}`;
+    }
+    return `not reached from the invoked target${advice}`;
+  }
+}
+
+/** Two firing SAVE IMAGE statements may not give the same name for the same platform. */
+function checkDuplicateImages<O>(verdicts: ReadonlyArray<SaveVerdict<O>>, formatAt: (at: SourcePosition) => string): void {
+  const seen = new Map<string, SaveVerdict<O>>();
+  for (const verdict of verdicts) {
+    if (!verdict.fires || verdict.image === undefined) continue;
+    for (const name of verdict.image.names) {
+      const key = `${name}\u0000${verdict.image.platform}`;
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, verdict);
+        continue;
+      }
+      const firstAt = first.at === undefined ? "another statement" : formatAt(first.at);
+      throw new EbuildError("semantic", `image ${name} is saved twice for ${verdict.image.platform} (first at ${firstAt})`, {
+        at: verdict.at,
+        hint: "give each SAVE IMAGE its own name, or build the targets for different platforms",
+      });
+    }
+  }
+}

@@ -1,0 +1,375 @@
+/**
+ * Walking a recipe, statement by statement: variables are declared and expanded in order, the
+ * targets a statement needs are invoked (BUILD, FROM, COPY, WITH DOCKER --load), functions are
+ * inlined (DO), and SAVE statements and RUN --push are recorded for the invocation.
+ */
+import { EbuildError, type SourcePosition } from "../errors.js";
+import type { ArgOverride, Buildfile, CommandLine, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
+import { copyConfig } from "./build-state.js";
+import type { EdgeKind, Invocation } from "./invocation.js";
+import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
+import { directoryOfReference } from "./locate.js";
+import { baseName, joinPath, normalizePath, relativePath, staysInside } from "./paths.js";
+import type { Reacher } from "./reach.js";
+import { matrixOf } from "./reach.js";
+import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
+import type { Variables } from "./variables.js";
+import type { TargetBuild } from "./build-state.js";
+import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost, planLabel, planUser, planVolume, planWorkdir } from "./commands/config.js";
+import { planCopy, type CopyFrom } from "./commands/copy.js";
+import { planFromImage, planFromTarget } from "./commands/from.js";
+import { planRun } from "./commands/run.js";
+import { localArtifactState, planSaveArtifact } from "./commands/save.js";
+import type { Mount, State } from "./llb/index.js";
+
+/** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
+export interface FileScope {
+  directory: string;
+  path: string;
+  buildfile: Buildfile;
+  imports: Map<string, ReferenceHome>;
+  globals: Map<string, string>;
+}
+
+/** Everything a statement is planned with. */
+export interface RecipeContext {
+  reacher: Reacher;
+  /** The invocation the statements belong to (a function's statements belong to its caller). */
+  key: string;
+  label: string;
+  invocation: Invocation;
+  /** The file the statements are written in (a function's own file inside DO). */
+  file: FileScope;
+  vars: Variables;
+  inBase: boolean;
+  /** The target's state, config and artifacts so far; a function changes its caller's. */
+  build: WalkBuild;
+}
+
+/** The build plus what only the walk needs: CACHE mounts, and the state RUN --push commands chain on. */
+export interface WalkBuild extends TargetBuild {
+  caches: Mount[];
+  pushState: State | undefined;
+}
+
+export async function walkRecipe(ctx: RecipeContext, statements: readonly Statement[]): Promise<void> {
+  for (const statement of statements) await walkStatement(ctx, statement);
+}
+
+function scopeOf(ctx: RecipeContext): ExpansionScope {
+  return {
+    lookup: (name) => ctx.vars.lookup(name),
+    engine: ctx.reacher.request.engine,
+    place: () => ({ target: ctx.label, platform: ctx.invocation.platform, environment: ctx.vars.runEnvironment() }),
+  };
+}
+
+async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
+  const at = positionOf(s.range);
+  const expand = (word: Word) => expandOne(word, scopeOf(ctx));
+  switch (s.kind) {
+    case "ARG": {
+      if (s.flags.global && !ctx.inBase) {
+        throw new EbuildError("semantic", "ARG --global is allowed only in the base recipe", { at, hint: "move it above the first target" });
+      }
+      const name = s.name.text;
+      const defaultValue = s.value === undefined ? undefined : await expand(s.value);
+      const value = ctx.vars.declareArg({ name, defaultValue, required: s.flags.required, at });
+      if (s.flags.global) ctx.file.globals.set(name, value);
+      return;
+    }
+    case "LET":
+      return ctx.vars.let(s.name.text, s.value === undefined ? "" : await expand(s.value), at);
+    case "SET":
+      return ctx.vars.set(s.name.text, s.value === undefined ? "" : await expand(s.value), at);
+    case "ENV":
+      return planEnv(ctx.build, s, scopeOf(ctx), (name, value) => ctx.vars.setEnv(name, value));
+    case "WORKDIR":
+      return planWorkdir(ctx.build, s, scopeOf(ctx));
+    case "USER":
+      return planUser(ctx.build, s, scopeOf(ctx));
+    case "ENTRYPOINT":
+      return planEntrypoint(ctx.build, s);
+    case "CMD":
+      return planCmd(ctx.build, s);
+    case "LABEL":
+      return planLabel(ctx.build, s, scopeOf(ctx));
+    case "EXPOSE":
+      return planExpose(ctx.build, s, scopeOf(ctx));
+    case "VOLUME":
+      return planVolume(ctx.build, s, scopeOf(ctx));
+    case "HEALTHCHECK":
+      return planHealthcheck(ctx.build, s, scopeOf(ctx));
+    case "HOST":
+      return planHost(ctx.build, s, scopeOf(ctx));
+    case "CACHE": {
+      const path = await expand(s.path);
+      const id = s.flags.id === undefined ? `${ctx.key}${path}` : await expand(s.flags.id);
+      const sharing = s.flags.sharing === undefined ? "shared" : await expand(s.flags.sharing);
+      if (sharing !== "shared" && sharing !== "private" && sharing !== "locked") {
+        throw new EbuildError("semantic", `CACHE --sharing ${sharing} is not one of shared, private, locked`, { at });
+      }
+      ctx.build.caches.push({ type: "cache", target: ctx.build.state.dir(path).getDir(), id, sharing });
+      return;
+    }
+    case "IMPORT": {
+      const ref = await expand(s.ref);
+      const home = parseReference(`${ref}+x`, positionOf(s.ref.range)).home;
+      const alias = s.alias === undefined ? baseName(ref) : s.alias.text;
+      if (alias === ".." || alias === "." || alias === "") {
+        throw new EbuildError("semantic", `IMPORT ${ref} needs an alias`, { at, hint: `write IMPORT ${ref} AS name` });
+      }
+      ctx.file.imports.set(alias, home);
+      return;
+    }
+    case "FROM": {
+      const image = await expand(s.image);
+      const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
+      if (!looksLikeReference(image)) return planFromImage(ctx.build, image, platform, ctx.reacher.request.engine);
+      const ref = parseTargetReference(image, positionOf(s.image.range));
+      const keys = await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, [platform], at);
+      if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
+      planFromTarget(ctx.build, ctx.reacher.resultOf(keys[0]!));
+      return;
+    }
+    case "FROM_DOCKERFILE": {
+      const context = await expand(s.context);
+      if (!looksLikeReference(context)) return;
+      const ref = parseArtifactReference(context, positionOf(s.context.range));
+      await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, []), false, [ctx.invocation.platform], at);
+      return;
+    }
+    case "BUILD": {
+      const ref = parseTargetReference(await expand(s.target), positionOf(s.target.range));
+      const platforms = s.flags.platforms.length === 0 ? [ctx.invocation.platform] : await Promise.all(s.flags.platforms.map(expand));
+      await invokeAll(ctx, ref, "BUILD", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, platforms, at);
+      return;
+    }
+    case "COPY": {
+      const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
+      const sources: CopyFrom[] = [];
+      for (const source of s.sources) {
+        const text = await expand(source.source);
+        if (!looksLikeReference(text)) {
+          sources.push({ kind: "context", path: text });
+          continue;
+        }
+        const ref = parseArtifactReference(text, positionOf(source.source.range));
+        const overrides = await overridesOf(ctx, source.overrides, s.flags.buildArgs);
+        for (const key of await invokeAll(ctx, ref, "COPY", overrides, s.flags.passArgs, [platform], positionOf(source.range))) {
+          sources.push({ kind: "artifact", artifacts: ctx.reacher.resultOf(key).artifacts, path: ref.path });
+        }
+      }
+      const flags = {
+        chmod: s.flags.chmod === undefined ? undefined : await expand(s.flags.chmod),
+        chown: s.flags.chown === undefined ? undefined : await expand(s.flags.chown),
+      };
+      planCopy(ctx.build, s, sources, await expand(s.dest), flags, ctx.reacher.contextName(ctx.file.directory));
+      return;
+    }
+    case "WITH_DOCKER":
+      for (const load of s.flags.loads) {
+        const ref = parseTargetReference(await expand(load.target), positionOf(load.target.range));
+        await invokeAll(ctx, ref, "LOAD", await overridesOf(ctx, load.overrides, s.flags.buildArgs), s.flags.passArgs, [ctx.invocation.platform], positionOf(load.range));
+      }
+      return walkRecipe(ctx, s.body);
+    case "DO":
+      return callFunction(ctx, s.function, s.overrides, s.flags.passArgs, at);
+    case "RUN":
+      noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options));
+      if (s.flags.network?.text === "host") ctx.reacher.entitlements.add("network.host");
+      if (!s.flags.push) {
+        planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches });
+        return;
+      }
+      {
+        // RUN --push runs after the build, only under --push: it chains on the main state (and on
+        // earlier pushes) without changing what the rest of the target builds on.
+        const pushed: WalkBuild = { ...ctx.build, state: ctx.build.pushState ?? ctx.build.state };
+        planRun(pushed, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches });
+        ctx.build.pushState = pushed.state;
+        ctx.reacher.graph.addStatement({ kind: "push-run", invocation: ctx.key, what: commandText(s), at, output: { kind: "push-run", command: commandText(s), state: pushed.state } });
+      }
+      return;
+    case "SAVE_IMAGE": {
+      const names = (await Promise.all(s.names.map((w) => expandSplit(w, scopeOf(ctx))))).flat();
+      const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform: ctx.invocation.platform, state: ctx.build.state, config: copyConfig(ctx.build.config) };
+      ctx.reacher.graph.addStatement({ kind: "image", invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform }, output });
+      return;
+    }
+    case "SAVE_ARTIFACT": {
+      const source = await expand(s.source);
+      planSaveArtifact(ctx.build, s, source, s.artifactDest === undefined ? undefined : await expand(s.artifactDest));
+      if (s.asLocal !== undefined) await recordLocalArtifact(ctx, s, source, s.asLocal, at);
+      return;
+    }
+    case "IF":
+      return walkIf(ctx, s.branches, s.elseBody);
+    case "FOR":
+      return walkFor(ctx, s.variable, s.expression, s.flags.sep, s.body, at);
+    case "WAIT":
+      return walkRecipe(ctx, s.body);
+    case "TRY":
+      await walkRecipe(ctx, s.body);
+      return walkRecipe(ctx, s.finallyBody ?? []);
+    case "UNSUPPORTED":
+      throw new EbuildError("semantic", `${s.keyword} is not supported`, { at, hint: "see `ebuild --help` for the commands ebuild runs" });
+    default:
+      // The remaining commands shape the build state only; they reach no other target.
+      return;
+  }
+}
+
+/** Overrides as written (`--A=v`, deprecated `--build-arg A=v`), expanded in the caller's scope. */
+async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[], buildArgs: readonly Word[]): Promise<Array<[string, string]>> {
+  const out: Array<[string, string]> = [];
+  for (const word of buildArgs) {
+    const [name = "", ...rest] = (await expandOne(word, scopeOf(ctx))).split("=");
+    out.push([name, rest.length > 0 ? rest.join("=") : (ctx.vars.lookup(name) ?? "")]);
+  }
+  for (const o of overrides) {
+    // A bare `--NAME` passes the caller's value of NAME.
+    out.push([o.name, o.value === undefined ? (ctx.vars.lookup(o.name) ?? "") : await expandOne(o.value, scopeOf(ctx))]);
+  }
+  return out;
+}
+
+/**
+ * Invokes a referenced target for each platform and each matrix combination. Overrides received by
+ * this invocation propagate to targets of the same Buildfile; `--pass-args` forwards every ARG to
+ * any Buildfile; explicit overrides win.
+ */
+async function invokeAll(
+  ctx: RecipeContext,
+  ref: Reference,
+  kind: EdgeKind,
+  explicit: Array<[string, string]>,
+  passArgs: boolean,
+  platforms: readonly string[],
+  at: SourcePosition,
+): Promise<string[]> {
+  const directory = directoryOfReference(ref, ctx.file, at);
+  const inherited = new Map<string, string>();
+  if (directory === ctx.invocation.directory) for (const [k, v] of ctx.invocation.overrides) inherited.set(k, v);
+  if (passArgs) for (const [k, v] of ctx.vars.passArgs()) inherited.set(k, v);
+  const explicitNames = new Set(explicit.map(([k]) => k));
+  const base = [...inherited].filter(([k]) => !explicitNames.has(k));
+  const keys: string[] = [];
+  for (const platform of platforms) {
+    for (const combo of matrixOf(explicit)) {
+      const invocation: Invocation = { directory, name: ref.name, overrides: [...base, ...combo], platform };
+      keys.push(await ctx.reacher.invoke(invocation, { from: ctx.key, kind, at }));
+    }
+  }
+  return keys;
+}
+
+/** DO: the function's statements run in the caller's invocation, with their own ARG scope. */
+async function callFunction(ctx: RecipeContext, word: Word, overrides: readonly ArgOverride[], passArgs: boolean, at: SourcePosition): Promise<void> {
+  const ref = parseFunctionReference(await expandOne(word, scopeOf(ctx)), positionOf(word.range));
+  const directory = directoryOfReference(ref, ctx.file, at);
+  const loaded = await ctx.reacher.loader.load(directory, at);
+  const fn = loaded.parsed.functions.find((f) => f.name === ref.name);
+  if (fn === undefined) {
+    throw new EbuildError("semantic", `${loaded.path} has no function ${ref.name}`, {
+      at,
+      hint: `its functions are: ${loaded.parsed.functions.map((f) => `+${f.name}`).join(", ") || "none"}`,
+    });
+  }
+  const args = new Map(passArgs ? ctx.vars.passArgs() : []);
+  for (const [k, v] of await overridesOf(ctx, overrides, [])) args.set(k, v);
+  const fnKey = `${directory}+${ref.name}`;
+  ctx.reacher.graph.addInvocation(fnKey, `${relativeHome(ctx, directory)}+${ref.name}`);
+  ctx.reacher.graph.addEdge({ from: ctx.key, to: fnKey, kind: "DO", at });
+  ctx.reacher.stack.enter(`${fnKey} in ${ctx.key}`, `+${ref.name}`, { kind: "DO", at });
+  const file = await fileScopeOf(ctx, loaded.directory, loaded.path, loaded.parsed);
+  await walkRecipe({ ...ctx, file, vars: ctx.vars.forFunction(args, file.globals), inBase: false }, fn.recipe);
+  ctx.reacher.stack.leave(`${fnKey} in ${ctx.key}`);
+}
+
+function relativeHome(ctx: RecipeContext, directory: string): string {
+  const rel = relativePath(ctx.reacher.request.entry.directory, directory);
+  return rel === "." ? "" : rel.startsWith("..") ? rel : `./${rel}`;
+}
+
+/** A function's Buildfile: its IMPORTs and ARG --global (with their defaults) serve the function. */
+async function fileScopeOf(ctx: RecipeContext, directory: string, path: string, buildfile: Buildfile): Promise<FileScope> {
+  if (directory === ctx.file.directory) return ctx.file;
+  const file: FileScope = { directory, path, buildfile, imports: new Map(), globals: new Map() };
+  const vars = ctx.vars.forFunction(new Map(), new Map());
+  const header = buildfile.baseRecipe.filter((s) => s.kind === "IMPORT" || (s.kind === "ARG" && s.flags.global));
+  await walkRecipe({ ...ctx, file, vars, inBase: true }, header);
+  return file;
+}
+
+async function walkIf(ctx: RecipeContext, branches: readonly IfBranch[], elseBody: Statement[] | undefined): Promise<void> {
+  for (const branch of branches) {
+    if (await evaluate(ctx, branch.condition, positionOf(branch.range))) return walkRecipe(ctx, branch.body);
+  }
+  return walkRecipe(ctx, elseBody ?? []);
+}
+
+async function evaluate(ctx: RecipeContext, condition: CommandLine, at: SourcePosition): Promise<boolean> {
+  const engine = ctx.reacher.request.engine;
+  if (engine === undefined) {
+    throw new EbuildError("semantic", "IF needs the BuildKit daemon to evaluate its condition", { at, hint: "start the daemon (scripts/buildkit-up) and plan again" });
+  }
+  const command = condition.form === "exec" ? (condition.exec ?? []).join(" ") : condition.text;
+  return engine.evaluateCondition(scopeOf(ctx).place(), command);
+}
+
+async function walkFor(ctx: RecipeContext, variable: Word, expression: readonly Word[], sep: Word | undefined, body: Statement[], at: SourcePosition): Promise<void> {
+  const separators = sep === undefined ? "\n\t " : await expandOne(sep, scopeOf(ctx));
+  const values: string[] = [];
+  for (const word of expression) {
+    const text = await expandOne(word, scopeOf(ctx));
+    for (const value of text.split(new RegExp(`[${separators.replace(/[\]\\^-]/g, "\\$&")}]+`))) if (value !== "") values.push(value);
+  }
+  for (const value of values) {
+    ctx.vars.setLoopVariable(variable.text, value, at);
+    await walkRecipe(ctx, body);
+  }
+}
+
+function noteRunNeeds(ctx: RecipeContext, privileged: boolean, secrets: readonly Word[], mounts: ReadonlyArray<ReadonlyArray<{ key: string; value?: string }>>): void {
+  if (privileged) ctx.reacher.entitlements.add("security.insecure");
+  for (const secret of secrets) {
+    // `--secret ENV=id` or `--secret id`; an empty id means no secret.
+    const text = secret.text;
+    const id = text.includes("=") ? text.slice(text.indexOf("=") + 1) : text;
+    if (id !== "") ctx.reacher.secrets.add(id);
+  }
+  for (const options of mounts) {
+    const type = options.find((o) => o.key === "type")?.value;
+    const id = options.find((o) => o.key === "id")?.value;
+    if (type === "secret" && id !== undefined && id !== "") ctx.reacher.secrets.add(id);
+  }
+}
+
+function commandText(line: CommandLine): string {
+  return line.form === "exec" ? JSON.stringify(line.exec ?? []) : line.text;
+}
+
+/**
+ * SAVE ARTIFACT … AS LOCAL: the destination relative to the Buildfile's directory. A trailing `/`
+ * saves under the artifact's own name; a glob merges into a directory; a path ending in `/` (or `.`)
+ * replaces the directory; anything else is saved as what it is (a file, or a directory replaced).
+ */
+async function recordLocalArtifact(ctx: RecipeContext, command: SaveArtifactCommand, source: string, localWord: Word, at: SourcePosition): Promise<void> {
+  const force = command.flags.force;
+  const local = await expandOne(localWord, scopeOf(ctx));
+  const glob = /[*?[]/.test(source);
+  const named = local.endsWith("/") ? joinPath(local, glob ? "." : baseName(source)) : local;
+  const destination = normalizePath(named);
+  if (!force && !staysInside(destination)) {
+    throw new EbuildError("semantic", `AS LOCAL ${local} leaves the Buildfile's directory`, { at: positionOf(localWord.range), hint: "use SAVE ARTIFACT --force to write outside it" });
+  }
+  const shape = glob ? "merge" : source.endsWith("/") || source.endsWith("/.") ? "replace" : "file";
+  ctx.reacher.graph.addStatement({
+    kind: "artifact",
+    invocation: ctx.key,
+    what: destination,
+    at,
+    output: { kind: "artifact", source, baseDir: ctx.file.directory, destination, shape, force, state: localArtifactState(ctx.build, command, source, shape) },
+  });
+}

@@ -1,0 +1,70 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Engine } from "../../src/planner/engine.js";
+import { ARG, BUILD, CMD, COPY, ENV, FROM, RUN, SAVE_ARTIFACT, SAVE_IMAGE, WORKDIR } from "./support/ast.js";
+import { opsOf, planOf } from "./support/plan.js";
+
+const engine: Engine = {
+  async resolveImageConfig() {
+    return { config: { Env: ["PATH=/bin"], WorkingDir: "/home", Cmd: ["sh"] } };
+  },
+  async shellOut() {
+    throw new Error("no shell-outs here");
+  },
+  async evaluateCondition() {
+    return false;
+  },
+};
+
+const image = "ebuild-fixture/busybox:latest";
+
+test("a RUN sees ARGs as its environment and image ENV, while the saved config holds only ENV", async () => {
+  const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), ARG("V", "1"), ENV("E", "e"), RUN("echo $V"), SAVE_IMAGE("app:1")] } } }, "a", { engine });
+  const saved = plan.outputs.find((o) => o.kind === "image");
+  assert.ok(saved?.kind === "image");
+  assert.deepEqual(saved.config.Env, ["PATH=/bin", "E=e"]);
+  assert.equal(saved.config.WorkingDir, "/home");
+  const exec = opsOf(saved.definition).map((o) => o.op["exec"]).find((e) => e !== undefined) as { meta: { args: string[]; env: string[]; cwd: string } };
+  assert.deepEqual(exec.meta.args, ["/bin/sh", "-c", "echo $V"]);
+  assert.ok(exec.meta.env.includes("V=1") && exec.meta.env.includes("E=e") && exec.meta.env.includes("PATH=/bin"), exec.meta.env.join(" "));
+  assert.equal(exec.meta.cwd, "/home");
+});
+
+test("COPY sends only the named files of the Buildfile's directory, with the constant mtime", async () => {
+  const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), COPY("src/main.go", "/app/")] } } }, "a");
+  assert.deepEqual(plan.contexts, [{ name: "context", dir: "/repo" }]);
+  const ops = opsOf(plan.outputs[0]!.definition);
+  const source = ops.map((o) => o.op["source"] as { identifier: string; attrs: Record<string, string> } | undefined).find((s) => s?.identifier === "local://context");
+  assert.equal(source?.attrs["local.includepattern"], JSON.stringify(["src/main.go"]));
+  const file = ops.map((o) => o.op["file"]).find((f) => f !== undefined) as { actions: Array<{ copy: { src: string; dest: string; timestamp: string } }> };
+  assert.equal(file.actions[0]!.copy.src, "/src/main.go");
+  assert.equal(file.actions[0]!.copy.dest, "/app/");
+  assert.equal(file.actions[0]!.copy.timestamp, String(Date.UTC(2020, 3, 16, 12) * 1e6));
+});
+
+test("COPY +target/path copies from that target's artifacts, which SAVE ARTIFACT filled", async () => {
+  const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), COPY("+b/out", "/in")], b: [FROM(image), RUN("make"), SAVE_ARTIFACT("out")] } } }, "a");
+  const ops = opsOf(plan.outputs[0]!.definition);
+  const copies = ops.flatMap((o) => ((o.op["file"] as { actions?: Array<{ copy?: { src: string; dest: string } }> } | undefined)?.actions ?? []).map((a) => a.copy)).filter((c) => c !== undefined);
+  assert.deepEqual(copies.map((c) => `${c!.src} → ${c!.dest}`).sort(), ["/out → /", "/out → /in"]);
+  assert.ok(ops.some((o) => (o.op["exec"] as { meta?: { args?: string[] } } | undefined)?.meta?.args?.[2] === "make"), "b's RUN is in a's graph");
+});
+
+test("the outputs list runs, then images, then artifacts; skipped effects keep their reason", async () => {
+  const { plan } = await planOf(
+    { "/repo": { targets: { a: [FROM("+base"), BUILD("+img"), SAVE_ARTIFACT("x", "out/x")], base: [FROM(image), SAVE_IMAGE("base")], img: [FROM(image), SAVE_IMAGE("img"), CMD("sh")] } } },
+    "a",
+  );
+  assert.deepEqual(plan.outputs.map((o) => `${o.kind} ${o.target}`), ["run +a", "run +img", "image +img", "artifact +a"]);
+  assert.deepEqual(plan.skipped.map((s) => `${s.target}: ${s.reason}`), ["+base: reached only through FROM from +a at Buildfile:3 — add BUILD +base to fire it"]);
+  assert.deepEqual(plan.edges.map((e) => `${e.from} ${e.kind} ${e.to}`), ["+a FROM +base", "+a BUILD +img"]);
+});
+
+test("digests are stable across runs, and an unrelated line does not change a target's definition", async () => {
+  const files = (extra: string) => ({ "/repo": { targets: { a: [FROM(image), WORKDIR("/w"), RUN("make")], other: [FROM(image), RUN(extra)] } } });
+  const first = await planOf(files("one"), "a");
+  const again = await planOf(files("one"), "a");
+  const changed = await planOf(files("two"), "a");
+  assert.deepEqual(first.plan.outputs[0]!.definition, again.plan.outputs[0]!.definition);
+  assert.deepEqual(first.plan.outputs[0]!.definition, changed.plan.outputs[0]!.definition);
+});
