@@ -3,20 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createRenderer } from "../../../src/cli/progress/index.js";
 import { TtyRenderer } from "../../../src/cli/progress/tty.js";
-import { Collected, vertex } from "./support.js";
-
-/** The screen after `text`: a small terminal that knows newlines, cursor-up-to-column-0 and erase-below. */
-function screen(text: string): string[] {
-  const rows: string[] = [];
-  let row = 0;
-  for (const [token, up] of text.matchAll(/\x1b\[(\d+)F|\x1b\[J|\n|[^\x1b\n]+/g)) {
-    if (up !== undefined) row = Math.max(0, row - Number(up));
-    else if (token === "\x1b[J") rows.length = row;
-    else if (token === "\n") row++;
-    else rows[row] = (rows[row] ?? "") + token;
-  }
-  return rows;
-}
+import { Collected, screen, vertex } from "./support.js";
 
 function tty(columns = 60) {
   const out = new Collected({ isTTY: true, columns });
