@@ -137,7 +137,8 @@ export class TtyRenderer extends TextRenderer {
       const prefixWidth = (this.options.prefixWidth ?? 20) + 3;
       // Lines must not wrap, or erasing the live view would miss a line.
       const room = columns - 1 - prefixWidth - elapsed.length - 1 - extra.length;
-      return `${this.prefix(r.step.target)}${truncate(r.step.command, room)} ${this.chalk.dim(elapsed)}${this.chalk.dim(extra)}`;
+      // Redacted before it is cut: a cut secret would no longer match.
+      return `${this.prefix(r.step.target)}${truncate(this.redact(r.step.command), room)} ${this.chalk.dim(elapsed)}${this.chalk.dim(extra)}`;
     });
     if (steps.length > liveStepsMax) lines.push(this.chalk.dim(`… and ${steps.length - liveStepsMax} more running`));
     return lines;

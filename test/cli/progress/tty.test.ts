@@ -75,3 +75,12 @@ test("the live view is used only on a terminal", () => {
     renderer.close();
   }
 });
+
+test("a secret in a command cut to the terminal's width does not show even in part", () => {
+  const out = new Collected({ isTTY: true, columns: 40 });
+  const renderer = createRenderer({ mode: "tty", out, env: { NO_COLOR: "1", TERM: "xterm" }, secrets: ["correct-horse-battery"], prefixWidth: 6, now: () => 0, refreshMs: 0 });
+  renderer.solve({ target: "+s" }).onProgress(vertex("sha256:s", "RUN login --password correct-horse-battery").started());
+  assert.deepEqual(screen(out.text), ["    +s | RUN login --password *** 0.0s"]);
+  renderer.close();
+  assert.ok(!/correct|horse/.test(out.text));
+});
