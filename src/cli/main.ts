@@ -31,7 +31,7 @@ export function buildProgram(): Command {
       .option("--tlscert <file>", "client certificate for a tcp:// daemon")
       .option("--tlskey <file>", "client key for a tcp:// daemon")
       .option("--tlsservername <name>", "name the daemon's certificate must carry (default: its host)")
-      .option("--filter <filter>", "only cache entries matching a BuildKit filter, e.g. type==regular or description~=npm (repeatable)", (value: string, previous: string[]) => [...previous, value], [] as string[]);
+      .option("--filter <filter>", "only cache entries matching a BuildKit filter, e.g. type==regular or description~=npm (repeatable)", (value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   daemonFlags(program.command("du"))
     .description("show the BuildKit cache's disk usage: total, reclaimable and the largest entries")
     .option("-v, --verbose", "list every cache entry, not only the largest")
