@@ -22,12 +22,17 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * A target name right-aligned in a column of `width` characters; a longer name keeps its end
- * (the target after the `+`) behind an ellipsis so the column stays fixed.
+ * A target name right-aligned in a column of `width` characters. A longer name is shortened so
+ * the column stays fixed: its args (`+api --V=1`) are cut first, then the path before the target,
+ * which keeps its end (`…/api+image`).
  */
 export function alignTarget(name: string, width: number): string {
   if (name.length <= width) return name.padStart(width);
-  return `…${name.slice(name.length - width + 1)}`;
+  const space = name.indexOf(" ");
+  const ref = space < 0 ? name : name.slice(0, space);
+  if (ref.length < width - 1) return `${name.slice(0, width - 1)}…`;
+  if (ref.length === width || ref.length === width - 1) return ref.padStart(width);
+  return `…${ref.slice(ref.length - width + 1)}`;
 }
 
 /** `Buildfile:12:5`. */

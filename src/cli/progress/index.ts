@@ -10,7 +10,7 @@ import { JsonRenderer } from "./json.js";
 import { PlainRenderer } from "./plain.js";
 import { Redactor } from "./redact.js";
 import { TtyRenderer } from "./tty.js";
-import type { BuildRenderer, OutputStream } from "./types.js";
+import type { BuildRenderer, OutputStream, StepInfo, StepLookup } from "./types.js";
 
 export type { BuildRenderer, BuildResult, OutputStream, SavedImage, SolveProgress, SolveTag, StepInfo, StepLookup } from "./types.js";
 export { Redactor, redactedMark } from "./redact.js";
@@ -59,4 +59,9 @@ export function createRenderer(options: RendererOptions): BuildRenderer {
   };
   const live = isTTY && env.TERM !== "dumb" && (options.mode === "tty" || (options.mode === "auto" && !onGitHubActions(env)));
   return live ? new TtyRenderer({ ...text, refreshMs: options.refreshMs }) : new PlainRenderer(text);
+}
+
+/** A StepLookup over the planner's steps by op digest (`plan.steps`). */
+export function lookupIn(steps: Readonly<Record<string, StepInfo>> | undefined): StepLookup {
+  return (digest) => (steps && Object.hasOwn(steps, digest) ? steps[digest] : undefined);
 }

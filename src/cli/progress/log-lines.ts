@@ -31,11 +31,12 @@ export class LogLines {
 
   private take(final: boolean): string[] {
     const lines: string[] = [];
-    let newline: number;
-    while ((newline = this.pending.indexOf("\n")) >= 0) {
-      lines.push(this.finish(this.pending.slice(0, newline)));
-      this.pending = this.pending.slice(newline + 1);
+    // Walk the newlines first and cut the rest once: a chunk of many short lines stays linear.
+    let start = 0;
+    for (let newline; (newline = this.pending.indexOf("\n", start)) >= 0; start = newline + 1) {
+      lines.push(this.finish(this.pending.slice(start, newline)));
     }
+    if (start > 0) this.pending = this.pending.slice(start);
     while (this.pending.length > this.maxLineLength) {
       // Cut where no secret straddles the cut, so the piece can be redacted on its own.
       const head = this.pending.slice(0, this.maxLineLength);

@@ -77,10 +77,14 @@ export class StepBook {
         if (shown) return [];
         return [...this.flush(state), { type: "cached", step }];
       }
-      case "vertex-completed":
+      case "vertex-completed": {
         if (state.status === "completed" || state.status === "cached") return [];
         state.status = "completed";
-        return [...this.flush(state), { type: "completed", step, durationMs: since(step.startedAt, event.at) }];
+        const events = this.flush(state);
+        // Only a failed step's last lines are shown again: a finished one lets them go.
+        state.lastLines = [];
+        return [...events, { type: "completed", step, durationMs: since(step.startedAt, event.at) }];
+      }
       case "vertex-errored":
         if (state.status === "failed") return [];
         state.status = "failed";

@@ -33,6 +33,7 @@ const clearBelow = "\x1b[J";
 export class TtyRenderer extends TextRenderer {
   private readonly running = new Map<string, Running>();
   private liveHeight = 0;
+  private drawn = "";
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -116,7 +117,10 @@ export class TtyRenderer extends TextRenderer {
   private frame(lines: string[]): void {
     if (this.closed) return;
     const live = this.liveView();
-    if (lines.length === 0 && live.length === 0 && this.liveHeight === 0) return;
+    const drawn = live.join("\n");
+    // Events that change nothing visible (a held log line, a counter) cost no output.
+    if (lines.length === 0 && drawn === this.drawn) return;
+    this.drawn = drawn;
     const erase = this.liveHeight > 0 ? `${up(this.liveHeight)}${clearBelow}` : "";
     const text = [...lines, ...live].map((line) => `${this.redact(line)}\n`).join("");
     this.options.out.write(erase + text);
@@ -133,7 +137,8 @@ export class TtyRenderer extends TextRenderer {
       const prefixWidth = (this.options.prefixWidth ?? 20) + 3;
       // Lines must not wrap, or erasing the live view would miss a line.
       const room = columns - 1 - prefixWidth - elapsed.length - 1 - extra.length;
-      return `${this.prefix(r.step.target)}${truncate(r.step.command, room)} ${this.chalk.dim(elapsed)}${this.chalk.dim(extra)}`;
+      // Redacted before it is cut: a cut secret would no longer match.
+      return `${this.prefix(r.step.target)}${truncate(this.redact(r.step.command), room)} ${this.chalk.dim(elapsed)}${this.chalk.dim(extra)}`;
     });
     if (steps.length > liveStepsMax) lines.push(this.chalk.dim(`… and ${steps.length - liveStepsMax} more running`));
     return lines;

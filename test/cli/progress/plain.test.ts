@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ProgressEvent } from "../../../src/buildkit/progress.js";
 import { targetColour } from "../../../src/cli/progress/colour.js";
-import { createRenderer, type BuildRenderer, type StepLookup } from "../../../src/cli/progress/index.js";
+import { alignTarget } from "../../../src/cli/progress/format.js";
+import { createRenderer, lookupIn, type BuildRenderer, type StepLookup } from "../../../src/cli/progress/index.js";
 import { buildFailed, Collected, digestOf, recorded, vertex } from "./support.js";
 
 function plain(options: { env?: NodeJS.ProcessEnv; secrets?: string[]; prefixWidth?: number } = {}): { out: Collected; renderer: BuildRenderer } {
@@ -178,3 +179,31 @@ test("NO_COLOR turns colour off unless FORCE_COLOR asks for it", () => {
     assert.equal(out.text.includes("\x1b["), c.coloured, JSON.stringify(c.env));
   }
 });
+
+test("a warning from the daemon is shown under its step's target", () => {
+  const { out, renderer } = plain();
+  const solve = renderer.solve({ target: "+w" });
+  solve.onProgress({ type: "warning", vertex: { digest: "sha256:w", name: "+lint RUN check" }, level: 1, message: "deprecated flag", detail: ["use --new"], url: "https://example.invalid/doc", source: undefined });
+  assert.deepEqual(out.lines, ["   +lint | WARNING: deprecated flag use --new (https://example.invalid/doc)"]);
+});
+
+test("the planner's steps by digest name the steps; unknown digests fall back to the vertex name", () => {
+  const { out, renderer } = plain({ prefixWidth: 12 });
+  const lookup = lookupIn({ "sha256:p": { target: "+api --V=1", command: "RUN go build", at: { file: "Buildfile", line: 4, column: 3 } } });
+  feed(renderer, "+all", [vertex("sha256:p", "RUN go build -o /out").started(), vertex("sha256:constructor", "RUN other").started()], lookup);
+  assert.deepEqual(out.lines, ["  +api --V=1 | --> RUN go build", "        +all | --> RUN other"]);
+});
+
+const aligned: Array<[string, number, string]> = [
+  ["+build", 8, "  +build"],
+  ["+api --V=1 --W=2", 12, "+api --V=1 …"],
+  ["+api --V=1", 5, " +api"],
+  ["./services/api+image", 10, "…api+image"],
+  ["./services/api+image --TAG=1", 10, "…api+image"],
+];
+for (const [name, width, expected] of aligned) {
+  test(`the target column shows ${JSON.stringify(name)} in ${width} characters as ${JSON.stringify(expected)}`, () => {
+    assert.equal(alignTarget(name, width), expected);
+    assert.equal(alignTarget(name, width).length, width);
+  });
+}

@@ -82,3 +82,16 @@ export function buildFailed(message: string, digest: string, source?: { file: st
   return new BuildFailedError(new GrpcError(2, message, "/moby.buildkit.v1.Control/Solve", { details: status }));
 }
 
+
+/** The screen after `text`: a small terminal that knows newlines, cursor-up-to-column-0 and erase-below. */
+export function screen(text: string): string[] {
+  const rows: string[] = [];
+  let row = 0;
+  for (const [token, up] of text.matchAll(/\x1b\[(\d+)F|\x1b\[J|\n|[^\x1b\n]+/g)) {
+    if (up !== undefined) row = Math.max(0, row - Number(up));
+    else if (token === "\x1b[J") rows.length = row;
+    else if (token === "\n") rows[row++] ??= "";
+    else rows[row] = (rows[row] ?? "") + token;
+  }
+  return rows;
+}

@@ -3,20 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createRenderer } from "../../../src/cli/progress/index.js";
 import { TtyRenderer } from "../../../src/cli/progress/tty.js";
-import { Collected, vertex } from "./support.js";
-
-/** The screen after `text`: a small terminal that knows newlines, cursor-up-to-column-0 and erase-below. */
-function screen(text: string): string[] {
-  const rows: string[] = [];
-  let row = 0;
-  for (const [token, up] of text.matchAll(/\x1b\[(\d+)F|\x1b\[J|\n|[^\x1b\n]+/g)) {
-    if (up !== undefined) row = Math.max(0, row - Number(up));
-    else if (token === "\x1b[J") rows.length = row;
-    else if (token === "\n") row++;
-    else rows[row] = (rows[row] ?? "") + token;
-  }
-  return rows;
-}
+import { Collected, screen, vertex } from "./support.js";
 
 function tty(columns = 60) {
   const out = new Collected({ isTTY: true, columns });
@@ -87,4 +74,13 @@ test("the live view is used only on a terminal", () => {
     assert.equal(renderer instanceof TtyRenderer, c.live, JSON.stringify(c));
     renderer.close();
   }
+});
+
+test("a secret in a command cut to the terminal's width does not show even in part", () => {
+  const out = new Collected({ isTTY: true, columns: 40 });
+  const renderer = createRenderer({ mode: "tty", out, env: { NO_COLOR: "1", TERM: "xterm" }, secrets: ["correct-horse-battery"], prefixWidth: 6, now: () => 0, refreshMs: 0 });
+  renderer.solve({ target: "+s" }).onProgress(vertex("sha256:s", "RUN login --password correct-horse-battery").started());
+  assert.deepEqual(screen(out.text), ["    +s | RUN login --password *** 0.0s"]);
+  renderer.close();
+  assert.ok(!/correct|horse/.test(out.text));
 });
