@@ -9,7 +9,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   constantCopyTime,
-  copy,
   dumpDefinition,
   git,
   http,
