@@ -15,6 +15,15 @@ export function buildProgram(): Command {
     .version(version, "--version")
     .option("--debug", "print stack traces of internal errors")
     .showHelpAfterError();
+  program
+    .command("doctor")
+    .description("check the BuildKit daemon: address, version, workers and platforms, and how to fix what is missing")
+    .option("--buildkit-host <address>", "the daemon: unix://PATH, tcp://HOST:PORT or docker-container://NAME (default: BUILDKIT_HOST, else Docker)")
+    .option("--tlscacert <file>", "CA certificate that signed a tcp:// daemon's certificate")
+    .option("--tlscert <file>", "client certificate for a tcp:// daemon")
+    .option("--tlskey <file>", "client key for a tcp:// daemon")
+    .option("--tlsservername <name>", "name the daemon's certificate must carry (default: its host)")
+    .action(async (options: Record<string, string | undefined>) => (await import("./commands/doctor.js")).doctor(options));
   return program;
 }
 
