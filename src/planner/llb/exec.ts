@@ -19,7 +19,8 @@ import {
 } from "../../gen/pb/ops_pb.js";
 import { opMetadata, platformMessage, workerConstraintsMessage, type OpOptions } from "./constraints.js";
 import { cleanPath, joinPath, isAbsPath } from "./paths.js";
-import type { NetworkMode, SecurityMode, State } from "./state.js";
+import { mkdir } from "./file.js";
+import { State, type NetworkMode, type SecurityMode } from "./state.js";
 import { addInput, type EncodeContext, type EncodedOp, type Output, type Vertex } from "./vertex.js";
 
 /** The PATH a command gets when its state sets none (what BuildKit uses on Linux). */
@@ -32,8 +33,21 @@ export type CacheSharing = "shared" | "private" | "locked";
 export type Mount =
   /** Another state's filesystem (or the part under `selector`); writable unless `readonly`. */
   | { readonly type: "bind"; readonly target: string; readonly from: State; readonly readonly?: boolean; readonly selector?: string }
-  /** A persistent cache directory identified by `id`, kept by the daemon between builds. */
-  | { readonly type: "cache"; readonly target: string; readonly id: string; readonly sharing?: CacheSharing; readonly from?: State }
+  /**
+   * A persistent cache directory identified by `id`, kept by the daemon between builds. Without
+   * `from` it starts as an empty directory with `mode` (default 0o755) owned by `uid`:`gid`.
+   */
+  | {
+      readonly type: "cache";
+      readonly target: string;
+      readonly id: string;
+      readonly sharing?: CacheSharing;
+      readonly from?: State;
+      readonly selector?: string;
+      readonly mode?: number;
+      readonly uid?: number;
+      readonly gid?: number;
+    }
   /** An in-memory filesystem, `size` bytes at most (0: the daemon's default). */
   | { readonly type: "tmpfs"; readonly target: string; readonly size?: number }
   /** A secret file from the client's session. */
@@ -116,7 +130,9 @@ export class ExecState {
 /** Builds the exec vertex of `state.run(options)`. */
 export function run(base: State, options: RunOptions): ExecState {
   const rootMount: Mount = { type: "bind", target: "/", from: base };
-  const mounts = [rootMount, ...(options.mounts ?? [])].map((m) => ({ ...m, target: cleanPath(m.target) }) as Mount);
+  const mounts = [rootMount, ...(options.mounts ?? []).map(withCacheSource)].map(
+    (m) => ({ ...m, target: cleanPath(m.target) }) as Mount,
+  );
   const seen = new Set<string>();
   for (const m of mounts) {
     if (seen.has(m.target)) throw new Error(`RUN mounts ${m.target} twice`);
@@ -133,6 +149,19 @@ export function run(base: State, options: RunOptions): ExecState {
   const secrets = mounts.filter((m) => m.type === "secret");
   const all = [...resolved, ...secrets.map((mount) => ({ mount, source: undefined, output: -1 }))];
   return new ExecState(base, new ExecVertex(base, options, all));
+}
+
+/**
+ * Gives a cache mount without a source an empty directory as its source, as BuildKit's Dockerfile
+ * frontend does: Docker 26's BuildKit keeps a cache mount between builds only when it has a source.
+ */
+function withCacheSource(mount: Mount): Mount {
+  if (mount.type !== "cache" || mount.from) return mount;
+  const owner = mount.uid !== undefined || mount.gid !== undefined ? { user: mount.uid ?? 0, group: mount.gid ?? 0 } : undefined;
+  const from = State.scratch().file(mkdir("/cache", mount.mode ?? 0o755, owner ? { chown: owner } : {}), {
+    description: "[internal] settings cache mount permissions",
+  });
+  return { ...mount, from, selector: "/cache" };
 }
 
 function compare(a: string, b: string): number {
@@ -248,8 +277,10 @@ function mountMessage(mount: Mount, input: number, output: number, caps: Set<str
       });
     case "cache":
       caps.add("exec.mount.cache").add("exec.mount.cache.sharing");
+      if (mount.selector) caps.add("exec.mount.selector");
       return create(MountSchema, {
         ...common,
+        selector: mount.selector ?? "",
         mountType: MountType.CACHE,
         cacheOpt: create(CacheOptSchema, { id: mount.id, sharing: sharingModes[mount.sharing ?? "shared"] }),
       });

@@ -67,13 +67,18 @@ test("mounts: sorted by target, writable binds numbered as outputs, secrets last
     ["/", "BIND", 0, 0],
     ["/ctx", "BIND", 1, -1],
     ["/out", "BIND", -1, 1],
-    ["/root/.cache", "CACHE", -1, -1],
+    ["/root/.cache", "CACHE", 2, -1],
     ["/tmp", "TMPFS", -1, -1],
     ["/run/secrets/token", "SECRET", 0, 0],
   ]);
   assert.equal(exec.mounts[1]!.readonly, true);
   assert.equal(exec.mounts[1]!.selector, "sub");
   assert.equal(exec.mounts[3]!.cacheOpt?.id, "go-build");
+  // A cache mount without a source gets an empty /cache directory (a FileOp on scratch) as one.
+  assert.equal(exec.mounts[3]!.selector, "/cache");
+  const cacheSource = d.byDigest(d.root.inputs[2]!.digest);
+  assert.equal(cacheSource.op.case, "file");
+  assert.equal(cacheSource.inputs.length, 0);
   assert.equal(exec.mounts[4]!.tmpfsOpt?.size, 1048576n);
   assert.deepEqual(
     { ...exec.mounts[5]!.secretOpt, $typeName: undefined },
@@ -81,7 +86,7 @@ test("mounts: sorted by target, writable binds numbered as outputs, secrets last
   );
   const terminal = d.ops[d.ops.length - 1]!;
   assert.equal(terminal.inputs[0]!.index, 1n, "getMount('/out') is the exec's output 1");
-  assert.equal(d.root.inputs.length, 2);
+  assert.equal(d.root.inputs.length, 3);
   const caps = Object.keys(d.rootMetadata.caps);
   for (const cap of ["exec.mount.bind", "exec.mount.selector", "exec.mount.cache", "exec.mount.tmpfs.size", "exec.mount.secret"]) {
     assert.ok(caps.includes(cap), cap);
