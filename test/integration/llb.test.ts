@@ -78,6 +78,19 @@ test("a RUN's user, working directory and read-only bind mount with a selector",
   assert.equal(await readFromImage(checked, "/tmp/w/out"), "65534 /tmp/w inside\n");
 });
 
+test("network none leaves only loopback, and a tmpfs mount is not part of the result", async () => {
+  const st = image(fixture)
+    .network("none")
+    .run({
+      args: "ls /sys/class/net > /nets; echo scratch > /scratch/f; grep -c ' /scratch tmpfs ' /proc/mounts > /tmpfs-mounted",
+      mounts: [{ type: "tmpfs", target: "/scratch", size: 1 << 20 }],
+    })
+    .root()
+    .run({ args: "cat /nets /tmpfs-mounted > /report; ls /scratch | wc -l >> /report" })
+    .root();
+  assert.equal(await readFromImage(st, "/report"), "lo\n1\n0\n");
+});
+
 test("a cache mount keeps its contents from one build to the next", async () => {
   const id = `ebuild-llb-test-${process.pid}`;
   const base = image(fixture);
