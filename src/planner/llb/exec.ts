@@ -117,11 +117,12 @@ export class ExecState {
     return this.getMount("/");
   }
 
-  /** The filesystem of the writable mount at `target` after the command. */
+  /** The filesystem of the mount at `target` after the command; a read-only mount is its source unchanged. */
   getMount(target: string): State {
     const found = this.#vertex.mounts.find((m) => m.mount.target === cleanPath(target));
+    if (found?.mount.type === "bind" && found.mount.readonly) return found.mount.from;
     if (!found || found.output < 0) {
-      throw new Error(`RUN has no writable mount at ${target}`);
+      throw new Error(`RUN has no mount at ${target} with a result (cache, tmpfs and secret mounts have none)`);
     }
     return this.#base.withOutput({ vertex: this.#vertex, index: found.output });
   }

@@ -91,7 +91,8 @@ test("mounts: sorted by target, writable binds numbered as outputs, secrets last
   for (const cap of ["exec.mount.bind", "exec.mount.selector", "exec.mount.cache", "exec.mount.tmpfs.size", "exec.mount.secret"]) {
     assert.ok(caps.includes(cap), cap);
   }
-  assert.throws(() => run.getMount("/root/.cache"), /no writable mount/);
+  assert.throws(() => run.getMount("/root/.cache"), /no mount at \/root\/.cache with a result/);
+  assert.equal(run.getMount("/ctx"), src, "a read-only mount's result is its source");
 });
 
 test("a RUN on scratch mounts nothing as its root input", () => {
