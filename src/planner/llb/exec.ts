@@ -12,6 +12,7 @@ import {
   OpSchema,
   SecretEnvSchema,
   SecretOptSchema,
+  SSHOptSchema,
   SecurityMode as SecurityModeMessage,
   TmpfsOptSchema,
   type Input,
@@ -59,7 +60,22 @@ export type Mount =
       readonly uid?: number;
       readonly gid?: number;
       readonly optional?: boolean;
+    }
+  /** The client's SSH agent socket `id` (default "default"); SSH_AUTH_SOCK points at the first one. */
+  | {
+      readonly type: "ssh";
+      readonly target: string;
+      readonly id?: string;
+      readonly mode?: number;
+      readonly uid?: number;
+      readonly gid?: number;
+      readonly optional?: boolean;
     };
+
+/** The socket path of the n-th SSH mount when none is given (BuildKit's default). */
+export function defaultSshTarget(n: number): string {
+  return `/run/buildkit/ssh_agent.${n}`;
+}
 
 /** A secret exposed to the command as the environment variable `name`. */
 export interface SecretEnv {
@@ -140,15 +156,16 @@ export function run(base: State, options: RunOptions): ExecState {
     seen.add(m.target);
   }
   // Outputs are numbered in target order, as BuildKit does; "/" sorts first so root is output 0.
-  const ordered = mounts.filter((m) => m.type !== "secret").sort((a, b) => compare(a.target, b.target));
+  const ordered = mounts.filter((m) => m.type !== "secret" && m.type !== "ssh").sort((a, b) => compare(a.target, b.target));
   let next = 0;
   const resolved: ResolvedMount[] = ordered.map((mount) => {
     const source = mount.type === "bind" || mount.type === "cache" ? mount.from?.output : undefined;
     const writable = mount.type === "bind" && !mount.readonly;
     return { mount, source, output: writable ? next++ : -1 };
   });
-  const secrets = mounts.filter((m) => m.type === "secret");
-  const all = [...resolved, ...secrets.map((mount) => ({ mount, source: undefined, output: -1 }))];
+  // Secrets, then SSH sockets, come after the filesystem mounts, as in BuildKit's client.
+  const sockets = [...mounts.filter((m) => m.type === "secret"), ...mounts.filter((m) => m.type === "ssh")];
+  const all = [...resolved, ...sockets.map((mount) => ({ mount, source: undefined, output: -1 }))];
   return new ExecState(base, new ExecVertex(base, options, all));
 }
 
@@ -200,6 +217,8 @@ export class ExecVertex implements Vertex {
     if (this.args.length === 0) throw new Error("RUN needs a command");
     let env = base.envList();
     for (const [k, v] of Object.entries(options.env ?? {})) env = [...env.filter(([key]) => key !== k), [k, v]];
+    const ssh = mounts.find((m) => m.mount.type === "ssh");
+    if (ssh && !env.some(([k]) => k === "SSH_AUTH_SOCK")) env = [...env, ["SSH_AUTH_SOCK", ssh.mount.target]];
     // Set here rather than relying on the daemon's exec.meta.setsdefaultpath, like BuildKit's client without caps.
     if (!env.some(([k]) => k === "PATH")) env = [...env, ["PATH", defaultPathEnv]];
     this.env = env.map(([k, v]) => `${k}=${v}`);
@@ -304,6 +323,19 @@ function mountMessage(mount: Mount, input: number, output: number, caps: Set<str
           uid: mount.uid ?? 0,
           gid: mount.gid ?? 0,
           mode: mount.mode ?? 0o400,
+          optional: mount.optional ?? false,
+        }),
+      });
+    case "ssh":
+      caps.add("exec.mount.ssh");
+      return create(MountSchema, {
+        dest: mount.target,
+        mountType: MountType.SSH,
+        sshOpt: create(SSHOptSchema, {
+          id: mount.id ?? "default",
+          uid: mount.uid ?? 0,
+          gid: mount.gid ?? 0,
+          mode: mount.mode ?? 0o600,
           optional: mount.optional ?? false,
         }),
       });

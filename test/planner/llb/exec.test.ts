@@ -130,3 +130,26 @@ test("description, ignore-cache and the source location reach the definition", (
 test("a RUN without a command is refused", () => {
   assert.throws(() => base.run({ args: [] }), /needs a command/);
 });
+
+test("an SSH agent mount comes after secrets and sets SSH_AUTH_SOCK", () => {
+  const d = decode(
+    base
+      .run({
+        args: ["ssh-add", "-l"],
+        mounts: [
+          { type: "ssh", target: "/run/buildkit/ssh_agent.0" },
+          { type: "secret", target: "/s", id: "s" },
+        ],
+      })
+      .root(),
+  );
+  const exec = execOf(d);
+  assert.deepEqual(exec.mounts.map((m) => [m.dest, MountType[m.mountType]]), [
+    ["/", "BIND"],
+    ["/s", "SECRET"],
+    ["/run/buildkit/ssh_agent.0", "SSH"],
+  ]);
+  assert.deepEqual([exec.mounts[2]!.sshOpt?.id, exec.mounts[2]!.sshOpt?.mode], ["default", 0o600]);
+  assert.deepEqual(exec.meta?.env, ["A=1", "SSH_AUTH_SOCK=/run/buildkit/ssh_agent.0", `PATH=${defaultPathEnv}`]);
+  assert.ok(Object.keys(d.rootMetadata.caps).includes("exec.mount.ssh"));
+});
