@@ -1,5 +1,6 @@
 /** Exec ops: RUN a command in a container assembled from mounts. */
 import { create } from "@bufbuild/protobuf";
+import { EbuildError } from "../../errors.js";
 import {
   CacheOptSchema,
   CacheSharingOpt,
@@ -138,7 +139,7 @@ export class ExecState {
     const found = this.#vertex.mounts.find((m) => m.mount.target === cleanPath(target));
     if (found?.mount.type === "bind" && found.mount.readonly) return found.mount.from;
     if (!found || found.output < 0) {
-      throw new Error(`RUN has no mount at ${target} with a result (cache, tmpfs and secret mounts have none)`);
+      throw new EbuildError("internal", `RUN has no mount at ${target} with a result (cache, tmpfs and secret mounts have none)`);
     }
     return this.#base.withOutput({ vertex: this.#vertex, index: found.output });
   }
@@ -152,7 +153,7 @@ export function run(base: State, options: RunOptions): ExecState {
   );
   const seen = new Set<string>();
   for (const m of mounts) {
-    if (seen.has(m.target)) throw new Error(`RUN mounts ${m.target} twice`);
+    if (seen.has(m.target)) throw new EbuildError("semantic", `RUN mounts ${m.target} twice`, { hint: "give each mount its own target" });
     seen.add(m.target);
   }
   // Outputs are numbered in target order, as BuildKit does; "/" sorts first so root is output 0.
@@ -214,7 +215,7 @@ export class ExecVertex implements Vertex {
     readonly mounts: readonly ResolvedMount[],
   ) {
     this.args = typeof options.args === "string" ? ["/bin/sh", "-c", options.args] : [...options.args];
-    if (this.args.length === 0) throw new Error("RUN needs a command");
+    if (this.args.length === 0) throw new EbuildError("semantic", "RUN needs a command");
     let env = base.envList();
     for (const [k, v] of Object.entries(options.env ?? {})) env = [...env.filter(([key]) => key !== k), [k, v]];
     const ssh = mounts.find((m) => m.mount.type === "ssh");
