@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pb/ops.proto.
  */
 export const file_pb_ops: GenFile = /*@__PURE__*/
-  fileDesc("CgxwYi9vcHMucHJvdG8SAnBiIoMCCgJPcBIZCgZpbnB1dHMYASADKAsyCS5wYi5JbnB1dBIaCgRleGVjGAIgASgLMgoucGIuRXhlY09wSAASHgoGc291cmNlGAMgASgLMgwucGIuU291cmNlT3BIABIaCgRmaWxlGAQgASgLMgoucGIuRmlsZU9wSAASHAoFbWVyZ2UYBiABKAsyCy5wYi5NZXJnZU9wSAASGgoEZGlmZhgHIAEoCzIKLnBiLkRpZmZPcEgAEh4KCHBsYXRmb3JtGAogASgLMgwucGIuUGxhdGZvcm0SKgoLY29uc3RyYWludHMYCyABKAsyFS5wYi5Xb3JrZXJDb25zdHJhaW50c0IECgJvcCJRCghQbGF0Zm9ybRIUCgxhcmNoaXRlY3R1cmUYASABKAkSCgoCb3MYAiABKAkSDwoHdmFyaWFudBgDIAEoCRISCgpvc192ZXJzaW9uGAQgASgJIiYKBUlucHV0Eg4KBmRpZ2VzdBgBIAEoCRINCgVpbmRleBgCIAEoAyKgAQoGRXhlY09wEhYKBG1ldGEYASABKAsyCC5wYi5NZXRhEhkKBm1vdW50cxgCIAMoCzIJLnBiLk1vdW50EhwKB25ldHdvcmsYAyABKA4yCy5wYi5OZXRNb2RlEiIKCHNlY3VyaXR5GAQgASgOMhAucGIuU2VjdXJpdHlNb2RlEiEKCnNlY3JldF9lbnYYBSADKAsyDS5wYi5TZWNyZXRFbnYitgEKBE1ldGESDAoEYXJncxgBIAMoCRILCgNlbnYYAiADKAkSCwoDY3dkGAMgASgJEgwKBHVzZXIYBCABKAkSHwoJcHJveHlfZW52GAUgASgLMgwucGIuUHJveHlFbnYSHwoLZXh0cmFfaG9zdHMYBiADKAsyCi5wYi5Ib3N0SVASEAoIaG9zdG5hbWUYByABKAkSJAoccmVtb3ZlX21vdW50X3N0dWJzX3JlY3Vyc2l2ZRgLIAEoCCIiCgZIb3N0SVASDAoEaG9zdBgBIAEoCRIKCgJpcBgCIAEoCSI3CglTZWNyZXRFbnYSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghvcHRpb25hbBgDIAEoCCLgAQoFTW91bnQSDQoFaW5wdXQYASABKAMSEAoIc2VsZWN0b3IYAiABKAkSDAoEZGVzdBgDIAEoCRIOCgZvdXRwdXQYBCABKAMSEAoIcmVhZG9ubHkYBSABKAgSIQoKbW91bnRfdHlwZRgGIAEoDjINLnBiLk1vdW50VHlwZRIfCgl0bXBmc19vcHQYEyABKAsyDC5wYi5UbXBmc09wdBIfCgljYWNoZV9vcHQYFCABKAsyDC5wYi5DYWNoZU9wdBIhCgpzZWNyZXRfb3B0GBUgASgLMg0ucGIuU2VjcmV0T3B0IhgKCFRtcGZzT3B0EgwKBHNpemUYASABKAMiPAoIQ2FjaGVPcHQSCgoCaWQYASABKAkSJAoHc2hhcmluZxgCIAEoDjITLnBiLkNhY2hlU2hhcmluZ09wdCJRCglTZWNyZXRPcHQSCgoCaWQYASABKAkSCwoDdWlkGAIgASgNEgsKA2dpZBgDIAEoDRIMCgRtb2RlGAQgASgNEhAKCG9wdGlvbmFsGAUgASgIInQKCFNvdXJjZU9wEhIKCmlkZW50aWZpZXIYASABKAkSJgoFYXR0cnMYAiADKAsyFy5wYi5Tb3VyY2VPcC5BdHRyc0VudHJ5GiwKCkF0dHJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLhAQoKT3BNZXRhZGF0YRIUCgxpZ25vcmVfY2FjaGUYASABKAgSNAoLZGVzY3JpcHRpb24YAiADKAsyHy5wYi5PcE1ldGFkYXRhLkRlc2NyaXB0aW9uRW50cnkSJgoEY2FwcxgFIAMoCzIYLnBiLk9wTWV0YWRhdGEuQ2Fwc0VudHJ5GjIKEERlc2NyaXB0aW9uRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARorCglDYXBzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgIOgI4ASKWAQoGU291cmNlEiwKCWxvY2F0aW9ucxgBIAMoCzIZLnBiLlNvdXJjZS5Mb2NhdGlvbnNFbnRyeRIdCgVpbmZvcxgCIAMoCzIOLnBiLlNvdXJjZUluZm8aPwoOTG9jYXRpb25zRW50cnkSCwoDa2V5GAEgASgJEhwKBXZhbHVlGAIgASgLMg0ucGIuTG9jYXRpb25zOgI4ASIsCglMb2NhdGlvbnMSHwoJbG9jYXRpb25zGAEgAygLMgwucGIuTG9jYXRpb24iYgoKU291cmNlSW5mbxIQCghmaWxlbmFtZRgBIAEoCRIMCgRkYXRhGAIgASgMEiIKCmRlZmluaXRpb24YAyABKAsyDi5wYi5EZWZpbml0aW9uEhAKCGxhbmd1YWdlGAQgASgJIjsKCExvY2F0aW9uEhQKDHNvdXJjZV9pbmRleBgBIAEoBRIZCgZyYW5nZXMYAiADKAsyCS5wYi5SYW5nZSI/CgVSYW5nZRIbCgVzdGFydBgBIAEoCzIMLnBiLlBvc2l0aW9uEhkKA2VuZBgCIAEoCzIMLnBiLlBvc2l0aW9uIisKCFBvc2l0aW9uEgwKBGxpbmUYASABKAUSEQoJY2hhcmFjdGVyGAIgASgFImsKCFByb3h5RW52EhIKCmh0dHBfcHJveHkYASABKAkSEwoLaHR0cHNfcHJveHkYAiABKAkSEQoJZnRwX3Byb3h5GAMgASgJEhAKCG5vX3Byb3h5GAQgASgJEhEKCWFsbF9wcm94eRgFIAEoCSIjChFXb3JrZXJDb25zdHJhaW50cxIOCgZmaWx0ZXIYASADKAkipgEKCkRlZmluaXRpb24SCwoDZGVmGAEgAygMEi4KCG1ldGFkYXRhGAIgAygLMhwucGIuRGVmaW5pdGlvbi5NZXRhZGF0YUVudHJ5EhoKBnNvdXJjZRgDIAEoCzIKLnBiLlNvdXJjZRo/Cg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRIdCgV2YWx1ZRgCIAEoCzIOLnBiLk9wTWV0YWRhdGE6AjgBIikKBkZpbGVPcBIfCgdhY3Rpb25zGAIgAygLMg4ucGIuRmlsZUFjdGlvbiLgAQoKRmlsZUFjdGlvbhINCgVpbnB1dBgBIAEoAxIXCg9zZWNvbmRhcnlfaW5wdXQYAiABKAMSDgoGb3V0cHV0GAMgASgDEiIKBGNvcHkYBCABKAsyEi5wYi5GaWxlQWN0aW9uQ29weUgAEiYKBm1rZmlsZRgFIAEoCzIULnBiLkZpbGVBY3Rpb25Na0ZpbGVIABIkCgVta2RpchgGIAEoCzITLnBiLkZpbGVBY3Rpb25Na0RpckgAEh4KAnJtGAcgASgLMhAucGIuRmlsZUFjdGlvblJtSABCCAoGYWN0aW9uIs0CCg5GaWxlQWN0aW9uQ29weRILCgNzcmMYASABKAkSDAoEZGVzdBgCIAEoCRIbCgVvd25lchgDIAEoCzIMLnBiLkNob3duT3B0EgwKBG1vZGUYBCABKAUSFgoOZm9sbG93X3N5bWxpbmsYBSABKAgSGQoRZGlyX2NvcHlfY29udGVudHMYBiABKAgSKwojYXR0ZW1wdF91bnBhY2tfZG9ja2VyX2NvbXBhdGliaWxpdHkYByABKAgSGAoQY3JlYXRlX2Rlc3RfcGF0aBgIIAEoCBIWCg5hbGxvd193aWxkY2FyZBgJIAEoCBIcChRhbGxvd19lbXB0eV93aWxkY2FyZBgKIAEoCBIRCgl0aW1lc3RhbXAYCyABKAMSGAoQaW5jbHVkZV9wYXR0ZXJucxgMIAMoCRIYChBleGNsdWRlX3BhdHRlcm5zGA0gAygJImwKEEZpbGVBY3Rpb25Na0ZpbGUSDAoEcGF0aBgBIAEoCRIMCgRtb2RlGAIgASgFEgwKBGRhdGEYAyABKAwSGwoFb3duZXIYBCABKAsyDC5wYi5DaG93bk9wdBIRCgl0aW1lc3RhbXAYBSABKAMicwoPRmlsZUFjdGlvbk1rRGlyEgwKBHBhdGgYASABKAkSDAoEbW9kZRgCIAEoBRIUCgxtYWtlX3BhcmVudHMYAyABKAgSGwoFb3duZXIYBCABKAsyDC5wYi5DaG93bk9wdBIRCgl0aW1lc3RhbXAYBSABKAMiTQoMRmlsZUFjdGlvblJtEgwKBHBhdGgYASABKAkSFwoPYWxsb3dfbm90X2ZvdW5kGAIgASgIEhYKDmFsbG93X3dpbGRjYXJkGAMgASgIIkEKCENob3duT3B0EhkKBHVzZXIYASABKAsyCy5wYi5Vc2VyT3B0EhoKBWdyb3VwGAIgASgLMgsucGIuVXNlck9wdCJHCgdVc2VyT3B0EiMKB2J5X25hbWUYASABKAsyEC5wYi5OYW1lZFVzZXJPcHRIABIPCgVieV9pZBgCIAEoDUgAQgYKBHVzZXIiKwoMTmFtZWRVc2VyT3B0EgwKBG5hbWUYASABKAkSDQoFaW5wdXQYAiABKAMiGwoKTWVyZ2VJbnB1dBINCgVpbnB1dBgBIAEoAyIpCgdNZXJnZU9wEh4KBmlucHV0cxgBIAMoCzIOLnBiLk1lcmdlSW5wdXQiHwoOTG93ZXJEaWZmSW5wdXQSDQoFaW5wdXQYASABKAMiHwoOVXBwZXJEaWZmSW5wdXQSDQoFaW5wdXQYASABKAMiTgoGRGlmZk9wEiEKBWxvd2VyGAEgASgLMhIucGIuTG93ZXJEaWZmSW5wdXQSIQoFdXBwZXIYAiABKAsyEi5wYi5VcHBlckRpZmZJbnB1dCpFCgdOZXRNb2RlEhQKEE5FVF9NT0RFX1NBTkRCT1gQABIRCg1ORVRfTU9ERV9IT1NUEAESEQoNTkVUX01PREVfTk9ORRACKkUKDFNlY3VyaXR5TW9kZRIZChVTRUNVUklUWV9NT0RFX1NBTkRCT1gQABIaChZTRUNVUklUWV9NT0RFX0lOU0VDVVJFEAEqdwoJTW91bnRUeXBlEhMKD01PVU5UX1RZUEVfQklORBAAEhUKEU1PVU5UX1RZUEVfU0VDUkVUEAESEgoOTU9VTlRfVFlQRV9TU0gQAhIUChBNT1VOVF9UWVBFX0NBQ0hFEAMSFAoQTU9VTlRfVFlQRV9UTVBGUxAEKmwKD0NhY2hlU2hhcmluZ09wdBIcChhDQUNIRV9TSEFSSU5HX09QVF9TSEFSRUQQABIdChlDQUNIRV9TSEFSSU5HX09QVF9QUklWQVRFEAESHAoYQ0FDSEVfU0hBUklOR19PUFRfTE9DS0VEEAJiBnByb3RvMw");
+  fileDesc("CgxwYi9vcHMucHJvdG8SAnBiIoMCCgJPcBIZCgZpbnB1dHMYASADKAsyCS5wYi5JbnB1dBIaCgRleGVjGAIgASgLMgoucGIuRXhlY09wSAASHgoGc291cmNlGAMgASgLMgwucGIuU291cmNlT3BIABIaCgRmaWxlGAQgASgLMgoucGIuRmlsZU9wSAASHAoFbWVyZ2UYBiABKAsyCy5wYi5NZXJnZU9wSAASGgoEZGlmZhgHIAEoCzIKLnBiLkRpZmZPcEgAEh4KCHBsYXRmb3JtGAogASgLMgwucGIuUGxhdGZvcm0SKgoLY29uc3RyYWludHMYCyABKAsyFS5wYi5Xb3JrZXJDb25zdHJhaW50c0IECgJvcCJRCghQbGF0Zm9ybRIUCgxhcmNoaXRlY3R1cmUYASABKAkSCgoCb3MYAiABKAkSDwoHdmFyaWFudBgDIAEoCRISCgpvc192ZXJzaW9uGAQgASgJIiYKBUlucHV0Eg4KBmRpZ2VzdBgBIAEoCRINCgVpbmRleBgCIAEoAyKgAQoGRXhlY09wEhYKBG1ldGEYASABKAsyCC5wYi5NZXRhEhkKBm1vdW50cxgCIAMoCzIJLnBiLk1vdW50EhwKB25ldHdvcmsYAyABKA4yCy5wYi5OZXRNb2RlEiIKCHNlY3VyaXR5GAQgASgOMhAucGIuU2VjdXJpdHlNb2RlEiEKCnNlY3JldF9lbnYYBSADKAsyDS5wYi5TZWNyZXRFbnYitgEKBE1ldGESDAoEYXJncxgBIAMoCRILCgNlbnYYAiADKAkSCwoDY3dkGAMgASgJEgwKBHVzZXIYBCABKAkSHwoJcHJveHlfZW52GAUgASgLMgwucGIuUHJveHlFbnYSHwoLZXh0cmFfaG9zdHMYBiADKAsyCi5wYi5Ib3N0SVASEAoIaG9zdG5hbWUYByABKAkSJAoccmVtb3ZlX21vdW50X3N0dWJzX3JlY3Vyc2l2ZRgLIAEoCCIiCgZIb3N0SVASDAoEaG9zdBgBIAEoCRIKCgJpcBgCIAEoCSI3CglTZWNyZXRFbnYSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghvcHRpb25hbBgDIAEoCCL9AQoFTW91bnQSDQoFaW5wdXQYASABKAMSEAoIc2VsZWN0b3IYAiABKAkSDAoEZGVzdBgDIAEoCRIOCgZvdXRwdXQYBCABKAMSEAoIcmVhZG9ubHkYBSABKAgSIQoKbW91bnRfdHlwZRgGIAEoDjINLnBiLk1vdW50VHlwZRIfCgl0bXBmc19vcHQYEyABKAsyDC5wYi5UbXBmc09wdBIfCgljYWNoZV9vcHQYFCABKAsyDC5wYi5DYWNoZU9wdBIhCgpzZWNyZXRfb3B0GBUgASgLMg0ucGIuU2VjcmV0T3B0EhsKB3NzaF9vcHQYFiABKAsyCi5wYi5TU0hPcHQiGAoIVG1wZnNPcHQSDAoEc2l6ZRgBIAEoAyI8CghDYWNoZU9wdBIKCgJpZBgBIAEoCRIkCgdzaGFyaW5nGAIgASgOMhMucGIuQ2FjaGVTaGFyaW5nT3B0IlEKCVNlY3JldE9wdBIKCgJpZBgBIAEoCRILCgN1aWQYAiABKA0SCwoDZ2lkGAMgASgNEgwKBG1vZGUYBCABKA0SEAoIb3B0aW9uYWwYBSABKAgiTgoGU1NIT3B0EgoKAmlkGAEgASgJEgsKA3VpZBgCIAEoDRILCgNnaWQYAyABKA0SDAoEbW9kZRgEIAEoDRIQCghvcHRpb25hbBgFIAEoCCJ0CghTb3VyY2VPcBISCgppZGVudGlmaWVyGAEgASgJEiYKBWF0dHJzGAIgAygLMhcucGIuU291cmNlT3AuQXR0cnNFbnRyeRosCgpBdHRyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi4QEKCk9wTWV0YWRhdGESFAoMaWdub3JlX2NhY2hlGAEgASgIEjQKC2Rlc2NyaXB0aW9uGAIgAygLMh8ucGIuT3BNZXRhZGF0YS5EZXNjcmlwdGlvbkVudHJ5EiYKBGNhcHMYBSADKAsyGC5wYi5PcE1ldGFkYXRhLkNhcHNFbnRyeRoyChBEZXNjcmlwdGlvbkVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaKwoJQ2Fwc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEilgEKBlNvdXJjZRIsCglsb2NhdGlvbnMYASADKAsyGS5wYi5Tb3VyY2UuTG9jYXRpb25zRW50cnkSHQoFaW5mb3MYAiADKAsyDi5wYi5Tb3VyY2VJbmZvGj8KDkxvY2F0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRIcCgV2YWx1ZRgCIAEoCzINLnBiLkxvY2F0aW9uczoCOAEiLAoJTG9jYXRpb25zEh8KCWxvY2F0aW9ucxgBIAMoCzIMLnBiLkxvY2F0aW9uImIKClNvdXJjZUluZm8SEAoIZmlsZW5hbWUYASABKAkSDAoEZGF0YRgCIAEoDBIiCgpkZWZpbml0aW9uGAMgASgLMg4ucGIuRGVmaW5pdGlvbhIQCghsYW5ndWFnZRgEIAEoCSI7CghMb2NhdGlvbhIUCgxzb3VyY2VfaW5kZXgYASABKAUSGQoGcmFuZ2VzGAIgAygLMgkucGIuUmFuZ2UiPwoFUmFuZ2USGwoFc3RhcnQYASABKAsyDC5wYi5Qb3NpdGlvbhIZCgNlbmQYAiABKAsyDC5wYi5Qb3NpdGlvbiIrCghQb3NpdGlvbhIMCgRsaW5lGAEgASgFEhEKCWNoYXJhY3RlchgCIAEoBSJrCghQcm94eUVudhISCgpodHRwX3Byb3h5GAEgASgJEhMKC2h0dHBzX3Byb3h5GAIgASgJEhEKCWZ0cF9wcm94eRgDIAEoCRIQCghub19wcm94eRgEIAEoCRIRCglhbGxfcHJveHkYBSABKAkiIwoRV29ya2VyQ29uc3RyYWludHMSDgoGZmlsdGVyGAEgAygJIqYBCgpEZWZpbml0aW9uEgsKA2RlZhgBIAMoDBIuCghtZXRhZGF0YRgCIAMoCzIcLnBiLkRlZmluaXRpb24uTWV0YWRhdGFFbnRyeRIaCgZzb3VyY2UYAyABKAsyCi5wYi5Tb3VyY2UaPwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSHQoFdmFsdWUYAiABKAsyDi5wYi5PcE1ldGFkYXRhOgI4ASIpCgZGaWxlT3ASHwoHYWN0aW9ucxgCIAMoCzIOLnBiLkZpbGVBY3Rpb24i4AEKCkZpbGVBY3Rpb24SDQoFaW5wdXQYASABKAMSFwoPc2Vjb25kYXJ5X2lucHV0GAIgASgDEg4KBm91dHB1dBgDIAEoAxIiCgRjb3B5GAQgASgLMhIucGIuRmlsZUFjdGlvbkNvcHlIABImCgZta2ZpbGUYBSABKAsyFC5wYi5GaWxlQWN0aW9uTWtGaWxlSAASJAoFbWtkaXIYBiABKAsyEy5wYi5GaWxlQWN0aW9uTWtEaXJIABIeCgJybRgHIAEoCzIQLnBiLkZpbGVBY3Rpb25SbUgAQggKBmFjdGlvbiLNAgoORmlsZUFjdGlvbkNvcHkSCwoDc3JjGAEgASgJEgwKBGRlc3QYAiABKAkSGwoFb3duZXIYAyABKAsyDC5wYi5DaG93bk9wdBIMCgRtb2RlGAQgASgFEhYKDmZvbGxvd19zeW1saW5rGAUgASgIEhkKEWRpcl9jb3B5X2NvbnRlbnRzGAYgASgIEisKI2F0dGVtcHRfdW5wYWNrX2RvY2tlcl9jb21wYXRpYmlsaXR5GAcgASgIEhgKEGNyZWF0ZV9kZXN0X3BhdGgYCCABKAgSFgoOYWxsb3dfd2lsZGNhcmQYCSABKAgSHAoUYWxsb3dfZW1wdHlfd2lsZGNhcmQYCiABKAgSEQoJdGltZXN0YW1wGAsgASgDEhgKEGluY2x1ZGVfcGF0dGVybnMYDCADKAkSGAoQZXhjbHVkZV9wYXR0ZXJucxgNIAMoCSJsChBGaWxlQWN0aW9uTWtGaWxlEgwKBHBhdGgYASABKAkSDAoEbW9kZRgCIAEoBRIMCgRkYXRhGAMgASgMEhsKBW93bmVyGAQgASgLMgwucGIuQ2hvd25PcHQSEQoJdGltZXN0YW1wGAUgASgDInMKD0ZpbGVBY3Rpb25Na0RpchIMCgRwYXRoGAEgASgJEgwKBG1vZGUYAiABKAUSFAoMbWFrZV9wYXJlbnRzGAMgASgIEhsKBW93bmVyGAQgASgLMgwucGIuQ2hvd25PcHQSEQoJdGltZXN0YW1wGAUgASgDIk0KDEZpbGVBY3Rpb25SbRIMCgRwYXRoGAEgASgJEhcKD2FsbG93X25vdF9mb3VuZBgCIAEoCBIWCg5hbGxvd193aWxkY2FyZBgDIAEoCCJBCghDaG93bk9wdBIZCgR1c2VyGAEgASgLMgsucGIuVXNlck9wdBIaCgVncm91cBgCIAEoCzILLnBiLlVzZXJPcHQiRwoHVXNlck9wdBIjCgdieV9uYW1lGAEgASgLMhAucGIuTmFtZWRVc2VyT3B0SAASDwoFYnlfaWQYAiABKA1IAEIGCgR1c2VyIisKDE5hbWVkVXNlck9wdBIMCgRuYW1lGAEgASgJEg0KBWlucHV0GAIgASgDIhsKCk1lcmdlSW5wdXQSDQoFaW5wdXQYASABKAMiKQoHTWVyZ2VPcBIeCgZpbnB1dHMYASADKAsyDi5wYi5NZXJnZUlucHV0Ih8KDkxvd2VyRGlmZklucHV0Eg0KBWlucHV0GAEgASgDIh8KDlVwcGVyRGlmZklucHV0Eg0KBWlucHV0GAEgASgDIk4KBkRpZmZPcBIhCgVsb3dlchgBIAEoCzISLnBiLkxvd2VyRGlmZklucHV0EiEKBXVwcGVyGAIgASgLMhIucGIuVXBwZXJEaWZmSW5wdXQqRQoHTmV0TW9kZRIUChBORVRfTU9ERV9TQU5EQk9YEAASEQoNTkVUX01PREVfSE9TVBABEhEKDU5FVF9NT0RFX05PTkUQAipFCgxTZWN1cml0eU1vZGUSGQoVU0VDVVJJVFlfTU9ERV9TQU5EQk9YEAASGgoWU0VDVVJJVFlfTU9ERV9JTlNFQ1VSRRABKncKCU1vdW50VHlwZRITCg9NT1VOVF9UWVBFX0JJTkQQABIVChFNT1VOVF9UWVBFX1NFQ1JFVBABEhIKDk1PVU5UX1RZUEVfU1NIEAISFAoQTU9VTlRfVFlQRV9DQUNIRRADEhQKEE1PVU5UX1RZUEVfVE1QRlMQBCpsCg9DYWNoZVNoYXJpbmdPcHQSHAoYQ0FDSEVfU0hBUklOR19PUFRfU0hBUkVEEAASHQoZQ0FDSEVfU0hBUklOR19PUFRfUFJJVkFURRABEhwKGENBQ0hFX1NIQVJJTkdfT1BUX0xPQ0tFRBACYgZwcm90bzM");
 
 /**
  * One vertex of the build graph. Exactly one of the op fields is set, except for the terminal
@@ -335,6 +335,11 @@ export type Mount = Message<"pb.Mount"> & {
    * @generated from field: pb.SecretOpt secret_opt = 21;
    */
   secretOpt?: SecretOpt | undefined;
+
+  /**
+   * @generated from field: pb.SSHOpt ssh_opt = 22;
+   */
+  sshOpt?: SSHOpt | undefined;
 };
 
 /**
@@ -421,6 +426,43 @@ export const SecretOptSchema: GenMessage<SecretOpt> = /*@__PURE__*/
   messageDesc(file_pb_ops, 10);
 
 /**
+ * @generated from message pb.SSHOpt
+ */
+export type SSHOpt = Message<"pb.SSHOpt"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: uint32 uid = 2;
+   */
+  uid: number;
+
+  /**
+   * @generated from field: uint32 gid = 3;
+   */
+  gid: number;
+
+  /**
+   * @generated from field: uint32 mode = 4;
+   */
+  mode: number;
+
+  /**
+   * @generated from field: bool optional = 5;
+   */
+  optional: boolean;
+};
+
+/**
+ * Describes the message pb.SSHOpt.
+ * Use `create(SSHOptSchema)` to create a new message.
+ */
+export const SSHOptSchema: GenMessage<SSHOpt> = /*@__PURE__*/
+  messageDesc(file_pb_ops, 11);
+
+/**
  * A source of files: an image, a local directory, a git repository or an HTTP URL.
  *
  * @generated from message pb.SourceOp
@@ -442,7 +484,7 @@ export type SourceOp = Message<"pb.SourceOp"> & {
  * Use `create(SourceOpSchema)` to create a new message.
  */
 export const SourceOpSchema: GenMessage<SourceOp> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 11);
+  messageDesc(file_pb_ops, 12);
 
 /**
  * Per-op metadata that does not take part in the op's digest.
@@ -471,7 +513,7 @@ export type OpMetadata = Message<"pb.OpMetadata"> & {
  * Use `create(OpMetadataSchema)` to create a new message.
  */
 export const OpMetadataSchema: GenMessage<OpMetadata> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 12);
+  messageDesc(file_pb_ops, 13);
 
 /**
  * Source files (Buildfiles) and the ranges in them each op came from.
@@ -495,7 +537,7 @@ export type Source = Message<"pb.Source"> & {
  * Use `create(SourceSchema)` to create a new message.
  */
 export const SourceSchema: GenMessage<Source> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 13);
+  messageDesc(file_pb_ops, 14);
 
 /**
  * @generated from message pb.Locations
@@ -512,7 +554,7 @@ export type Locations = Message<"pb.Locations"> & {
  * Use `create(LocationsSchema)` to create a new message.
  */
 export const LocationsSchema: GenMessage<Locations> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 14);
+  messageDesc(file_pb_ops, 15);
 
 /**
  * @generated from message pb.SourceInfo
@@ -544,7 +586,7 @@ export type SourceInfo = Message<"pb.SourceInfo"> & {
  * Use `create(SourceInfoSchema)` to create a new message.
  */
 export const SourceInfoSchema: GenMessage<SourceInfo> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 15);
+  messageDesc(file_pb_ops, 16);
 
 /**
  * @generated from message pb.Location
@@ -566,7 +608,7 @@ export type Location = Message<"pb.Location"> & {
  * Use `create(LocationSchema)` to create a new message.
  */
 export const LocationSchema: GenMessage<Location> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 16);
+  messageDesc(file_pb_ops, 17);
 
 /**
  * @generated from message pb.Range
@@ -588,7 +630,7 @@ export type Range = Message<"pb.Range"> & {
  * Use `create(RangeSchema)` to create a new message.
  */
 export const RangeSchema: GenMessage<Range> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 17);
+  messageDesc(file_pb_ops, 18);
 
 /**
  * @generated from message pb.Position
@@ -610,7 +652,7 @@ export type Position = Message<"pb.Position"> & {
  * Use `create(PositionSchema)` to create a new message.
  */
 export const PositionSchema: GenMessage<Position> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 18);
+  messageDesc(file_pb_ops, 19);
 
 /**
  * @generated from message pb.ProxyEnv
@@ -647,7 +689,7 @@ export type ProxyEnv = Message<"pb.ProxyEnv"> & {
  * Use `create(ProxyEnvSchema)` to create a new message.
  */
 export const ProxyEnvSchema: GenMessage<ProxyEnv> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 19);
+  messageDesc(file_pb_ops, 20);
 
 /**
  * @generated from message pb.WorkerConstraints
@@ -664,7 +706,7 @@ export type WorkerConstraints = Message<"pb.WorkerConstraints"> & {
  * Use `create(WorkerConstraintsSchema)` to create a new message.
  */
 export const WorkerConstraintsSchema: GenMessage<WorkerConstraints> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 20);
+  messageDesc(file_pb_ops, 21);
 
 /**
  * A marshalled build graph: serialized Ops (parents before children, terminal op last),
@@ -694,7 +736,7 @@ export type Definition = Message<"pb.Definition"> & {
  * Use `create(DefinitionSchema)` to create a new message.
  */
 export const DefinitionSchema: GenMessage<Definition> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 21);
+  messageDesc(file_pb_ops, 22);
 
 /**
  * @generated from message pb.FileOp
@@ -711,7 +753,7 @@ export type FileOp = Message<"pb.FileOp"> & {
  * Use `create(FileOpSchema)` to create a new message.
  */
 export const FileOpSchema: GenMessage<FileOp> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 22);
+  messageDesc(file_pb_ops, 23);
 
 /**
  * One step of a FileOp. input/secondary_input index the op's inputs, or, past them, the
@@ -770,7 +812,7 @@ export type FileAction = Message<"pb.FileAction"> & {
  * Use `create(FileActionSchema)` to create a new message.
  */
 export const FileActionSchema: GenMessage<FileAction> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 23);
+  messageDesc(file_pb_ops, 24);
 
 /**
  * @generated from message pb.FileActionCopy
@@ -847,7 +889,7 @@ export type FileActionCopy = Message<"pb.FileActionCopy"> & {
  * Use `create(FileActionCopySchema)` to create a new message.
  */
 export const FileActionCopySchema: GenMessage<FileActionCopy> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 24);
+  messageDesc(file_pb_ops, 25);
 
 /**
  * @generated from message pb.FileActionMkFile
@@ -884,7 +926,7 @@ export type FileActionMkFile = Message<"pb.FileActionMkFile"> & {
  * Use `create(FileActionMkFileSchema)` to create a new message.
  */
 export const FileActionMkFileSchema: GenMessage<FileActionMkFile> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 25);
+  messageDesc(file_pb_ops, 26);
 
 /**
  * @generated from message pb.FileActionMkDir
@@ -921,7 +963,7 @@ export type FileActionMkDir = Message<"pb.FileActionMkDir"> & {
  * Use `create(FileActionMkDirSchema)` to create a new message.
  */
 export const FileActionMkDirSchema: GenMessage<FileActionMkDir> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 26);
+  messageDesc(file_pb_ops, 27);
 
 /**
  * @generated from message pb.FileActionRm
@@ -948,7 +990,7 @@ export type FileActionRm = Message<"pb.FileActionRm"> & {
  * Use `create(FileActionRmSchema)` to create a new message.
  */
 export const FileActionRmSchema: GenMessage<FileActionRm> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 27);
+  messageDesc(file_pb_ops, 28);
 
 /**
  * @generated from message pb.ChownOpt
@@ -970,7 +1012,7 @@ export type ChownOpt = Message<"pb.ChownOpt"> & {
  * Use `create(ChownOptSchema)` to create a new message.
  */
 export const ChownOptSchema: GenMessage<ChownOpt> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 28);
+  messageDesc(file_pb_ops, 29);
 
 /**
  * @generated from message pb.UserOpt
@@ -999,7 +1041,7 @@ export type UserOpt = Message<"pb.UserOpt"> & {
  * Use `create(UserOptSchema)` to create a new message.
  */
 export const UserOptSchema: GenMessage<UserOpt> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 29);
+  messageDesc(file_pb_ops, 30);
 
 /**
  * @generated from message pb.NamedUserOpt
@@ -1021,7 +1063,7 @@ export type NamedUserOpt = Message<"pb.NamedUserOpt"> & {
  * Use `create(NamedUserOptSchema)` to create a new message.
  */
 export const NamedUserOptSchema: GenMessage<NamedUserOpt> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 30);
+  messageDesc(file_pb_ops, 31);
 
 /**
  * @generated from message pb.MergeInput
@@ -1038,7 +1080,7 @@ export type MergeInput = Message<"pb.MergeInput"> & {
  * Use `create(MergeInputSchema)` to create a new message.
  */
 export const MergeInputSchema: GenMessage<MergeInput> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 31);
+  messageDesc(file_pb_ops, 32);
 
 /**
  * @generated from message pb.MergeOp
@@ -1055,7 +1097,7 @@ export type MergeOp = Message<"pb.MergeOp"> & {
  * Use `create(MergeOpSchema)` to create a new message.
  */
 export const MergeOpSchema: GenMessage<MergeOp> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 32);
+  messageDesc(file_pb_ops, 33);
 
 /**
  * @generated from message pb.LowerDiffInput
@@ -1072,7 +1114,7 @@ export type LowerDiffInput = Message<"pb.LowerDiffInput"> & {
  * Use `create(LowerDiffInputSchema)` to create a new message.
  */
 export const LowerDiffInputSchema: GenMessage<LowerDiffInput> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 33);
+  messageDesc(file_pb_ops, 34);
 
 /**
  * @generated from message pb.UpperDiffInput
@@ -1089,7 +1131,7 @@ export type UpperDiffInput = Message<"pb.UpperDiffInput"> & {
  * Use `create(UpperDiffInputSchema)` to create a new message.
  */
 export const UpperDiffInputSchema: GenMessage<UpperDiffInput> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 34);
+  messageDesc(file_pb_ops, 35);
 
 /**
  * @generated from message pb.DiffOp
@@ -1111,7 +1153,7 @@ export type DiffOp = Message<"pb.DiffOp"> & {
  * Use `create(DiffOpSchema)` to create a new message.
  */
 export const DiffOpSchema: GenMessage<DiffOp> = /*@__PURE__*/
-  messageDesc(file_pb_ops, 35);
+  messageDesc(file_pb_ops, 36);
 
 /**
  * @generated from enum pb.NetMode

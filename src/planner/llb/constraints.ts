@@ -3,6 +3,7 @@
  * part in its digest (description for progress, ignore-cache, the capabilities it needs).
  */
 import { create } from "@bufbuild/protobuf";
+import { EbuildError } from "../../errors.js";
 import {
   OpMetadataSchema,
   PlatformSchema,
@@ -42,7 +43,7 @@ export interface OpOptions {
 export function parsePlatform(text: string): Platform {
   const [os, architecture, variant, ...rest] = text.split("/");
   if (!os || !architecture || rest.length > 0) {
-    throw new Error(`invalid platform "${text}": expected os/arch or os/arch/variant`);
+    throw new EbuildError("semantic", `invalid platform "${text}"`, { hint: "write os/arch or os/arch/variant, e.g. linux/arm64" });
   }
   return variant ? { os, architecture, variant } : { os, architecture };
 }

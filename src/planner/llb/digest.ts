@@ -40,9 +40,7 @@ export function sha256Hex(data: Uint8Array): string {
       const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
       w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) >>> 0;
     }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as number[] as [
-      number, number, number, number, number, number, number, number,
-    ];
+    let a = h[0]!, b = h[1]!, c = h[2]!, d = h[3]!, e = h[4]!, f = h[5]!, g = h[6]!, hh = h[7]!;
     for (let i = 0; i < 64; i++) {
       const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) >>> 0;
       const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
@@ -55,6 +53,7 @@ export function sha256Hex(data: Uint8Array): string {
       b = a;
       a = (t1 + t2) >>> 0;
     }
+    // Uint32Array stores wrap modulo 2^32, as SHA-256's additions require.
     h[0] = h[0]! + a;
     h[1] = h[1]! + b;
     h[2] = h[2]! + c;

@@ -1,5 +1,6 @@
 /** Exec ops: RUN a command in a container assembled from mounts. */
 import { create } from "@bufbuild/protobuf";
+import { EbuildError } from "../../errors.js";
 import {
   CacheOptSchema,
   CacheSharingOpt,
@@ -12,6 +13,7 @@ import {
   OpSchema,
   SecretEnvSchema,
   SecretOptSchema,
+  SSHOptSchema,
   SecurityMode as SecurityModeMessage,
   TmpfsOptSchema,
   type Input,
@@ -19,7 +21,8 @@ import {
 } from "../../gen/pb/ops_pb.js";
 import { opMetadata, platformMessage, workerConstraintsMessage, type OpOptions } from "./constraints.js";
 import { cleanPath, joinPath, isAbsPath } from "./paths.js";
-import type { NetworkMode, SecurityMode, State } from "./state.js";
+import { mkdir } from "./file.js";
+import { State, type NetworkMode, type SecurityMode } from "./state.js";
 import { addInput, type EncodeContext, type EncodedOp, type Output, type Vertex } from "./vertex.js";
 
 /** The PATH a command gets when its state sets none (what BuildKit uses on Linux). */
@@ -32,8 +35,21 @@ export type CacheSharing = "shared" | "private" | "locked";
 export type Mount =
   /** Another state's filesystem (or the part under `selector`); writable unless `readonly`. */
   | { readonly type: "bind"; readonly target: string; readonly from: State; readonly readonly?: boolean; readonly selector?: string }
-  /** A persistent cache directory identified by `id`, kept by the daemon between builds. */
-  | { readonly type: "cache"; readonly target: string; readonly id: string; readonly sharing?: CacheSharing; readonly from?: State }
+  /**
+   * A persistent cache directory identified by `id`, kept by the daemon between builds. Without
+   * `from` it starts as an empty directory with `mode` (default 0o755) owned by `uid`:`gid`.
+   */
+  | {
+      readonly type: "cache";
+      readonly target: string;
+      readonly id: string;
+      readonly sharing?: CacheSharing;
+      readonly from?: State;
+      readonly selector?: string;
+      readonly mode?: number;
+      readonly uid?: number;
+      readonly gid?: number;
+    }
   /** An in-memory filesystem, `size` bytes at most (0: the daemon's default). */
   | { readonly type: "tmpfs"; readonly target: string; readonly size?: number }
   /** A secret file from the client's session. */
@@ -45,7 +61,22 @@ export type Mount =
       readonly uid?: number;
       readonly gid?: number;
       readonly optional?: boolean;
+    }
+  /** The client's SSH agent socket `id` (default "default"); SSH_AUTH_SOCK points at the first one. */
+  | {
+      readonly type: "ssh";
+      readonly target: string;
+      readonly id?: string;
+      readonly mode?: number;
+      readonly uid?: number;
+      readonly gid?: number;
+      readonly optional?: boolean;
     };
+
+/** The socket path of the n-th SSH mount when none is given (BuildKit's default). */
+export function defaultSshTarget(n: number): string {
+  return `/run/buildkit/ssh_agent.${n}`;
+}
 
 /** A secret exposed to the command as the environment variable `name`. */
 export interface SecretEnv {
@@ -103,11 +134,12 @@ export class ExecState {
     return this.getMount("/");
   }
 
-  /** The filesystem of the writable mount at `target` after the command. */
+  /** The filesystem of the mount at `target` after the command; a read-only mount is its source unchanged. */
   getMount(target: string): State {
     const found = this.#vertex.mounts.find((m) => m.mount.target === cleanPath(target));
+    if (found?.mount.type === "bind" && found.mount.readonly) return found.mount.from;
     if (!found || found.output < 0) {
-      throw new Error(`RUN has no writable mount at ${target}`);
+      throw new EbuildError("internal", `RUN has no mount at ${target} with a result (cache, tmpfs and secret mounts have none)`);
     }
     return this.#base.withOutput({ vertex: this.#vertex, index: found.output });
   }
@@ -116,23 +148,39 @@ export class ExecState {
 /** Builds the exec vertex of `state.run(options)`. */
 export function run(base: State, options: RunOptions): ExecState {
   const rootMount: Mount = { type: "bind", target: "/", from: base };
-  const mounts = [rootMount, ...(options.mounts ?? [])].map((m) => ({ ...m, target: cleanPath(m.target) }) as Mount);
+  const mounts = [rootMount, ...(options.mounts ?? []).map(withCacheSource)].map(
+    (m) => ({ ...m, target: cleanPath(m.target) }) as Mount,
+  );
   const seen = new Set<string>();
   for (const m of mounts) {
-    if (seen.has(m.target)) throw new Error(`RUN mounts ${m.target} twice`);
+    if (seen.has(m.target)) throw new EbuildError("semantic", `RUN mounts ${m.target} twice`, { hint: "give each mount its own target" });
     seen.add(m.target);
   }
   // Outputs are numbered in target order, as BuildKit does; "/" sorts first so root is output 0.
-  const ordered = mounts.filter((m) => m.type !== "secret").sort((a, b) => compare(a.target, b.target));
+  const ordered = mounts.filter((m) => m.type !== "secret" && m.type !== "ssh").sort((a, b) => compare(a.target, b.target));
   let next = 0;
   const resolved: ResolvedMount[] = ordered.map((mount) => {
     const source = mount.type === "bind" || mount.type === "cache" ? mount.from?.output : undefined;
     const writable = mount.type === "bind" && !mount.readonly;
     return { mount, source, output: writable ? next++ : -1 };
   });
-  const secrets = mounts.filter((m) => m.type === "secret");
-  const all = [...resolved, ...secrets.map((mount) => ({ mount, source: undefined, output: -1 }))];
+  // Secrets, then SSH sockets, come after the filesystem mounts, as in BuildKit's client.
+  const sockets = [...mounts.filter((m) => m.type === "secret"), ...mounts.filter((m) => m.type === "ssh")];
+  const all = [...resolved, ...sockets.map((mount) => ({ mount, source: undefined, output: -1 }))];
   return new ExecState(base, new ExecVertex(base, options, all));
+}
+
+/**
+ * Gives a cache mount without a source an empty directory as its source, as BuildKit's Dockerfile
+ * frontend does: Docker 26's BuildKit keeps a cache mount between builds only when it has a source.
+ */
+function withCacheSource(mount: Mount): Mount {
+  if (mount.type !== "cache" || mount.from) return mount;
+  const owner = mount.uid !== undefined || mount.gid !== undefined ? { user: mount.uid ?? 0, group: mount.gid ?? 0 } : undefined;
+  const from = State.scratch().file(mkdir("/cache", mount.mode ?? 0o755, owner ? { chown: owner } : {}), {
+    description: "[internal] settings cache mount permissions",
+  });
+  return { ...mount, from, selector: "/cache" };
 }
 
 function compare(a: string, b: string): number {
@@ -167,9 +215,11 @@ export class ExecVertex implements Vertex {
     readonly mounts: readonly ResolvedMount[],
   ) {
     this.args = typeof options.args === "string" ? ["/bin/sh", "-c", options.args] : [...options.args];
-    if (this.args.length === 0) throw new Error("RUN needs a command");
+    if (this.args.length === 0) throw new EbuildError("semantic", "RUN needs a command");
     let env = base.envList();
     for (const [k, v] of Object.entries(options.env ?? {})) env = [...env.filter(([key]) => key !== k), [k, v]];
+    const ssh = mounts.find((m) => m.mount.type === "ssh");
+    if (ssh && !env.some(([k]) => k === "SSH_AUTH_SOCK")) env = [...env, ["SSH_AUTH_SOCK", ssh.mount.target]];
     // Set here rather than relying on the daemon's exec.meta.setsdefaultpath, like BuildKit's client without caps.
     if (!env.some(([k]) => k === "PATH")) env = [...env, ["PATH", defaultPathEnv]];
     this.env = env.map(([k, v]) => `${k}=${v}`);
@@ -248,8 +298,10 @@ function mountMessage(mount: Mount, input: number, output: number, caps: Set<str
       });
     case "cache":
       caps.add("exec.mount.cache").add("exec.mount.cache.sharing");
+      if (mount.selector) caps.add("exec.mount.selector");
       return create(MountSchema, {
         ...common,
+        selector: mount.selector ?? "",
         mountType: MountType.CACHE,
         cacheOpt: create(CacheOptSchema, { id: mount.id, sharing: sharingModes[mount.sharing ?? "shared"] }),
       });
@@ -272,6 +324,19 @@ function mountMessage(mount: Mount, input: number, output: number, caps: Set<str
           uid: mount.uid ?? 0,
           gid: mount.gid ?? 0,
           mode: mount.mode ?? 0o400,
+          optional: mount.optional ?? false,
+        }),
+      });
+    case "ssh":
+      caps.add("exec.mount.ssh");
+      return create(MountSchema, {
+        dest: mount.target,
+        mountType: MountType.SSH,
+        sshOpt: create(SSHOptSchema, {
+          id: mount.id ?? "default",
+          uid: mount.uid ?? 0,
+          gid: mount.gid ?? 0,
+          mode: mount.mode ?? 0o600,
           optional: mount.optional ?? false,
         }),
       });

@@ -3,6 +3,7 @@
  * single FileOp applied to a state, each action working on the result of the one before.
  */
 import { create } from "@bufbuild/protobuf";
+import { EbuildError } from "../../errors.js";
 import {
   ChownOptSchema,
   FileActionCopySchema,
@@ -149,7 +150,7 @@ export class FileVertex implements Vertex {
     readonly action: FileAction,
     readonly options: OpOptions,
   ) {
-    if (action.steps.length === 0) throw new Error("a file op needs at least one action");
+    if (action.steps.length === 0) throw new EbuildError("internal", "a file op needs at least one action");
   }
 
   inputs(): Output[] {

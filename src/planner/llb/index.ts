@@ -9,7 +9,7 @@
 export { State, type NetworkMode, type SecurityMode, type ExtraHost } from "./state.js";
 export { image, scratch, local, git, http } from "./source.js";
 export type { ImageOptions, LocalOptions, GitOptions, HttpOptions, ResolveMode } from "./source.js";
-export { ExecState, defaultPathEnv } from "./exec.js";
+export { ExecState, defaultPathEnv, defaultSshTarget } from "./exec.js";
 export type { RunOptions, Mount, CacheSharing, SecretEnv, ProxyEnv } from "./exec.js";
 export { FileAction, copy, mkdir, mkfile, rm, constantCopyTime } from "./file.js";
 export type { CopyOptions, MkdirOptions, MkfileOptions, RmOptions, Chown } from "./file.js";

@@ -5,6 +5,7 @@
  * deterministic: the same states give the same digests on every run and machine.
  */
 import { create, toBinary } from "@bufbuild/protobuf";
+import { EbuildError } from "../../errors.js";
 import {
   DefinitionSchema,
   InputSchema,
@@ -80,7 +81,7 @@ class GraphWriter {
   /** The wire input for an output whose vertex was already added. */
   inputOf(output: Output): Input {
     const digest = this.digestByVertex.get(output.vertex);
-    if (digest === undefined) throw new Error("internal: input marshalled before its vertex");
+    if (digest === undefined) throw new EbuildError("internal", "LLB input marshalled before its vertex");
     return create(InputSchema, { digest, index: BigInt(output.index) });
   }
 

@@ -1,4 +1,5 @@
 /** Docker image reference normalisation, as the daemon and `docker pull` apply it. */
+import { EbuildError } from "../../errors.js";
 
 const defaultDomain = "docker.io";
 const officialPrefix = "library/";
@@ -9,12 +10,12 @@ const officialPrefix = "library/";
  * `busybox` becomes `docker.io/library/busybox:latest`; `localhost:5000/app@sha256:…` is unchanged.
  */
 export function normalizeImageRef(ref: string): string {
-  if (ref === "" || /\s/.test(ref)) throw new Error(`invalid image reference "${ref}"`);
+  if (ref === "" || /\s/.test(ref)) throw invalidRef(ref, "");
   const at = ref.indexOf("@");
   const namePart = at >= 0 ? ref.slice(0, at) : ref;
   const digest = at >= 0 ? ref.slice(at) : "";
   if (digest !== "" && !/^@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(digest)) {
-    throw new Error(`invalid image reference "${ref}": bad digest`);
+    throw invalidRef(ref, "bad digest");
   }
 
   // A tag is a colon after the last slash (a colon before it is a registry port).
@@ -23,7 +24,7 @@ export function normalizeImageRef(ref: string): string {
   const name = colon >= 0 ? namePart.slice(0, colon) : namePart;
   const tag = colon >= 0 ? namePart.slice(colon + 1) : "";
   if (colon >= 0 && !/^[\w][\w.-]{0,127}$/.test(tag)) {
-    throw new Error(`invalid image reference "${ref}": bad tag "${tag}"`);
+    throw invalidRef(ref, `bad tag "${tag}"`);
   }
 
   const slash = name.indexOf("/");
@@ -34,12 +35,18 @@ export function normalizeImageRef(ref: string): string {
   if (domain === "index.docker.io") domain = defaultDomain;
   if (domain === defaultDomain && !path.includes("/")) path = officialPrefix + path;
   if (path !== path.toLowerCase()) {
-    throw new Error(`invalid image reference "${ref}": repository name must be lowercase`);
+    throw invalidRef(ref, "repository name must be lowercase");
   }
   if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(path)) {
-    throw new Error(`invalid image reference "${ref}"`);
+    throw invalidRef(ref, "");
   }
 
   const suffix = tag !== "" ? `:${tag}` : digest === "" ? ":latest" : "";
   return `${domain}/${path}${suffix}${digest}`;
+}
+
+function invalidRef(ref: string, reason: string): EbuildError {
+  return new EbuildError("semantic", `invalid image reference "${ref}"${reason ? `: ${reason}` : ""}`, {
+    hint: "write NAME[:TAG][@DIGEST], e.g. busybox:1.36 or registry.example:5000/team/app:v1",
+  });
 }

@@ -67,13 +67,18 @@ test("mounts: sorted by target, writable binds numbered as outputs, secrets last
     ["/", "BIND", 0, 0],
     ["/ctx", "BIND", 1, -1],
     ["/out", "BIND", -1, 1],
-    ["/root/.cache", "CACHE", -1, -1],
+    ["/root/.cache", "CACHE", 2, -1],
     ["/tmp", "TMPFS", -1, -1],
     ["/run/secrets/token", "SECRET", 0, 0],
   ]);
   assert.equal(exec.mounts[1]!.readonly, true);
   assert.equal(exec.mounts[1]!.selector, "sub");
   assert.equal(exec.mounts[3]!.cacheOpt?.id, "go-build");
+  // A cache mount without a source gets an empty /cache directory (a FileOp on scratch) as one.
+  assert.equal(exec.mounts[3]!.selector, "/cache");
+  const cacheSource = d.byDigest(d.root.inputs[2]!.digest);
+  assert.equal(cacheSource.op.case, "file");
+  assert.equal(cacheSource.inputs.length, 0);
   assert.equal(exec.mounts[4]!.tmpfsOpt?.size, 1048576n);
   assert.deepEqual(
     { ...exec.mounts[5]!.secretOpt, $typeName: undefined },
@@ -81,12 +86,13 @@ test("mounts: sorted by target, writable binds numbered as outputs, secrets last
   );
   const terminal = d.ops[d.ops.length - 1]!;
   assert.equal(terminal.inputs[0]!.index, 1n, "getMount('/out') is the exec's output 1");
-  assert.equal(d.root.inputs.length, 2);
+  assert.equal(d.root.inputs.length, 3);
   const caps = Object.keys(d.rootMetadata.caps);
   for (const cap of ["exec.mount.bind", "exec.mount.selector", "exec.mount.cache", "exec.mount.tmpfs.size", "exec.mount.secret"]) {
     assert.ok(caps.includes(cap), cap);
   }
-  assert.throws(() => run.getMount("/root/.cache"), /no writable mount/);
+  assert.throws(() => run.getMount("/root/.cache"), /no mount at \/root\/.cache with a result/);
+  assert.equal(run.getMount("/ctx"), src, "a read-only mount's result is its source");
 });
 
 test("a RUN on scratch mounts nothing as its root input", () => {
@@ -123,4 +129,27 @@ test("description, ignore-cache and the source location reach the definition", (
 
 test("a RUN without a command is refused", () => {
   assert.throws(() => base.run({ args: [] }), /needs a command/);
+});
+
+test("an SSH agent mount comes after secrets and sets SSH_AUTH_SOCK", () => {
+  const d = decode(
+    base
+      .run({
+        args: ["ssh-add", "-l"],
+        mounts: [
+          { type: "ssh", target: "/run/buildkit/ssh_agent.0" },
+          { type: "secret", target: "/s", id: "s" },
+        ],
+      })
+      .root(),
+  );
+  const exec = execOf(d);
+  assert.deepEqual(exec.mounts.map((m) => [m.dest, MountType[m.mountType]]), [
+    ["/", "BIND"],
+    ["/s", "SECRET"],
+    ["/run/buildkit/ssh_agent.0", "SSH"],
+  ]);
+  assert.deepEqual([exec.mounts[2]!.sshOpt?.id, exec.mounts[2]!.sshOpt?.mode], ["default", 0o600]);
+  assert.deepEqual(exec.meta?.env, ["A=1", "SSH_AUTH_SOCK=/run/buildkit/ssh_agent.0", `PATH=${defaultPathEnv}`]);
+  assert.ok(Object.keys(d.rootMetadata.caps).includes("exec.mount.ssh"));
 });

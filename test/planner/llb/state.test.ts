@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { image, scratch } from "../../../src/planner/llb/index.js";
+import { EbuildError } from "../../../src/errors.js";
+import { image, parsePlatform, scratch } from "../../../src/planner/llb/index.js";
 
 test("a state is never changed by deriving another from it", () => {
   const base = image("busybox").env("A", "1").dir("/app");
@@ -42,4 +43,16 @@ test("settings survive a RUN: its root keeps env, dir, user and platform", () =>
   assert.deepEqual(after.getPlatform(), p);
   assert.equal(after.getNetwork(), "none");
   assert.notEqual(after.output, base.output);
+});
+
+test("user mistakes are EbuildErrors of kind semantic", () => {
+  const mistakes: Array<[string, () => unknown]> = [
+    ["bad image reference", () => image("Not/Valid")],
+    ["bad platform", () => parsePlatform("linux")],
+    ["RUN without a command", () => image("busybox").run({ args: [] })],
+    ["two mounts on one target", () => image("busybox").run({ args: "true", mounts: [{ type: "tmpfs", target: "/t" }, { type: "tmpfs", target: "/t/" }] })],
+  ];
+  for (const [name, mistake] of mistakes) {
+    assert.throws(mistake, (e: unknown) => e instanceof EbuildError && e.kind === "semantic", name);
+  }
 });
