@@ -10,11 +10,48 @@ const require = createRequire(import.meta.url);
 const { version } = require("../../package.json") as { version: string };
 
 export function buildProgram(): Command {
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
   const program = new Command("ebuild")
     .description("Build Buildfile (and Earthfile) targets on a BuildKit daemon")
+    .usage("[options] TARGET [--ARG=value ...] [TARGET ...]")
     .version(version, "--version")
     .option("--debug", "print stack traces of internal errors")
-    .showHelpAfterError();
+    .argument("[targets...]", "targets to build (+name, ./dir+name), each followed by its --ARG=value build args")
+    .option("--buildkit-host <address>", "the daemon: unix://PATH, tcp://HOST:PORT or docker-container://NAME (default: BUILDKIT_HOST, else Docker)")
+    .option("--tlscacert <file>", "CA certificate that signed a tcp:// daemon's certificate")
+    .option("--tlscert <file>", "client certificate for a tcp:// daemon")
+    .option("--tlskey <file>", "client key for a tcp:// daemon")
+    .option("--tlsservername <name>", "name the daemon's certificate must carry (default: its host)")
+    .option("--push", "push images saved with SAVE IMAGE --push and run RUN --push commands")
+    .option("-P, --allow-privileged", "allow RUN --privileged and other privileged work")
+    .option("--platform <os/arch>", "the platform to build for (default: this machine's)")
+    .option("-s, --secret <id[=value]>", "a secret for RUN --secret / --mount type=secret (value from the environment when omitted; repeatable)", collect)
+    .option("--secret-file <id=path>", "a secret read from a file (repeatable)", collect)
+    .option("--ci", "CI mode: no local outputs unless --output is given")
+    .option("--output", "write local outputs even under --ci")
+    .option("--no-output", "do not write SAVE ARTIFACT ... AS LOCAL outputs")
+    .option("--progress <mode>", "auto, tty, plain or json")
+    .option("-C, --directory <dir>", "run as if started in this directory")
+    .enablePositionalOptions()
+    .passThroughOptions()
+    .showHelpAfterError()
+    .addHelpText(
+      "after",
+      `
+Examples:
+  ebuild +all                      build +all of ./Buildfile (or ./Earthfile)
+  ebuild +test --VERSION=1.2       override an ARG of +test
+  ebuild ./services/api+docker     build a target of another directory
+  ebuild +lint +test               several targets, one after the other
+  ebuild -s NPM_TOKEN +publish     pass a secret from the environment
+
+Exit codes: 0 ok, 1 build failed, 2 bad command line or Buildfile, 3 cancelled,
+6 no BuildKit daemon answered, 9 privileged work needs -P.`,
+    )
+    .action(async (targets: string[], options: Record<string, never>, command: Command) => {
+      if (targets.length === 0) return command.help();
+      await (await import("./commands/build.js")).build(targets, options);
+    });
   program
     .command("doctor")
     .description("check the BuildKit daemon: address, version, workers and platforms, and how to fix what is missing")

@@ -22,9 +22,14 @@ export interface ExecutePlanOptions {
   allowPrivileged: boolean;
   secrets: ReadonlyMap<string, SecretSource>;
   credentials?: CredentialSource | undefined;
-  /** Progress of every Solve, tagged with the output it builds. */
-  onProgress?: ((output: PlannedOutput, event: ProgressEvent) => void) | undefined;
+  /** Opens the progress display of one Solve (the output it builds); `done` when it ended. */
+  progress?: ((output: PlannedOutput) => SolveProgressSink) | undefined;
   signal?: AbortSignal | undefined;
+}
+
+export interface SolveProgressSink {
+  onProgress(event: ProgressEvent): void;
+  done(): void;
 }
 
 export interface ExecutionReport {
@@ -129,13 +134,15 @@ async function runOutput(output: PlannedOutput, options: ExecutePlanOptions, tra
 
 async function solveWithSession(output: PlannedOutput, options: ExecutePlanOptions, services: SessionServices, exporters: ExporterEntry[]): Promise<void> {
   const session = openBuildSession(options.client, services, sharedKeyOf(options.plan));
+  const progress = options.progress?.(output);
   try {
     await runBuild(
       options.client,
       { ref: newBuildRef(), definition: output.definition, sessionId: session.id, exporters, entitlements: options.plan.entitlements },
-      { signal: options.signal, onProgress: (event) => options.onProgress?.(output, event) },
+      { signal: options.signal, onProgress: (event) => progress?.onProgress(event) },
     );
   } finally {
+    progress?.done();
     await session.close();
   }
 }
@@ -195,9 +202,10 @@ async function exportImage(output: ImageOutput, options: ExecutePlanOptions, rep
 /** Streams a build's progress to the caller until stopped (a short grace lets the last logs in). */
 function followProgress(options: ExecutePlanOptions, output: PlannedOutput, ref: string): { stop(): Promise<void> } {
   const stop = new AbortController();
+  const sink = options.progress?.(output);
   const done = (async () => {
     try {
-      for await (const event of decodeProgress(options.client.status(ref, { signal: stop.signal }))) options.onProgress?.(output, event);
+      for await (const event of decodeProgress(options.client.status(ref, { signal: stop.signal }))) sink?.onProgress(event);
     } catch {
       // Progress is best effort; the build's own result decides success.
     }
@@ -207,6 +215,7 @@ function followProgress(options: ExecutePlanOptions, output: PlannedOutput, ref:
       const grace = setTimeout(() => stop.abort(), 1000);
       await done;
       clearTimeout(grace);
+      sink?.done();
     },
   };
 }

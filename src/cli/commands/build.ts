@@ -1,0 +1,181 @@
+/**
+ * `ebuild [flags] TARGET... [--ARG=value ...]`: plan each target, run the plan on the daemon with
+ * progress, write outputs only when everything succeeded, and close with a summary.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { BuildkitClient } from "../../buildkit/client.js";
+import { dockerCredentialSource } from "../../buildkit/credentials/index.js";
+import type { SecretSource } from "../../buildkit/session/index.js";
+import { EbuildError } from "../../errors.js";
+import { plan as planTarget } from "../../planner/assemble.js";
+import type { Plan } from "../../planner/plan.js";
+import { BuildkitEngine } from "../build/buildkit-engine.js";
+import { openBuildSession } from "../build/build-session.js";
+import { ContextDirectories } from "../build/contexts.js";
+import { executePlan, type ExecutionReport } from "../build/execute-plan.js";
+import { fileSystemReader, parseOrThrow } from "../build/load.js";
+import { parseSecretFileFlag, parseSecretFlag, parseTargetOperands, type TargetInvocation } from "../invocation.js";
+import { createRenderer, lookupIn, parseProgressMode} from "../progress/index.js";
+import { loadFlagDefaults } from "../settings.js";
+
+export interface BuildOptions {
+  buildkitHost?: string;
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
+  tlsservername?: string;
+  push?: boolean;
+  allowPrivileged?: boolean;
+  noCache?: boolean;
+  platform?: string;
+  secret?: string[];
+  secretFile?: string[];
+  ci?: boolean;
+  /** commander turns --output/--no-output into one boolean. */
+  output?: boolean;
+  progress?: string;
+  directory?: string;
+}
+
+const goArch: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
+
+export async function build(operands: string[], options: BuildOptions): Promise<void> {
+  const cwd = resolve(options.directory ?? process.cwd());
+  const defaults = await loadFlagDefaults(cwd, process.env);
+  const invocations = parseTargetOperands(operands);
+  if (invocations.length === 0) {
+    throw new EbuildError("usage", "name a target to build", { hint: "for example: ebuild +build (ebuild ls lists the targets)" });
+  }
+  const push = options.push ?? defaults.push ?? false;
+  const ci = options.ci ?? defaults.ci ?? false;
+  const localOutput = options.output ?? (defaults.noOutput ? false : (defaults.output ?? !ci));
+  const allowPrivileged = options.allowPrivileged ?? defaults.allowPrivileged ?? false;
+  const platform = options.platform ?? defaults.platform ?? `linux/${goArch[process.arch] ?? process.arch}`;
+  const secrets = await collectSecrets(options, defaults.secrets, defaults.secretFiles, cwd);
+  const renderer = createRenderer({
+    mode: parseProgressMode(options.progress ?? defaults.progress ?? "auto"),
+    secrets: [...secrets.values()].flatMap((s) => ("value" in s ? [typeof s.value === "string" ? s.value : new TextDecoder().decode(s.value)] : [])),
+  });
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  let client: BuildkitClient | undefined;
+  try {
+    client = await BuildkitClient.connect({
+      buildkitHost: options.buildkitHost ?? defaults.buildkitHost,
+      tls: { caFile: options.tlscacert, certFile: options.tlscert, keyFile: options.tlskey, serverName: options.tlsservername },
+    });
+    const started = Date.now();
+    const reports: ExecutionReport[] = [];
+    for (const invocation of invocations) {
+      renderer.phase(`plan ${invocation.ref}`);
+      const planned = await planOne(client, invocation, { cwd, platform, push, ci, buildArgs: defaults.buildArgs, signal: abort.signal });
+      renderer.phase(`build ${invocation.ref}`);
+      reports.push(
+        await executePlan({
+          client,
+          plan: planned,
+          push,
+          localOutput,
+          allowPrivileged,
+          secrets,
+          credentials: dockerCredentialSource(),
+          progress: (output) => renderer.solve({ target: output.target, lookup: lookupIn(planned.steps) }),
+          signal: abort.signal,
+        }),
+      );
+    }
+    renderer.summary({
+      images: reports.flatMap((r) => r.images.flatMap((i) => i.names.map((name) => ({ name, digest: i.digest })))),
+      artifacts: reports.flatMap((r) => r.artifacts.map((a) => ({ path: a.path }))),
+      skipped: reports.flatMap((r) => r.notDone.map((n) => ({ action: `${n.target}: ${n.what}`, reason: n.reason }))),
+      durationMs: Date.now() - started,
+    });
+  } catch (error) {
+    const failure = abort.signal.aborted && !(error instanceof EbuildError && error.kind !== "build")
+      ? new EbuildError("cancelled", "the build was cancelled; no outputs were written", { cause: error })
+      : error;
+    renderer.failure(failure);
+    if (failure instanceof Error) failure.message = renderer.redact(failure.message);
+    throw failure;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    renderer.close();
+    client?.close();
+  }
+}
+
+interface PlanSettings {
+  cwd: string;
+  platform: string;
+  push: boolean;
+  ci: boolean;
+  buildArgs: Array<{ name: string; value: string }>;
+  signal: AbortSignal;
+}
+
+/** Plans one invoked target; `$(...)`, IF and FOR run on the daemon through a planning session. */
+async function planOne(client: BuildkitClient, invocation: TargetInvocation, settings: PlanSettings): Promise<Plan> {
+  const plus = invocation.ref.lastIndexOf("+");
+  const dirPart = invocation.ref.slice(0, plus);
+  if (dirPart !== "" && !dirPart.startsWith(".") && !dirPart.startsWith("/")) {
+    throw new EbuildError("usage", `${invocation.ref}: remote and aliased targets cannot be invoked from the command line yet`, {
+      hint: "invoke a target of a local directory, e.g. ./dir+target",
+    });
+  }
+  const directory = resolve(settings.cwd, dirPart || ".");
+  const session = openBuildSession(client, { contexts: new ContextDirectories(directory), secrets: new Map() }, `ebuild-plan:${directory}`);
+  const engine = new BuildkitEngine(client, session.id, settings.signal);
+  try {
+    const overrides = [...settings.buildArgs, ...invocation.args].map(({ name, value }) => [name, value] as [string, string]);
+    const result = await planTarget({
+      entry: { directory, name: invocation.ref.slice(plus + 1) },
+      overrides,
+      platform: settings.platform,
+      nativePlatform: settings.platform,
+      userPlatform: settings.platform,
+      push: settings.push,
+      ci: settings.ci,
+      reader: fileSystemReader,
+      parse: parseOrThrow,
+      engine,
+    });
+    return { ...result.plan, contexts: result.plan.contexts.map((c) => ({ ...c, dir: resolve(directory, c.dir) })) };
+  } finally {
+    await engine.close().catch(() => {});
+    await session.close();
+  }
+}
+
+async function collectSecrets(
+  options: BuildOptions,
+  fromDefaults: Array<{ id: string; value: string }>,
+  filesFromDefaults: Array<{ id: string; path: string }>,
+  cwd: string,
+): Promise<Map<string, SecretSource>> {
+  const secrets = new Map<string, SecretSource>();
+  for (const { id, value } of fromDefaults) secrets.set(id, { value });
+  for (const { id, path } of filesFromDefaults) secrets.set(id, { value: await readSecretFile(resolve(cwd, path), id) });
+  for (const spec of options.secret ?? []) {
+    const { id, value } = parseSecretFlag(spec, process.env);
+    secrets.set(id, { value });
+  }
+  for (const spec of options.secretFile ?? []) {
+    const { id, path } = parseSecretFileFlag(spec);
+    secrets.set(id, { value: await readSecretFile(resolve(cwd, path), id) });
+  }
+  return secrets;
+}
+
+/** Secret files are read up front so their values can be redacted from every log line. */
+async function readSecretFile(path: string, id: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new EbuildError("usage", `secret ${id}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
