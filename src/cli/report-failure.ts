@@ -8,7 +8,9 @@ export interface FailureOptions {
 /** The one place that turns a thrown value into text on stderr and an exit code. */
 export function reportFailure(error: unknown, options: FailureOptions): Code {
   if (error instanceof EbuildError) {
-    const where = error.at ? `${error.at.file}:${error.at.line}:${error.at.column}: ` : "";
+    const position = error.at ? `${error.at.file}:${error.at.line}:${error.at.column}` : "";
+    // Formatted syntax problems already start with their position.
+    const where = position && !error.message.startsWith(position) ? `${position}: ` : "";
     process.stderr.write(`${chalk.red("error:")} ${where}${error.message}\n`);
     if (error.hint) process.stderr.write(`${chalk.dim("hint:")} ${error.hint}\n`);
     if (options.debug && error.stack) process.stderr.write(`${error.stack}\n`);
