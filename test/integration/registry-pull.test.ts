@@ -40,7 +40,7 @@ async function registryWithBase(dockerConfig: string): Promise<{ registry: TestR
 async function buildOn(image: string, dockerConfig: string): Promise<void> {
   const client = await BuildkitClient.connect({ env: { ...process.env, BUILDKIT_HOST: "" } });
   const credentials = dockerCredentialSource({ env: { DOCKER_CONFIG: dockerConfig, PATH: process.env.PATH } });
-  const session = openBuildSession(client, { contexts: new Map(), secrets: new Map(), credentials }, `ebuild-test-${process.pid}`);
+  const session = await openBuildSession(client, { contexts: new Map(), secrets: new Map(), credentials }, `ebuild-test-${process.pid}`);
   const build = GatewayBuild.open(client, { sessionId: session.id });
   try {
     const ref = await build.solve(runOnImage(image, "test -x /bin/busybox").definition, { evaluate: true });

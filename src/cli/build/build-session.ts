@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { BuildkitClient } from "../../buildkit/client.js";
-import { openSessionTunnel } from "../../buildkit/session-tunnel.js";
+import { openEngineSessionTunnel, openSessionTunnel } from "../../buildkit/session-tunnel.js";
 import {
   authService,
   fileSendService,
@@ -32,17 +32,21 @@ export interface OpenBuildSession {
 }
 
 /**
- * Opens one session for one Solve. A session per Solve keeps exports apart: the daemon names an
+ * Opens one session for one Solve. On Docker Engine the session gets its own connection
+ * (`POST /session`, as buildx does): measured faster for large contexts than tunnelling it
+ * through the Control API's Session stream, which is what a standalone buildkitd gets. A session per Solve keeps exports apart: the daemon names an
  * export target only by the exporter's index, which concurrent Solves would share. Context
  * uploads stay incremental across sessions because they share one key per project.
  */
-export function openBuildSession(client: BuildkitClient, services: SessionServices, sharedKey: string): OpenBuildSession {
+export async function openBuildSession(client: BuildkitClient, services: SessionServices, sharedKey: string): Promise<OpenBuildSession> {
   const attachables: Attachable[] = [fileSyncService(services.contexts), secretsService(services.secrets)];
   if (services.credentials) attachables.push(authService(services.credentials));
   if (services.exports) attachables.push(fileSendService(services.exports));
   const id = randomUUID();
   const stop = new AbortController();
-  const tunnel = openSessionTunnel(client, { sessionId: id, name: "ebuild", sharedKey, methods: sessionMethods(attachables) });
+  const tunnelOptions = { sessionId: id, name: "ebuild", sharedKey, methods: sessionMethods(attachables) };
+  const tunnel =
+    client.address.kind === "docker-engine" ? await openEngineSessionTunnel(client.address, tunnelOptions) : openSessionTunnel(client, tunnelOptions);
   // A broken tunnel surfaces as the Solve's own failure; nothing to add here.
   tunnel.on("error", () => {});
   const served = serveSession(tunnel, attachables, { signal: stop.signal }).catch(() => {});

@@ -133,7 +133,7 @@ async function runOutput(output: PlannedOutput, options: ExecutePlanOptions, tra
 }
 
 async function solveWithSession(output: PlannedOutput, options: ExecutePlanOptions, services: SessionServices, exporters: ExporterEntry[]): Promise<void> {
-  const session = openBuildSession(options.client, services, sharedKeyOf(options.plan));
+  const session = await openBuildSession(options.client, services, sharedKeyOf(options.plan));
   const progress = options.progress?.(output);
   try {
     await runBuild(
@@ -171,7 +171,7 @@ async function exportArtifact(output: LocalArtifactOutput, options: ExecutePlanO
 }
 
 async function exportImage(output: ImageOutput, options: ExecutePlanOptions, report: ExecutionReport): Promise<void> {
-  const session = openBuildSession(options.client, servicesFor(options), sharedKeyOf(options.plan));
+  const session = await openBuildSession(options.client, servicesFor(options), sharedKeyOf(options.plan));
   const build = GatewayBuild.open(options.client, {
     sessionId: session.id,
     exporters: [{ type: "moby", attrs: { name: output.names.join(",") } }],

@@ -127,7 +127,7 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
     });
   }
   const directory = resolve(settings.cwd, dirPart || ".");
-  const session = openBuildSession(client, { contexts: new ContextDirectories(directory), secrets: new Map() }, `ebuild-plan:${directory}`);
+  const session = await openBuildSession(client, { contexts: new ContextDirectories(directory), secrets: new Map() }, `ebuild-plan:${directory}`);
   const engine = new BuildkitEngine(client, session.id, settings.signal);
   try {
     const overrides = [...settings.buildArgs, ...invocation.args].map(({ name, value }) => [name, value] as [string, string]);
