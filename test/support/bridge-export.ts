@@ -13,6 +13,7 @@
 import type { BuildkitClient, SolveOptions, SolveResult } from "../../src/buildkit/client.js";
 import { newBuildRef } from "../../src/buildkit/client.js";
 import { buildIdMetadataKey } from "../../src/buildkit/image-config.js";
+import { FieldWriter, readBytesField } from "./protowire.js";
 
 const bridge = "/moby.buildkit.v1.frontend.LLBBridge";
 
@@ -28,69 +29,19 @@ export async function exportWithMetadata(
   try {
     // SolveRequest: Definition = 1, allowResultReturn = 5, allowResultArrayRef = 6 (else the ref
     // comes back in the deprecated string field).
-    const request = concat(field(1, definition), varintField(5, 1), varintField(6, 1));
+    const request = new FieldWriter().bytes(1, definition).bool(5, true).bool(6, true).done();
     const response = await client.channel.unary(`${bridge}/Solve`, request, callOptions);
     // SolveResponse.result = 3 → Result.ref = 3 → Ref.id = 1.
-    const result = readField(response, 3);
-    const refMessage = result && readField(result, 3);
-    const id = refMessage && readField(refMessage, 1);
+    const result = readBytesField(response, 3);
+    const refMessage = result && readBytesField(result, 3);
+    const id = refMessage && readBytesField(refMessage, 1);
     if (id === undefined) throw new Error("LLBBridge.Solve returned no ref");
-    // ReturnRequest.result = 1 → Result { ref = 3 { id = 1 }, metadata = 10 (map entries) }.
-    const entries = Object.entries(metadata).map(([key, value]) => field(10, concat(field(1, Buffer.from(key)), field(2, value))));
-    await client.channel.unary(`${bridge}/Return`, field(1, concat(field(3, field(1, id)), ...entries)), callOptions);
+    // ReturnRequest.result = 1 → Result { ref = 3 { id = 1 }, metadata = 10 }.
+    const returned = new FieldWriter().message(1, (r) => r.message(3, (ref) => ref.bytes(1, id)).map(10, metadata)).done();
+    await client.channel.unary(`${bridge}/Return`, returned, callOptions);
   } catch (error) {
     solving.catch(() => undefined);
     throw error;
   }
   return solving;
-}
-
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  while (value > 0x7f) {
-    bytes.push((value & 0x7f) | 0x80);
-    value = Math.floor(value / 128);
-  }
-  bytes.push(value);
-  return Buffer.from(bytes);
-}
-
-function field(number: number, bytes: Uint8Array): Buffer {
-  return Buffer.concat([varint((number << 3) | 2), varint(bytes.length), bytes]);
-}
-
-function varintField(number: number, value: number): Buffer {
-  return Buffer.concat([varint(number << 3), varint(value)]);
-}
-
-function concat(...parts: Uint8Array[]): Buffer {
-  return Buffer.concat(parts);
-}
-
-/** The bytes of the first length-delimited field `number`, skipping every other field. */
-function readField(message: Uint8Array, number: number): Uint8Array | undefined {
-  let offset = 0;
-  const readVarint = () => {
-    let value = 0;
-    let shift = 1;
-    for (;;) {
-      const byte = message[offset++]!;
-      value += (byte & 0x7f) * shift;
-      if (byte < 0x80) return value;
-      shift *= 128;
-    }
-  };
-  while (offset < message.length) {
-    const key = readVarint();
-    const wireType = key & 7;
-    if (wireType === 0) readVarint();
-    else if (wireType === 1) offset += 8;
-    else if (wireType === 5) offset += 4;
-    else if (wireType === 2) {
-      const length = readVarint();
-      if (key >>> 3 === number) return message.subarray(offset, offset + length);
-      offset += length;
-    } else throw new Error(`unexpected wire type ${wireType}`);
-  }
-  return undefined;
 }
