@@ -1,7 +1,7 @@
 /**
  * ebuild's contact with BuildKit, in one import: connect (`BuildkitClient.connect`), build
  * (`solve` + `status` decoded by `decodeProgress`), serve a session over `openSessionTunnel`, and
- * resolve base images through the daemon (`ImageResolver`).
+ * resolve base images and build with image metadata through the gateway bridge (`GatewayBuild`).
  */
 export { BuildkitClient, newBuildRef } from "./client.js";
 export type {
@@ -23,7 +23,9 @@ export type { BuildFailure, FailureSource } from "./build-failure.js";
 export { resolveDaemonAddress, parseBuildkitHost, parseDockerHost } from "./connection/address.js";
 export type { DaemonAddress, EngineEndpoint, TlsFiles } from "./connection/address.js";
 export { defaultConnectTimeoutMs } from "./connection/connect.js";
-export { ImageResolver, resolveImageConfig, withDefaultTag } from "./image-config.js";
+export { buildIdMetadataKey, GatewayBuild, imageConfigMetadataKey, ImageResolver, resolveImageConfig } from "./gateway.js";
+export type { GatewayBuildOptions, GatewayResult } from "./gateway.js";
+export { withDefaultTag } from "./image-config.js";
 export type { ImageConfig, Platform, ResolvedImage, ResolveImageOptions } from "./image-config.js";
 export { decodeProgress, ProgressDecoder } from "./progress.js";
 export type { LogStream, ProgressEvent, VertexRef } from "./progress.js";

@@ -113,3 +113,13 @@ test("a definition the daemon cannot read fails the build without progress hangi
   assert.equal(error.kind, "build");
   assert.deepEqual(events, []);
 });
+
+test("three builds at once on one connection each get their own logs", async () => {
+  const tokens = [1, 2, 3].map((n) => `parallel-${process.pid}-${n}`);
+  const results = await Promise.all(tokens.map((token) => build({ definition: runOnImage(image, `echo ${token}`, { ignoreCache: true }).definition })));
+  results.forEach(({ error, events }, i) => {
+    assert.equal(error, undefined);
+    const stdout = events.flatMap((e) => (e.type === "log" && e.stream === "stdout" ? [new TextDecoder().decode(e.data)] : [])).join("");
+    assert.equal(stdout, `${tokens[i]}\n`);
+  });
+});

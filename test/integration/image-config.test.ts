@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { BuildkitClient } from "../../src/buildkit/client.js";
-import { ImageResolver, resolveImageConfig } from "../../src/buildkit/image-config.js";
+import { ImageResolver, resolveImageConfig } from "../../src/buildkit/gateway.js";
 import { EbuildError } from "../../src/errors.js";
 import { openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
 

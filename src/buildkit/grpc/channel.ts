@@ -54,6 +54,9 @@ export class GrpcChannel {
       const session = http2.connect(`http://${options.authority ?? "buildkitd"}`, {
         createConnection: () => transport,
         settings: { initialWindowSize: streamWindow, enablePush: false },
+        // Node refuses new streams past this many MB of session buffers; paused streams may each
+        // hold a full window, so leave room for several (the default is 10).
+        maxSessionMemory: 64,
       });
       const fail = (error: Error) => {
         cleanup();
@@ -165,13 +168,22 @@ export class Call {
     };
     for (const [name, value] of Object.entries(options.metadata ?? {})) headers[name.toLowerCase()] = value as string | string[];
     if (options.timeoutMs !== undefined) {
-      headers["grpc-timeout"] = `${Math.max(1, Math.ceil(options.timeoutMs))}m`;
+      // At most 8 digits (gRPC over HTTP/2); seconds once milliseconds no longer fit.
+      const ms = Math.max(1, Math.ceil(options.timeoutMs));
+      headers["grpc-timeout"] = ms < 1e8 ? `${ms}m` : `${Math.min(99_999_999, Math.ceil(ms / 1000))}S`;
       this.timer = setTimeout(
         () => this.cancel(new GrpcError(GrpcCode.DEADLINE_EXCEEDED, `no answer within ${options.timeoutMs} ms`, method)),
         options.timeoutMs,
       );
     }
-    const stream = session.request(headers);
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = session.request(headers);
+    } catch (error) {
+      // A session that received GOAWAY or is closing refuses new streams synchronously.
+      this.finish(new GrpcError(GrpcCode.UNAVAILABLE, `cannot start a call: ${(error as Error).message}`, method, { cause: error }));
+      return;
+    }
     this.stream = stream;
     options.signal?.addEventListener("abort", this.onAbort, { once: true });
     stream.on("response", (responseHeaders) => {

@@ -1,5 +1,6 @@
-// The subset of BuildKit's frontend gateway (LLBBridge) that ebuild uses to resolve image
-// configurations through the daemon. Written for ebuild; field numbers and types match BuildKit
+// The subset of BuildKit's frontend gateway (LLBBridge) that ebuild uses: resolving image
+// configurations through the daemon, and building with a result that carries metadata (the image
+// configuration Docker's `moby` exporter reads). Written for ebuild; field numbers and types match BuildKit
 // v0.13's frontend/gateway/pb/gateway.proto. Package and service name make the gRPC path and must
 // stay "moby.buildkit.v1.frontend" and "LLBBridge".
 
@@ -9,7 +10,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Platform } from "../control_pb.js";
+import type { CacheOptionsEntry, Platform } from "../control_pb.js";
 import { file_moby_buildkit_v1_control } from "../control_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -17,7 +18,97 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file moby/buildkit/v1/frontend/gateway.proto.
  */
 export const file_moby_buildkit_v1_frontend_gateway: GenFile = /*@__PURE__*/
-  fileDesc("Cidtb2J5L2J1aWxka2l0L3YxL2Zyb250ZW5kL2dhdGV3YXkucHJvdG8SGW1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQiuwEKGVJlc29sdmVJbWFnZUNvbmZpZ1JlcXVlc3QSCwoDcmVmGAEgASgJEiwKCHBsYXRmb3JtGAIgASgLMhoubW9ieS5idWlsZGtpdC52MS5QbGF0Zm9ybRIUCgxyZXNvbHZlX21vZGUYAyABKAkSEAoIbG9nX25hbWUYBCABKAkSFQoNcmVzb2x2ZXJfdHlwZRgFIAEoBRISCgpzZXNzaW9uX2lkGAYgASgJEhAKCHN0b3JlX2lkGAcgASgJIkkKGlJlc29sdmVJbWFnZUNvbmZpZ1Jlc3BvbnNlEg4KBmRpZ2VzdBgBIAEoCRIOCgZjb25maWcYAiABKAwSCwoDcmVmGAMgASgJIncKDVJldHVyblJlcXVlc3QSMQoGcmVzdWx0GAEgASgLMiEubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQSMwoFZXJyb3IYAiABKAsyJC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJwY1N0YXR1cyIQCg5SZXR1cm5SZXNwb25zZSJ8CgZSZXN1bHQSQQoIbWV0YWRhdGEYCiADKAsyLy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlc3VsdC5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgMOgI4ASIqCglScGNTdGF0dXMSDAoEY29kZRgBIAEoBRIPCgdtZXNzYWdlGAIgASgJMu4BCglMTEJCcmlkZ2USgQEKElJlc29sdmVJbWFnZUNvbmZpZxI0Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVxdWVzdBo1Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVzcG9uc2USXQoGUmV0dXJuEigubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXR1cm5SZXF1ZXN0GikubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXR1cm5SZXNwb25zZWIGcHJvdG8z", [file_moby_buildkit_v1_control]);
+  fileDesc("Cidtb2J5L2J1aWxka2l0L3YxL2Zyb250ZW5kL2dhdGV3YXkucHJvdG8SGW1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQiigQKDFNvbHZlUmVxdWVzdBIXCgpkZWZpbml0aW9uGAEgASgMSACIAQESEAoIZnJvbnRlbmQYAiABKAkSTgoMZnJvbnRlbmRfb3B0GAMgAygLMjgubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5Tb2x2ZVJlcXVlc3QuRnJvbnRlbmRPcHRFbnRyeRIbChNhbGxvd19yZXN1bHRfcmV0dXJuGAUgASgIEh4KFmFsbG93X3Jlc3VsdF9hcnJheV9yZWYYBiABKAgSDQoFZmluYWwYCiABKAgSFQoNZXhwb3J0ZXJfYXR0chgLIAEoDBI6Cg1jYWNoZV9pbXBvcnRzGAwgAygLMiMubW9ieS5idWlsZGtpdC52MS5DYWNoZU9wdGlvbnNFbnRyeRJUCg9mcm9udGVuZF9pbnB1dHMYDSADKAsyOy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlNvbHZlUmVxdWVzdC5Gcm9udGVuZElucHV0c0VudHJ5EhAKCGV2YWx1YXRlGA4gASgIGjIKEEZyb250ZW5kT3B0RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARo1ChNGcm9udGVuZElucHV0c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoDDoCOAFCDQoLX2RlZmluaXRpb24iTwoNU29sdmVSZXNwb25zZRILCgNyZWYYASABKAkSMQoGcmVzdWx0GAMgASgLMiEubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQiuwEKGVJlc29sdmVJbWFnZUNvbmZpZ1JlcXVlc3QSCwoDcmVmGAEgASgJEiwKCHBsYXRmb3JtGAIgASgLMhoubW9ieS5idWlsZGtpdC52MS5QbGF0Zm9ybRIUCgxyZXNvbHZlX21vZGUYAyABKAkSEAoIbG9nX25hbWUYBCABKAkSFQoNcmVzb2x2ZXJfdHlwZRgFIAEoBRISCgpzZXNzaW9uX2lkGAYgASgJEhAKCHN0b3JlX2lkGAcgASgJIkkKGlJlc29sdmVJbWFnZUNvbmZpZ1Jlc3BvbnNlEg4KBmRpZ2VzdBgBIAEoCRIOCgZjb25maWcYAiABKAwSCwoDcmVmGAMgASgJIncKDVJldHVyblJlcXVlc3QSMQoGcmVzdWx0GAEgASgLMiEubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQSMwoFZXJyb3IYAiABKAsyJC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJwY1N0YXR1cyIQCg5SZXR1cm5SZXNwb25zZSLoAQoGUmVzdWx0Ei0KA3JlZhgDIAEoCzIeLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVmSAASMQoEcmVmcxgEIAEoCzIhLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVmTWFwSAASQQoIbWV0YWRhdGEYCiADKAsyLy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlc3VsdC5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgMOgI4AUIICgZyZXN1bHQiHgoDUmVmEgoKAmlkGAEgASgJEgsKA2RlZhgCIAEoDCKQAQoGUmVmTWFwEjkKBHJlZnMYASADKAsyKy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlZk1hcC5SZWZzRW50cnkaSwoJUmVmc0VudHJ5EgsKA2tleRgBIAEoCRItCgV2YWx1ZRgCIAEoCzIeLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVmOgI4ASIqCglScGNTdGF0dXMSDAoEY29kZRgBIAEoBRIPCgdtZXNzYWdlGAIgASgJMsoCCglMTEJCcmlkZ2USgQEKElJlc29sdmVJbWFnZUNvbmZpZxI0Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVxdWVzdBo1Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVzcG9uc2USWgoFU29sdmUSJy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlNvbHZlUmVxdWVzdBooLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuU29sdmVSZXNwb25zZRJdCgZSZXR1cm4SKC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJldHVyblJlcXVlc3QaKS5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJldHVyblJlc3BvbnNlYgZwcm90bzM", [file_moby_buildkit_v1_control]);
+
+/**
+ * @generated from message moby.buildkit.v1.frontend.SolveRequest
+ */
+export type SolveRequest = Message<"moby.buildkit.v1.frontend.SolveRequest"> & {
+  /**
+   * A marshalled pb.Definition (bytes on the wire, like the Control SolveRequest's).
+   *
+   * @generated from field: optional bytes definition = 1;
+   */
+  definition?: Uint8Array | undefined;
+
+  /**
+   * @generated from field: string frontend = 2;
+   */
+  frontend: string;
+
+  /**
+   * @generated from field: map<string, string> frontend_opt = 3;
+   */
+  frontendOpt: { [key: string]: string };
+
+  /**
+   * Ask for the result as a Result (refs by id) rather than the old single ref string.
+   *
+   * @generated from field: bool allow_result_return = 5;
+   */
+  allowResultReturn: boolean;
+
+  /**
+   * @generated from field: bool allow_result_array_ref = 6;
+   */
+  allowResultArrayRef: boolean;
+
+  /**
+   * @generated from field: bool final = 10;
+   */
+  final: boolean;
+
+  /**
+   * @generated from field: bytes exporter_attr = 11;
+   */
+  exporterAttr: Uint8Array;
+
+  /**
+   * @generated from field: repeated moby.buildkit.v1.CacheOptionsEntry cache_imports = 12;
+   */
+  cacheImports: CacheOptionsEntry[];
+
+  /**
+   * @generated from field: map<string, bytes> frontend_inputs = 13;
+   */
+  frontendInputs: { [key: string]: Uint8Array };
+
+  /**
+   * Build the result now instead of lazily when it is used.
+   *
+   * @generated from field: bool evaluate = 14;
+   */
+  evaluate: boolean;
+};
+
+/**
+ * Describes the message moby.buildkit.v1.frontend.SolveRequest.
+ * Use `create(SolveRequestSchema)` to create a new message.
+ */
+export const SolveRequestSchema: GenMessage<SolveRequest> = /*@__PURE__*/
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 0);
+
+/**
+ * @generated from message moby.buildkit.v1.frontend.SolveResponse
+ */
+export type SolveResponse = Message<"moby.buildkit.v1.frontend.SolveResponse"> & {
+  /**
+   * @generated from field: string ref = 1;
+   */
+  ref: string;
+
+  /**
+   * @generated from field: moby.buildkit.v1.frontend.Result result = 3;
+   */
+  result?: Result | undefined;
+};
+
+/**
+ * Describes the message moby.buildkit.v1.frontend.SolveResponse.
+ * Use `create(SolveResponseSchema)` to create a new message.
+ */
+export const SolveResponseSchema: GenMessage<SolveResponse> = /*@__PURE__*/
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 1);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ResolveImageConfigRequest
@@ -68,7 +159,7 @@ export type ResolveImageConfigRequest = Message<"moby.buildkit.v1.frontend.Resol
  * Use `create(ResolveImageConfigRequestSchema)` to create a new message.
  */
 export const ResolveImageConfigRequestSchema: GenMessage<ResolveImageConfigRequest> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 0);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 2);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ResolveImageConfigResponse
@@ -97,7 +188,7 @@ export type ResolveImageConfigResponse = Message<"moby.buildkit.v1.frontend.Reso
  * Use `create(ResolveImageConfigResponseSchema)` to create a new message.
  */
 export const ResolveImageConfigResponseSchema: GenMessage<ResolveImageConfigResponse> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 1);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 3);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ReturnRequest
@@ -119,7 +210,7 @@ export type ReturnRequest = Message<"moby.buildkit.v1.frontend.ReturnRequest"> &
  * Use `create(ReturnRequestSchema)` to create a new message.
  */
 export const ReturnRequestSchema: GenMessage<ReturnRequest> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 2);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 4);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ReturnResponse
@@ -132,15 +223,32 @@ export type ReturnResponse = Message<"moby.buildkit.v1.frontend.ReturnResponse">
  * Use `create(ReturnResponseSchema)` to create a new message.
  */
 export const ReturnResponseSchema: GenMessage<ReturnResponse> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 3);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 5);
 
 /**
- * A gateway result. ebuild only returns the empty one, which ends a build that was opened to talk
- * to the bridge; the oneof of refs is therefore left out.
+ * A gateway result: one ref or refs by key (e.g. by platform), and metadata such as
+ * "containerimage.config" for the exporters. The deprecated string refs (1, 2) are left out.
  *
  * @generated from message moby.buildkit.v1.frontend.Result
  */
 export type Result = Message<"moby.buildkit.v1.frontend.Result"> & {
+  /**
+   * @generated from oneof moby.buildkit.v1.frontend.Result.result
+   */
+  result: {
+    /**
+     * @generated from field: moby.buildkit.v1.frontend.Ref ref = 3;
+     */
+    value: Ref;
+    case: "ref";
+  } | {
+    /**
+     * @generated from field: moby.buildkit.v1.frontend.RefMap refs = 4;
+     */
+    value: RefMap;
+    case: "refs";
+  } | { case: undefined; value?: undefined };
+
   /**
    * @generated from field: map<string, bytes> metadata = 10;
    */
@@ -152,7 +260,48 @@ export type Result = Message<"moby.buildkit.v1.frontend.Result"> & {
  * Use `create(ResultSchema)` to create a new message.
  */
 export const ResultSchema: GenMessage<Result> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 4);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 6);
+
+/**
+ * @generated from message moby.buildkit.v1.frontend.Ref
+ */
+export type Ref = Message<"moby.buildkit.v1.frontend.Ref"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * A marshalled pb.Definition.
+   *
+   * @generated from field: bytes def = 2;
+   */
+  def: Uint8Array;
+};
+
+/**
+ * Describes the message moby.buildkit.v1.frontend.Ref.
+ * Use `create(RefSchema)` to create a new message.
+ */
+export const RefSchema: GenMessage<Ref> = /*@__PURE__*/
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 7);
+
+/**
+ * @generated from message moby.buildkit.v1.frontend.RefMap
+ */
+export type RefMap = Message<"moby.buildkit.v1.frontend.RefMap"> & {
+  /**
+   * @generated from field: map<string, moby.buildkit.v1.frontend.Ref> refs = 1;
+   */
+  refs: { [key: string]: Ref };
+};
+
+/**
+ * Describes the message moby.buildkit.v1.frontend.RefMap.
+ * Use `create(RefMapSchema)` to create a new message.
+ */
+export const RefMapSchema: GenMessage<RefMap> = /*@__PURE__*/
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 8);
 
 /**
  * google.rpc.Status without its details.
@@ -176,7 +325,7 @@ export type RpcStatus = Message<"moby.buildkit.v1.frontend.RpcStatus"> & {
  * Use `create(RpcStatusSchema)` to create a new message.
  */
 export const RpcStatusSchema: GenMessage<RpcStatus> = /*@__PURE__*/
-  messageDesc(file_moby_buildkit_v1_frontend_gateway, 5);
+  messageDesc(file_moby_buildkit_v1_frontend_gateway, 9);
 
 /**
  * @generated from service moby.buildkit.v1.frontend.LLBBridge
@@ -189,6 +338,14 @@ export const LLBBridge: GenService<{
     methodKind: "unary";
     input: typeof ResolveImageConfigRequestSchema;
     output: typeof ResolveImageConfigResponseSchema;
+  },
+  /**
+   * @generated from rpc moby.buildkit.v1.frontend.LLBBridge.Solve
+   */
+  solve: {
+    methodKind: "unary";
+    input: typeof SolveRequestSchema;
+    output: typeof SolveResponseSchema;
   },
   /**
    * @generated from rpc moby.buildkit.v1.frontend.LLBBridge.Return

@@ -1,0 +1,217 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { runBuild } from "../../buildkit/build.js";
+import { newBuildRef, type BuildkitClient, type ExporterEntry } from "../../buildkit/client.js";
+import { GatewayBuild, imageConfigMetadataKey } from "../../buildkit/gateway.js";
+import { decodeProgress, type ProgressEvent } from "../../buildkit/progress.js";
+import type { CredentialSource, SecretSource } from "../../buildkit/session/index.js";
+import { EbuildError } from "../../errors.js";
+import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput } from "../../planner/plan.js";
+import { OutputTransaction } from "../outputs/output-transaction.js";
+import { resolveOutputPath } from "../outputs/safe-path.js";
+import { openBuildSession, type SessionServices } from "./build-session.js";
+
+export interface ExecutePlanOptions {
+  client: BuildkitClient;
+  plan: Plan;
+  /** --push: SAVE IMAGE --push images are pushed and RUN --push commands run. */
+  push: boolean;
+  /** False under --no-output (and --ci): AS LOCAL artifacts are built but not written. */
+  localOutput: boolean;
+  /** -P: consent to privileged RUNs and other insecure entitlements. */
+  allowPrivileged: boolean;
+  secrets: ReadonlyMap<string, SecretSource>;
+  credentials?: CredentialSource | undefined;
+  /** Progress of every Solve, tagged with the output it builds. */
+  onProgress?: ((output: PlannedOutput, event: ProgressEvent) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface ExecutionReport {
+  images: Array<{ target: string; names: string[]; digest?: string | undefined }>;
+  artifacts: Array<{ target: string; path: string }>;
+  /** What the plan wanted but this run did not do, and why (e.g. pushes without --push). */
+  notDone: Array<{ target: string; what: string; reason: string }>;
+}
+
+/**
+ * Runs a Plan on the daemon: every output of a phase is solved at once (the daemon shares
+ * identical work between them), local artifacts are exported into staging folders, and only when
+ * the whole phase succeeded are they moved into place. A failure or cancellation cancels the
+ * other Solves and leaves every earlier output as it was.
+ */
+export async function executePlan(options: ExecutePlanOptions): Promise<ExecutionReport> {
+  checkConsent(options);
+  const report: ExecutionReport = { images: [], artifacts: [], notDone: [] };
+  const phases = new Map<number, PlannedOutput[]>();
+  for (const output of options.plan.outputs) {
+    if (output.kind === "push-run" && !options.push) {
+      report.notDone.push({ target: output.target, what: `RUN --push ${output.command}`, reason: "run with --push to execute it" });
+      continue;
+    }
+    const phase = output.kind === "push-run" ? Number.MAX_SAFE_INTEGER : (output.phase ?? 0);
+    phases.set(phase, [...(phases.get(phase) ?? []), output]);
+  }
+  for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
+    await runPhase(phases.get(phase)!, options, report);
+  }
+  return report;
+}
+
+function checkConsent(options: ExecutePlanOptions): void {
+  const insecure = options.plan.entitlements.filter((e) => e === "security.insecure" || e === "network.host");
+  if (insecure.length > 0 && !options.allowPrivileged) {
+    throw new EbuildError("privileged", `this build needs ${insecure.join(" and ")} (RUN --privileged, WITH DOCKER or host networking)`, {
+      hint: "run ebuild with -P / --allow-privileged if you trust this Buildfile",
+    });
+  }
+  const missing = options.plan.secrets.filter((id) => !options.secrets.has(id));
+  if (missing.length > 0) {
+    throw new EbuildError("usage", `the build reads secret${missing.length > 1 ? "s" : ""} ${missing.join(", ")}, which ${missing.length > 1 ? "were" : "was"} not given`, {
+      hint: `pass ${missing.map((id) => `--secret ${id}=VALUE`).join(" ")} (or --secret-file ID=PATH)`,
+    });
+  }
+}
+
+async function runPhase(outputs: PlannedOutput[], options: ExecutePlanOptions, report: ExecutionReport): Promise<void> {
+  const cancelOthers = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, cancelOthers.signal]) : cancelOthers.signal;
+  const transaction = new OutputTransaction();
+  const phaseReport: ExecutionReport = { images: [], artifacts: [], notDone: [] };
+  const results = await Promise.allSettled(
+    outputs.map(async (output) => {
+      try {
+        await runOutput(output, { ...options, signal }, transaction, phaseReport);
+      } catch (error) {
+        cancelOthers.abort();
+        throw error;
+      }
+    }),
+  );
+  const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+  if (failures.length > 0) {
+    await transaction.abort();
+    // The first real failure, not the cancellations it caused in the other Solves.
+    throw failures.find((f) => !(f instanceof EbuildError && f.kind === "cancelled")) ?? failures[0];
+  }
+  try {
+    await transaction.commit();
+  } catch (error) {
+    throw new EbuildError("build", `writing the outputs failed: ${(error as Error).message}`, { cause: error });
+  }
+  report.images.push(...phaseReport.images);
+  report.artifacts.push(...phaseReport.artifacts);
+  report.notDone.push(...phaseReport.notDone);
+}
+
+function servicesFor(options: ExecutePlanOptions): SessionServices {
+  return {
+    contexts: new Map(options.plan.contexts.map((c) => [c.name, c.dir])),
+    secrets: options.secrets,
+    credentials: options.credentials,
+  };
+}
+
+async function runOutput(output: PlannedOutput, options: ExecutePlanOptions, transaction: OutputTransaction, report: ExecutionReport): Promise<void> {
+  switch (output.kind) {
+    case "run":
+    case "push-run":
+      await solveWithSession(output, options, servicesFor(options), []);
+      return;
+    case "artifact":
+      await exportArtifact(output, options, transaction, report);
+      return;
+    case "image":
+      await exportImage(output, options, report);
+      return;
+  }
+}
+
+async function solveWithSession(output: PlannedOutput, options: ExecutePlanOptions, services: SessionServices, exporters: ExporterEntry[]): Promise<void> {
+  const session = openBuildSession(options.client, services, sharedKeyOf(options.plan));
+  try {
+    await runBuild(
+      options.client,
+      { ref: newBuildRef(), definition: output.definition, sessionId: session.id, exporters, entitlements: options.plan.entitlements },
+      { signal: options.signal, onProgress: (event) => options.onProgress?.(output, event) },
+    );
+  } finally {
+    await session.close();
+  }
+}
+
+async function exportArtifact(output: LocalArtifactOutput, options: ExecutePlanOptions, transaction: OutputTransaction, report: ExecutionReport): Promise<void> {
+  if (!options.localOutput) {
+    await solveWithSession(output, options, servicesFor(options), []);
+    report.notDone.push({ target: output.target, what: `artifact ${output.destination}`, reason: "local output is off (--no-output or --ci)" });
+    return;
+  }
+  const destination = await resolveOutputPath(output.baseDir, output.destination, output.force);
+  const staging = await transaction.stagingFolder(output.baseDir);
+  await solveWithSession(output, options, { ...servicesFor(options), exports: new Map([[0, { kind: "directory", path: staging }]]) }, [
+    { type: "local", attrs: {} },
+  ]);
+  let staged = staging;
+  if (output.shape === "file") {
+    const entries = await readdir(staging);
+    if (entries.length !== 1) {
+      throw new EbuildError("build", `artifact for ${output.destination} holds ${entries.length} entries, expected one file`, { at: output.at });
+    }
+    staged = join(staging, entries[0]!);
+  }
+  transaction.add({ staged, destination, shape: output.shape });
+  report.artifacts.push({ target: output.target, path: destination });
+}
+
+async function exportImage(output: ImageOutput, options: ExecutePlanOptions, report: ExecutionReport): Promise<void> {
+  const session = openBuildSession(options.client, servicesFor(options), sharedKeyOf(options.plan));
+  const build = GatewayBuild.open(options.client, {
+    sessionId: session.id,
+    exporters: [{ type: "moby", attrs: { name: output.names.join(",") } }],
+    entitlements: options.plan.entitlements,
+    signal: options.signal,
+  });
+  const progress = followProgress(options, output, build.ref);
+  try {
+    let ref: string;
+    try {
+      ref = await build.solve(output.definition, { evaluate: true, signal: options.signal });
+    } catch (error) {
+      await build.fail(error as Error).catch(() => {});
+      throw error;
+    }
+    const image = { architecture: output.platform.architecture, os: output.platform.os, ...(output.platform.variant ? { variant: output.platform.variant } : {}), config: output.config };
+    const result = await build.finish({ ref, metadata: { [imageConfigMetadataKey]: JSON.stringify(image) } });
+    report.images.push({ target: output.target, names: output.names, digest: result.exporterResponse["containerimage.digest"] });
+    if (output.push && !options.push) {
+      report.notDone.push({ target: output.target, what: `push of ${output.names.join(", ")}`, reason: "run with --push to push it" });
+    }
+  } finally {
+    await progress.stop();
+    await session.close();
+  }
+}
+
+/** Streams a build's progress to the caller until stopped (a short grace lets the last logs in). */
+function followProgress(options: ExecutePlanOptions, output: PlannedOutput, ref: string): { stop(): Promise<void> } {
+  const stop = new AbortController();
+  const done = (async () => {
+    try {
+      for await (const event of decodeProgress(options.client.status(ref, { signal: stop.signal }))) options.onProgress?.(output, event);
+    } catch {
+      // Progress is best effort; the build's own result decides success.
+    }
+  })();
+  return {
+    async stop() {
+      const grace = setTimeout(() => stop.abort(), 1000);
+      await done;
+      clearTimeout(grace);
+    },
+  };
+}
+
+/** One shared key per project keeps context uploads incremental across sessions and runs. */
+function sharedKeyOf(plan: Plan): string {
+  return `ebuild:${plan.contexts.map((c) => c.dir).join(":")}`;
+}

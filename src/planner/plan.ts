@@ -1,0 +1,125 @@
+/**
+ * The Plan: what the planner hands the executor. Planning is pure; the Plan is data. Each output
+ * is one LLB Definition (marshalled `pb.Definition` bytes) plus what to do with its result, and the
+ * SAVE statements that did not fire are kept with the reason, for the summary and `ebuild plan`.
+ */
+
+/** A position in a Buildfile; lines and columns count from 1. */
+export interface PlanPosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** An OCI image configuration (the `config` part), as BuildKit's exporters read it. */
+export interface PlannedImageConfig {
+  Env?: string[];
+  Cmd?: string[];
+  Entrypoint?: string[];
+  WorkingDir?: string;
+  User?: string;
+  Labels?: Record<string, string>;
+  ExposedPorts?: Record<string, Record<string, never>>;
+  Volumes?: Record<string, Record<string, never>>;
+  Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number };
+  StopSignal?: string;
+}
+
+export interface PlannedPlatform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+
+/** Fields every output shares. */
+interface OutputBase {
+  /** The target that produced it, as users write it with its overrides: `+build --V=1`. */
+  target: string;
+  /** Marshalled pb.Definition of the state to solve. */
+  definition: Uint8Array;
+  /** Where the statement that asked for it stands. */
+  at?: PlanPosition;
+  /** WAIT blocks: outputs of phase n are written before phase n+1 starts; 0 without WAIT. */
+  phase?: number;
+}
+
+/** A target's final state, solved because it was invoked or reached through BUILD (it may have no SAVE). */
+export interface TargetRun extends OutputBase {
+  kind: "run";
+}
+
+/** SAVE IMAGE that fires. */
+export interface ImageOutput extends OutputBase {
+  kind: "image";
+  names: string[];
+  /** SAVE IMAGE --push: pushed only when the user passed --push. */
+  push: boolean;
+  insecure: boolean;
+  config: PlannedImageConfig;
+  platform: PlannedPlatform;
+}
+
+/**
+ * SAVE ARTIFACT … AS LOCAL that fires. The definition's root holds what to write: for `file`, that
+ * one file (under any name); for `replace` and `merge`, the directory's entries.
+ */
+export interface LocalArtifactOutput extends OutputBase {
+  kind: "artifact";
+  /** The Buildfile's directory: destinations are relative to it and may not leave it without force. */
+  baseDir: string;
+  /**
+   * The final path relative to baseDir, already expanded and resolved by the planner (a trailing
+   * `/` after AS LOCAL has become `dir/<artifact name>`).
+   */
+  destination: string;
+  /** file: one file; replace: a directory replaces the destination; merge: a glob merges into it. */
+  shape: "file" | "replace" | "merge";
+  /** SAVE ARTIFACT --force. */
+  force: boolean;
+}
+
+/** RUN --push (and what follows it in its target): runs only under --push, after the build succeeded. */
+export interface PushRun extends OutputBase {
+  kind: "push-run";
+  command: string;
+}
+
+export type PlannedOutput = TargetRun | ImageOutput | LocalArtifactOutput | PushRun;
+
+/** A SAVE statement (or RUN --push) reached by the plan that does not fire, and why. */
+export interface SkippedEffect {
+  kind: "image" | "artifact" | "push-run";
+  target: string;
+  /** e.g. the image names or the AS LOCAL destination. */
+  what: string;
+  reason: string;
+  at?: PlanPosition;
+}
+
+/** A local directory the session must serve for a COPY from the build context. */
+export interface LocalContext {
+  /** The name used in the `local` source (`local://NAME`). */
+  name: string;
+  /** Absolute path of the directory. */
+  dir: string;
+}
+
+/** How targets were reached, for `ebuild plan`. */
+export interface ReachEdge {
+  from: string;
+  to: string;
+  kind: "BUILD" | "FROM" | "COPY" | "DO" | "LOAD";
+  at?: PlanPosition;
+}
+
+export interface Plan {
+  /** Outputs in a stable order: runs, images, artifacts, push runs; WAIT groups later come as `phase`. */
+  outputs: PlannedOutput[];
+  skipped: SkippedEffect[];
+  edges: ReachEdge[];
+  contexts: LocalContext[];
+  /** Secret ids the build reads: each must be given on the command line. */
+  secrets: string[];
+  /** BuildKit entitlements the build needs (`security.insecure` for RUN --privileged, `network.host`). */
+  entitlements: string[];
+}
