@@ -15,17 +15,18 @@
  * own image exporters (`image`, `docker`, `oci`) also copy attributes they do not know into that
  * metadata, so for them the config may travel as an attribute; Docker's `moby` exporter does not
  * (measured: the attribute is ignored), so for Docker the config must come with the result: a
- * gateway (bridge) build whose LLBBridge.Return carries it, see `imageResultMetadata`. `rootfs`
+ * gateway build whose Return carries it (GatewayBuild.finish with `imageResultMetadata`). `rootfs`
  * and `history` are rewritten by the daemon from the layers it exports, so they may be left out.
  */
 import type { ExporterEntry } from "./client.js";
+import { imageConfigMetadataKey } from "./gateway.js";
 import type { ImageConfig } from "./image-config.js";
 
 /** The exporter types BuildKit and Docker know, in the names a Solve request uses. */
 export type ExporterType = "moby" | "image" | "local" | "tar" | "docker" | "oci";
 
-/** The metadata key (and image-exporter attribute) of the image configuration JSON (exptypes.ExporterImageConfigKey). */
-export const imageConfigAttr = "containerimage.config";
+/** The image exporters' attribute for the configuration JSON: the metadata key (exptypes.ExporterImageConfigKey). */
+export const imageConfigAttr = imageConfigMetadataKey;
 
 /** Where Docker's image store puts an image. */
 export interface ImageNames {

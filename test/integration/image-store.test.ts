@@ -1,6 +1,7 @@
 /**
  * Images in Docker's image store: a build on the local base image exported through the `moby`
- * exporter, with the configuration we set, under every name we gave.
+ * exporter, with the configuration we set (returned as result metadata through the gateway, the
+ * only way Docker's exporter takes it), under every name we gave.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -9,7 +10,8 @@ import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
 import { imageResultMetadata, missingExporter, mobyExporter, ociArchiveExporter } from "../../src/buildkit/exporters.js";
 import { solveWithSession } from "../buildkit/session/daemon.js";
 import { definition, imageSource, run } from "../buildkit/session/llb.js";
-import { exportWithMetadata } from "../support/bridge-export.js";
+import { GatewayBuild } from "../../src/buildkit/gateway.js";
+import { openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
 import { docker, inspectImage, removeImages } from "../support/docker.js";
 
 const base = "ebuild-fixture/busybox:latest";
@@ -17,10 +19,13 @@ const tag = randomBytes(4).toString("hex");
 const names = [`ebuild-test/image-store:${tag}`, `ebuild-test/image-store:${tag}-also`];
 
 let client: BuildkitClient;
+let session: HealthSession;
 before(async () => {
   client = await BuildkitClient.connect();
+  session = openHealthSession(client);
 });
 after(async () => {
+  session?.close();
   client?.close();
   await removeImages(names);
 });
@@ -39,11 +44,9 @@ test("an image built on the local base image lands in Docker's image store with 
       Labels: { "org.example.team": "builds", "org.example.tag": tag },
     },
   };
-  const result = await exportWithMetadata(client, {
-    definition: definition([from, step], step),
-    metadata: imageResultMetadata(config),
-    exporters: [mobyExporter({ names })],
-  });
+  const build = GatewayBuild.open(client, { sessionId: session.sessionId, exporters: [mobyExporter({ names })] });
+  const ref = await build.solve(definition([from, step], step), { evaluate: true });
+  const result = await build.finish({ ref, metadata: imageResultMetadata(config) });
   assert.match(result.exporterResponse["containerimage.digest"] ?? "", /^sha256:[0-9a-f]{64}$/);
 
   const image = await inspectImage(names[0]!);

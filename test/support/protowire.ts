@@ -1,6 +1,6 @@
 /**
- * Test helper: protobuf fields written and read by number, for the few BuildKit messages our
- * protos do not have yet (FileOp, LLBBridge.Solve). Tests and benchmarks only; ebuild itself uses
+ * Test helper: protobuf fields written by number, for BuildKit messages our protos do not have
+ * yet (FileOp). Tests and benchmarks only; ebuild itself uses
  * the generated code.
  */
 
@@ -55,33 +55,4 @@ export class FieldWriter {
   done(): Buffer {
     return Buffer.concat(this.parts);
   }
-}
-
-/** The bytes of the first length-delimited field `number` of `message`, skipping the others. */
-export function readBytesField(message: Uint8Array, number: number): Uint8Array | undefined {
-  let offset = 0;
-  const readVarint = () => {
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = message[offset++];
-      if (byte === undefined) throw new Error("truncated protobuf message");
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value;
-      scale *= 128;
-    }
-  };
-  while (offset < message.length) {
-    const key = readVarint();
-    const wireType = key & 7;
-    if (wireType === 0) readVarint();
-    else if (wireType === 1) offset += 8;
-    else if (wireType === 5) offset += 4;
-    else if (wireType === 2) {
-      const length = readVarint();
-      if (Math.floor(key / 8) === number) return message.subarray(offset, offset + length);
-      offset += length;
-    } else throw new Error(`unexpected protobuf wire type ${wireType}`);
-  }
-  return undefined;
 }
