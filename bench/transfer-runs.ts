@@ -23,6 +23,8 @@ export interface Phases {
   total: number;
   upload: number;
   export: number;
+  /** CPU time (user + system) of the client process: steadier than wall time on a busy machine. */
+  clientCpu: number;
 }
 
 /** How ebuild's session reaches the daemon: the Control.Session stream, or Docker's POST /session. */
@@ -45,7 +47,7 @@ function note(vertices: Map<string, VertexTimes>, digest: string, name: string, 
 const uploadVertex = (name: string) => name === "[internal] load build context" || name.startsWith("local://");
 const exportVertex = (name: string) => name.startsWith("exporting to client");
 
-function phasesOf(total: number, vertices: readonly VertexTimes[]): Phases {
+function phasesOf(total: number, clientCpu: number, vertices: readonly VertexTimes[]): Phases {
   const span = (match: (name: string) => boolean) => {
     let seconds = 0;
     for (const v of vertices) {
@@ -53,7 +55,7 @@ function phasesOf(total: number, vertices: readonly VertexTimes[]): Phases {
     }
     return seconds;
   };
-  return { total, upload: span(uploadVertex), export: span(exportVertex) };
+  return { total, upload: span(uploadVertex), export: span(exportVertex), clientCpu };
 }
 
 /** The same shared key for the same folder, as buildx derives one: later runs reuse what was sent. */
@@ -64,6 +66,7 @@ export async function ebuildRun(client: BuildkitClient, context: string, dest: s
   const attachables = [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: dest }]]))];
   const tunnelOptions = { sessionId, name: context, sharedKey: sharedKeyOf(context), methods: sessionMethods(attachables) };
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const tunnel: Duplex = route === "engine-session" ? await openEngineSessionTunnel(client.address, tunnelOptions) : openSessionTunnel(client, tunnelOptions);
   tunnel.on("error", () => {});
   const stop = new AbortController();
@@ -81,8 +84,9 @@ export async function ebuildRun(client: BuildkitClient, context: string, dest: s
   try {
     await client.solve({ ref, sessionId, definition: definition([source, copy], copy), exporters: [localExporter()] });
     const total = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
     await progress;
-    return phasesOf(total, [...vertices.values()]);
+    return phasesOf(total, (cpu.user + cpu.system) / 1e6, [...vertices.values()]);
   } finally {
     stop.abort();
     tunnel.destroy();
@@ -95,12 +99,12 @@ const run = promisify(execFile);
 /** `docker buildx build` of `FROM scratch` + `COPY . /ctx` with a local output, on the same daemon. */
 export async function buildxRun(dockerfileDir: string, context: string, dest: string): Promise<Phases> {
   const start = performance.now();
-  const { stderr } = await run(
-    "docker",
-    ["buildx", "build", "--progress=rawjson", "-f", join(dockerfileDir, "Dockerfile"), "--output", `type=local,dest=${dest}`, context],
-    { maxBuffer: 256 * 1024 * 1024 },
-  );
+  // bash's `time` reports the CPU the docker CLI used; it prints last, after buildx's progress.
+  const script = 'TIMEFORMAT="cpu %U %S"; time docker buildx build --progress=rawjson -f "$1" --output "type=local,dest=$2" "$3"';
+  const { stderr } = await run("bash", ["-c", script, "buildx", join(dockerfileDir, "Dockerfile"), dest, context], { maxBuffer: 256 * 1024 * 1024 });
   const total = (performance.now() - start) / 1000;
+  const cpuLine = /^cpu ([\d.]+) ([\d.]+)$/m.exec(stderr);
+  const clientCpu = cpuLine ? Number(cpuLine[1]) + Number(cpuLine[2]) : Number.NaN;
   const vertices = new Map<string, VertexTimes>();
   for (const text of jsonValues(stderr)) {
     const status = JSON.parse(text) as { vertexes?: Array<{ digest: string; name: string; started?: string; completed?: string }> };
@@ -108,7 +112,7 @@ export async function buildxRun(dockerfileDir: string, context: string, dest: st
       note(vertices, v.digest, v.name, v.started ? new Date(v.started) : undefined, v.completed ? new Date(v.completed) : undefined);
     }
   }
-  return phasesOf(total, [...vertices.values()]);
+  return phasesOf(total, clientCpu, [...vertices.values()]);
 }
 
 /** The top-level JSON values of a stream of them (buildx's rawjson progress prints them indented). */
