@@ -1,0 +1,79 @@
+/**
+ * The Buildfile parser: text → typed AST plus every syntax problem, each with a range and a hint.
+ * No input throws: anything unexpected inside becomes a positioned problem.
+ */
+import type { IRecognitionException } from "chevrotain";
+import type { ParseResult, SyntaxProblem } from "./ast.js";
+import { parseTokens } from "./grammar.js";
+import { problem } from "./problems.js";
+import { SourceText } from "./source.js";
+import { lex } from "./tokens.js";
+import { AstBuilder } from "./visitor.js";
+
+export type * from "./ast.js";
+export { formatProblem } from "./problems.js";
+
+const blockNames: Record<string, string> = {
+  ifBlock: "IF",
+  forBlock: "FOR",
+  waitBlock: "WAIT",
+  tryBlock: "TRY",
+  withBlock: "WITH DOCKER",
+};
+
+/**
+ * Parses a Buildfile. `buildfile` is present whenever the grammar could recover; a file with
+ * problems must not be built, but its AST still serves `ls`, the formatter and editors.
+ */
+export function parseBuildfile(text: string, file: string): ParseResult {
+  const src = new SourceText(text, file);
+  const problems: SyntaxProblem[] = [];
+  try {
+    const lexed = lex(text);
+    for (const p of lexed.problems) problems.push(problem(`unexpected character ${JSON.stringify(text.slice(p.offset, p.offset + 1))}`, src.range(p.offset, p.offset + Math.max(1, p.length))));
+    const { cst, errors } = parseTokens(lexed.tokens);
+    for (const e of errors) problems.push(grammarProblem(e, src));
+    const buildfile = new AstBuilder(src, problems).buildfile(cst);
+    problems.sort((a, b) => a.range.start.offset - b.range.start.offset);
+    return { buildfile, problems: dedupe(problems) };
+  } catch (error) {
+    // A bug in the parser must still come out as a positioned problem, never as a crash.
+    const message = error instanceof Error ? error.message : String(error);
+    problems.push(problem(`internal parser error: ${message}`, src.range(0, 0), { hint: "please report this with the file that caused it" }));
+    return { problems };
+  }
+}
+
+/** Chevrotain's recognition errors in the user's words: what was found, what would fit. */
+function grammarProblem(e: IRecognitionException, src: SourceText): SyntaxProblem {
+  const token = e.token;
+  const atEnd = token.image === "" || Number.isNaN(token.startOffset);
+  const offset = atEnd ? src.text.length : token.startOffset;
+  const range = src.range(offset, offset + (atEnd ? 0 : token.image.length));
+  const found = atEnd ? "the end of the file" : token.tokenType.name === "Newline" ? "the end of the line" : token.tokenType.name === "Header" ? `the target line ${token.image}` : token.image;
+  const stack = e.context?.ruleStack ?? [];
+  const open = [...stack].reverse().find((r) => blockNames[r] !== undefined);
+  if (open !== undefined && (atEnd || token.tokenType.name === "Header" || stack[stack.length - 1] === "end")) {
+    return problem(`missing END: the ${blockNames[open]} block is still open at ${found}`, range, { expected: ["END"], hint: `close the ${blockNames[open]} block with END` });
+  }
+  if (["END", "ELSE", "CATCH", "FINALLY"].includes(token.tokenType.name)) {
+    return problem(`${token.image} without a block to ${token.image === "END" ? "close" : "continue"}`, range, {
+      hint: token.image === "END" ? "remove it, or open the block (IF, FOR, WAIT, TRY, WITH DOCKER) above" : `${token.image} belongs inside a ${token.image === "ELSE" ? "IF" : "TRY"} block`,
+    });
+  }
+  return problem(`unexpected ${found}`, range, { hint: firstLine(e.message) });
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/-->\s*/g, "").replace(/\s*<--/g, "");
+}
+
+function dedupe(problems: SyntaxProblem[]): SyntaxProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.range.start.offset}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Syntax problems as a person reads them: `file:line:col: message`, the offending line with carets
+ * under the range, what was expected, and a hint (often "did you mean ...").
+ */
+import type { SourceRange, SyntaxProblem } from "./ast.js";
+
+/** Levenshtein distance, small strings only (keywords, flags). */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The candidate closest to `word` (case-insensitive), if it is close enough to be a misspelling. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toUpperCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(w, candidate.toUpperCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const allowed = Math.max(1, Math.floor(word.length / 3));
+  return bestDistance <= allowed ? best : undefined;
+}
+
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  const match = closest(word, candidates);
+  return match === undefined ? undefined : `did you mean ${match}?`;
+}
+
+export function problem(message: string, range: SourceRange, extra: { expected?: string[]; hint?: string } = {}): SyntaxProblem {
+  const p: SyntaxProblem = { message, range };
+  if (extra.expected !== undefined && extra.expected.length > 0) p.expected = extra.expected;
+  if (extra.hint !== undefined) p.hint = extra.hint;
+  return p;
+}
+
+/**
+ * Formats a problem for a terminal:
+ *
+ *     Buildfile:3:5: unknown command RUNN
+ *       3 |     RUNN echo hi
+ *         |     ^^^^
+ *       hint: did you mean RUN?
+ */
+export function formatProblem(p: SyntaxProblem, sourceText: string): string {
+  const { start, end } = p.range;
+  const lines = sourceText.split("\n");
+  const line = (lines[start.line - 1] ?? "").replace(/\r$/, "");
+  const gutter = String(start.line);
+  const pad = " ".repeat(gutter.length);
+  const caretStart = Math.max(0, start.column - 1);
+  const caretEnd = end.line === start.line ? Math.max(caretStart + 1, end.column - 1) : Math.max(caretStart + 1, line.length);
+  const visible = line.replace(/\t/g, " ");
+  const carets = " ".repeat(Math.min(caretStart, visible.length)) + "^".repeat(Math.max(1, Math.min(caretEnd, Math.max(visible.length, caretStart + 1)) - caretStart));
+  const out = [`${p.range.file}:${start.line}:${start.column}: ${p.message}`, `  ${gutter} | ${visible}`, `  ${pad} | ${carets}`];
+  if (p.expected !== undefined && p.expected.length > 0) out.push(`  expected: ${p.expected.join(", ")}`);
+  if (p.hint !== undefined) out.push(`  hint: ${p.hint}`);
+  return out.join("\n");
+}

@@ -1,0 +1,72 @@
+/**
+ * Offsets to line/column positions for one source text. The lexer tracks offsets only (faster);
+ * every range is computed here from a table of line starts.
+ */
+import type { SourcePoint, SourceRange } from "./ast.js";
+
+export class SourceText {
+  readonly text: string;
+  readonly file: string;
+  private readonly lineStarts: number[];
+
+  constructor(text: string, file: string) {
+    this.text = text;
+    this.file = file;
+    const starts = [0];
+    let i = text.indexOf("\n");
+    while (i >= 0) {
+      starts.push(i + 1);
+      i = text.indexOf("\n", i + 1);
+    }
+    this.lineStarts = starts;
+  }
+
+  /** The position of an offset (clamped into the text). */
+  point(offset: number): SourcePoint {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o - starts[lo]! + 1, offset: o };
+  }
+
+  /** The range from `start` to `end` (exclusive offsets). */
+  range(start: number, end: number): SourceRange {
+    return { file: this.file, start: this.point(start), end: this.point(Math.max(start, end)) };
+  }
+
+  /** The text of a 1-based line without its line break. */
+  line(line: number): string {
+    const start = this.lineStarts[line - 1];
+    if (start === undefined) return "";
+    const next = this.lineStarts[line];
+    let end = next === undefined ? this.text.length : next - 1;
+    if (this.text.charCodeAt(end - 1) === 13) end--;
+    return this.text.slice(start, Math.max(start, end));
+  }
+
+  /** How many blanks precede `offset` on its line (the indentation of a statement). */
+  indentOf(offset: number): number {
+    return this.point(offset).column - 1;
+  }
+
+  /**
+   * The comment block ending on the line directly above `line` (no blank line between), each
+   * line with `#` and one following space removed; undefined when there is none.
+   */
+  docsAbove(line: number): string | undefined {
+    const lines: string[] = [];
+    for (let l = line - 1; l >= 1; l--) {
+      const trimmed = this.line(l).trim();
+      if (!trimmed.startsWith("#")) break;
+      lines.push(trimmed.replace(/^# ?/, ""));
+    }
+    if (lines.length === 0) return undefined;
+    return lines.reverse().join("\n");
+  }
+}
