@@ -30,18 +30,38 @@ export class BuildfileGrammar extends CstParser {
     this.performSelfAnalysis();
   }
 
-  /** A whole file: leading blank lines, the base recipe, then targets and functions. */
+  /**
+   * A whole file, flat: statements, `name:` header lines and stray block keywords in any order.
+   * The visitor hands each statement to the header above it. Keeping the top level flat lets the
+   * parser resume at the next line after any error, so one run reports every broken line.
+   */
   public buildfile = this.RULE("buildfile", () => {
     this.OPTION(() => this.CONSUME(Newline));
-    this.MANY(() => this.SUBRULE(this.statement));
-    this.MANY2(() => this.SUBRULE(this.target));
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.statement) },
+        { ALT: () => this.SUBRULE(this.target) },
+        { ALT: () => this.SUBRULE(this.strayLine) },
+      ]),
+    );
   });
 
-  /** `name:` (target) or `NAME:` (function) and the recipe under it. */
+  /** `name:` (target) or `NAME:` (function); its recipe is the indented statements below. */
   public target = this.RULE("target", () => {
     this.CONSUME(Header);
     this.CONSUME(Newline);
-    this.MANY(() => this.SUBRULE(this.statement));
+  });
+
+  /** END, ELSE, CATCH or FINALLY with no open block: reported, then parsing goes on. */
+  public strayLine = this.RULE("strayLine", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(End) },
+      { ALT: () => this.CONSUME(Else) },
+      { ALT: () => this.CONSUME(Catch) },
+      { ALT: () => this.CONSUME(Finally) },
+    ]);
+    this.OPTION(() => this.CONSUME(If));
+    this.SUBRULE(this.words);
   });
 
   /** One line of a recipe or one block (the visitor checks that target recipes are indented). */

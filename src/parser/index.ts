@@ -30,7 +30,7 @@ export function parseBuildfile(text: string, file: string): ParseResult {
   const problems: SyntaxProblem[] = [];
   try {
     const lexed = lex(text);
-    for (const p of lexed.problems) problems.push(problem(`unexpected character ${JSON.stringify(text.slice(p.offset, p.offset + 1))}`, src.range(p.offset, p.offset + Math.max(1, p.length))));
+    for (const p of lexed.problems) problems.push(problem(p.message, src.range(p.offset, p.offset + Math.max(1, p.length))));
     const { cst, errors } = parseTokens(lexed.tokens);
     for (const e of errors) problems.push(grammarProblem(e, src));
     const buildfile = new AstBuilder(src, problems).buildfile(cst);

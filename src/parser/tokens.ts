@@ -30,32 +30,46 @@ function atLineStart(text: string, offset: number): boolean {
 /** `\` + optional blanks + newline, then any comment-only lines, then the next line's indentation. */
 const continuationPattern = /\\[ \t]*\r?\n(?:[ \t]*#[^\r\n]*\r?\n)*[ \t]*/y;
 
+/**
+ * Unterminated quotes and shell-outs found while lexing. Custom matchers cannot return errors, so
+ * they note them here; `lex` resets and collects the list (lexing is synchronous).
+ */
+let unterminated: LexProblem[] = [];
+
+function noteUnterminated(start: number, end: number, what: string): number {
+  unterminated.push({ offset: start, length: Math.max(1, end - start), message: `unterminated ${what}` });
+  return end;
+}
+
 /** Index after a `"..."` starting at `i`; an unterminated string stops before the end of its line. */
 function skipDoubleQuoted(text: string, i: number): number {
+  const start = i;
   i++;
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 34) return i + 1;
     if (c === 92) i += 2;
-    else if (c === 10) return i;
+    else if (c === 10) return noteUnterminated(start, i, 'string: add the closing "');
     else i++;
   }
-  return text.length;
+  return noteUnterminated(start, text.length, 'string: add the closing "');
 }
 
 function skipSingleQuoted(text: string, i: number): number {
+  const start = i;
   i++;
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 39) return i + 1;
-    if (c === 10) return i;
+    if (c === 10) return noteUnterminated(start, i, "string: add the closing '");
     i++;
   }
-  return text.length;
+  return noteUnterminated(start, text.length, "string: add the closing '");
 }
 
 /** Index after a balanced `$( ... )` starting at `i` (quotes and nested parens inside). */
 function skipShellOut(text: string, i: number): number {
+  const start = i;
   let depth = 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
@@ -72,10 +86,10 @@ function skipShellOut(text: string, i: number): number {
     } else if (c === 92) {
       i += 2;
       continue;
-    } else if (c === 10) return i;
+    } else if (c === 10) return noteUnterminated(start, i, "$( ... ): add the closing )");
     i++;
   }
-  return text.length;
+  return noteUnterminated(start, text.length, "$( ... ): add the closing )");
 }
 
 const matchWord: Matcher = (text, offset) => {
@@ -201,6 +215,7 @@ export interface LexProblem {
  * token list always ends with a Newline so the last statement is terminated.
  */
 export function lex(text: string): { tokens: IToken[]; problems: LexProblem[] } {
+  unterminated = [];
   const result = lexer.tokenize(text);
   const tokens = result.tokens;
   let commandPosition = true;
@@ -223,7 +238,9 @@ export function lex(text: string): { tokens: IToken[]; problems: LexProblem[] } 
   if (last === undefined || last.tokenType !== Newline) {
     tokens.push(syntheticNewline(text.length));
   }
-  const problems = result.errors.map((e) => ({ offset: e.offset, length: e.length, message: e.message }));
+  const problems = result.errors.map((e) => ({ offset: e.offset, length: e.length, message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + 1))}` }));
+  problems.push(...unterminated);
+  unterminated = [];
   return { tokens, problems };
 }
 

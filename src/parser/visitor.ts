@@ -56,25 +56,55 @@ export class AstBuilder {
 
   buildfile(cst: CstNode): Buildfile {
     const c = cst.children as Children;
-    const baseStatements = nodes(c, "statement");
+    // The top level is flat (see the grammar); put its lines back in file order.
+    const items = [
+      ...nodes(c, "statement").map((n) => ({ kind: "statement", node: n })),
+      ...nodes(c, "target").map((n) => ({ kind: "target", node: n })),
+      ...nodes(c, "strayLine").map((n) => ({ kind: "stray", node: n })),
+    ]
+      .map((item) => ({ ...item, at: this.firstToken(item.node)?.startOffset ?? -1 }))
+      .filter((item) => item.at >= 0)
+      .sort((a, b) => a.at - b.at);
     let version: VersionCommand | undefined;
     const baseRecipe: Statement[] = [];
-    baseStatements.forEach((node, i) => {
-      const command = this.versionLine(node);
-      if (command !== undefined) {
-        if (i === 0) version = command;
-        else this.problems.push(problem("VERSION must be the first command of the file", command.range));
-        return;
-      }
-      this.statementInto(node, baseRecipe, "base", "the base recipe");
-    });
     const targets: Target[] = [];
     const functions: FunctionDef[] = [];
     const seen = new Map<string, number>();
-    for (const node of nodes(c, "target")) this.target(node, targets, functions, seen);
+    let group: { header: CstNode; statements: CstNode[] } | undefined;
+    const flush = (): void => {
+      if (group !== undefined) this.target(group.header, group.statements, targets, functions, seen);
+    };
+    let first = true;
+    for (const item of items) {
+      if (item.kind === "target") {
+        flush();
+        group = { header: item.node, statements: [] };
+      } else if (item.kind === "stray") {
+        this.stray(item.node);
+      } else if (group !== undefined) {
+        group.statements.push(item.node);
+      } else {
+        const command = this.versionLine(item.node);
+        if (command !== undefined) {
+          if (first) version = command;
+          else this.problems.push(problem("VERSION must be the first command of the file", command.range));
+        } else this.statementInto(item.node, baseRecipe, "base", "the base recipe");
+      }
+      first = false;
+    }
+    flush();
     const file: Buildfile = { file: this.src.file, baseRecipe, targets, functions, range: this.src.range(0, this.src.text.length) };
     if (version !== undefined) file.version = version;
     return file;
+  }
+
+  private stray(node: CstNode): void {
+    const t = this.firstToken(node);
+    if (t === undefined) return;
+    const word = t.image;
+    this.report(`${word} without a block to ${word === "END" ? "close" : "continue"}`, t.startOffset, t.startOffset + word.length, {
+      hint: word === "END" ? "remove it, or open the block (IF, FOR, WAIT, TRY, WITH DOCKER) above" : `${word} belongs inside ${word === "ELSE" ? "an IF" : "a TRY"} block`,
+    });
   }
 
   private versionLine(node: CstNode): VersionCommand | undefined {
@@ -85,12 +115,13 @@ export class AstBuilder {
     return readVersion(this.line("VERSION", kw, command));
   }
 
-  private target(node: CstNode, targets: Target[], functions: FunctionDef[], seen: Map<string, number>): void {
+  private target(node: CstNode, statements: CstNode[], targets: Target[], functions: FunctionDef[], seen: Map<string, number>): void {
     const c = node.children as Children;
     const header = token(c, "Header");
     if (header === undefined) return;
     const name = header.image.slice(0, -1);
-    const range = () => this.src.range(header.startOffset, Math.max(header.startOffset + header.image.length, this.lastOffset(node)));
+    const last = statements[statements.length - 1];
+    const range = () => this.src.range(header.startOffset, Math.max(header.startOffset + header.image.length, last === undefined ? 0 : this.lastOffset(last)));
     const headerRange = this.src.range(header.startOffset, header.startOffset + name.length);
     const previous = seen.get(name);
     if (previous !== undefined) {
@@ -98,7 +129,6 @@ export class AstBuilder {
     }
     seen.set(name, headerRange.start.line);
     const docs = this.src.docsAbove(headerRange.start.line);
-    const statements = nodes(c, "statement");
     const recipe: Statement[] = [];
     if (/^[A-Z]/.test(name)) {
       if (!/^[A-Z][A-Z0-9._]*$/.test(name)) {
