@@ -48,6 +48,7 @@ export async function locateBuildfile(where: string): Promise<string> {
 
 /** One error carrying every problem, formatted as the parser formats them (file:line:col, caret, hint). */
 export function syntaxError(problems: readonly SyntaxProblem[], text: string): EbuildError {
+  if (problems.length === 0) return new EbuildError("syntax", "the file could not be parsed");
   const formatted = problems.map((p) => formatProblem(p, text));
   const count = problems.length === 1 ? "" : `\n${problems.length} problems`;
   return new EbuildError("syntax", formatted.join("\n") + count);
