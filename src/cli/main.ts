@@ -24,6 +24,25 @@ export function buildProgram(): Command {
     .option("--tlskey <file>", "client key for a tcp:// daemon")
     .option("--tlsservername <name>", "name the daemon's certificate must carry (default: its host)")
     .action(async (options: Record<string, string | undefined>) => (await import("./commands/doctor.js")).doctor(options));
+  program
+    .command("ls")
+    .argument("[dir]", "directory of the Buildfile (default: .)")
+    .description("list the targets of a Buildfile (else Earthfile), +base included; functions apart")
+    .option("--args", "show each target's ARGs")
+    .action(async (dir: string | undefined, options: { args?: boolean }) => (await import("./commands/ls.js")).ls(dir, options));
+  program
+    .command("doc")
+    .argument("[ref]", "DIR, DIR+target or +target")
+    .description("show the doc comments of a Buildfile's targets (one target in full with +target)")
+    .option("--long", "also show each target's args, artifacts and images")
+    .action(async (ref: string | undefined, options: { long?: boolean }) => (await import("./commands/doc.js")).doc(ref, options));
+  program
+    .command("debug")
+    .description("inspect how ebuild reads a Buildfile")
+    .command("ast")
+    .argument("[path]", "a Buildfile, or its directory (default: .)")
+    .description("print the parsed syntax tree as JSON")
+    .action(async (path: string | undefined) => (await import("./commands/debug-ast.js")).debugAst(path));
   return program;
 }
 
