@@ -32,6 +32,12 @@ function nodes(children: Children, key: string): CstNode[] {
   return (children[key] ?? []) as CstNode[];
 }
 
+/** Where a CST node starts (-1 for a node Chevrotain made up while recovering). */
+function startOf(node: CstNode): number {
+  const start = node.location?.startOffset;
+  return start === undefined || Number.isNaN(start) ? -1 : start;
+}
+
 function token(children: Children, key: string): IToken | undefined {
   return children[key]?.[0] as IToken | undefined;
 }
@@ -62,7 +68,7 @@ export class AstBuilder {
       ...nodes(c, "target").map((n) => ({ kind: "target", node: n })),
       ...nodes(c, "strayLine").map((n) => ({ kind: "stray", node: n })),
     ]
-      .map((item) => ({ ...item, at: this.firstToken(item.node)?.startOffset ?? -1 }))
+      .map((item) => ({ ...item, at: startOf(item.node) }))
       .filter((item) => item.at >= 0)
       .sort((a, b) => a.at - b.at);
     let version: VersionCommand | undefined;
@@ -99,8 +105,9 @@ export class AstBuilder {
   }
 
   private stray(node: CstNode): void {
-    const t = this.firstToken(node);
-    if (t === undefined) return;
+    const c = node.children as Children;
+    const t = token(c, "END") ?? token(c, "ELSE") ?? token(c, "CATCH") ?? token(c, "FINALLY");
+    if (t === undefined || t.image === "") return;
     const word = t.image;
     this.report(`${word} without a block to ${word === "END" ? "close" : "continue"}`, t.startOffset, t.startOffset + word.length, {
       hint: word === "END" ? "remove it, or open the block (IF, FOR, WAIT, TRY, WITH DOCKER) above" : `${word} belongs inside ${word === "ELSE" ? "an IF" : "a TRY"} block`,
@@ -120,8 +127,10 @@ export class AstBuilder {
     const header = token(c, "Header");
     if (header === undefined) return;
     const name = header.image.slice(0, -1);
-    const last = statements[statements.length - 1];
-    const range = () => this.src.range(header.startOffset, Math.max(header.startOffset + header.image.length, last === undefined ? 0 : this.lastOffset(last)));
+    const range = () => {
+      const last = recipe[recipe.length - 1];
+      return this.src.range(header.startOffset, Math.max(header.startOffset + header.image.length, last === undefined ? 0 : last.range.end.offset));
+    };
     const headerRange = this.src.range(header.startOffset, header.startOffset + name.length);
     const previous = seen.get(name);
     if (previous !== undefined) {
@@ -165,18 +174,18 @@ export class AstBuilder {
     return kw.image;
   }
 
-  /** The last offset covered by a CST node (for ranges of targets and blocks). */
-  private lastOffset(node: CstNode): number {
-    let last = -1;
-    const visit = (n: CstNode): void => {
-      for (const list of Object.values(n.children)) {
-        for (const child of list as (CstNode | IToken)[]) {
-          if ("children" in child) visit(child);
-          else if (child.image !== "" && child.tokenType.name !== "Newline") last = Math.max(last, child.startOffset + child.image.length);
-        }
-      }
-    };
-    visit(node);
+  /** Where a block ends: after the last word of its END line (or the END keyword). */
+  private endOffset(c: Children, kw: IToken): number {
+    const end = nodes(c, "end")[0];
+    let last = kw.startOffset + kw.image.length;
+    if (end === undefined) return last;
+    const ec = end.children as Children;
+    const endKw = token(ec, "END");
+    if (endKw !== undefined && endKw.image !== "") last = Math.max(last, endKw.startOffset + endKw.image.length);
+    const words = nodes(ec, "words")[0];
+    const ws = words === undefined ? [] : (((words.children as Children)["Word"] ?? []) as IToken[]);
+    const w = ws[ws.length - 1];
+    if (w !== undefined && !Number.isNaN(w.startOffset)) last = Math.max(last, w.startOffset + w.image.length);
     return last;
   }
 
@@ -207,8 +216,8 @@ export class AstBuilder {
     const [kind, child] = (Object.entries(c).find(([, v]) => v !== undefined && v.length > 0) ?? []) as [string?, CstNode[]?];
     const inner = child?.[0];
     if (kind === undefined || inner === undefined) return undefined;
-    const first = this.firstToken(inner);
-    if (first !== undefined) this.checkIndent(first.startOffset, place, owner);
+    const first = startOf(inner);
+    if (first >= 0) this.checkIndent(first, place, owner);
     const ic = inner.children as Children;
     switch (kind) {
       case "command": {
@@ -240,17 +249,6 @@ export class AstBuilder {
       default:
         return undefined;
     }
-  }
-
-  private firstToken(node: CstNode): IToken | undefined {
-    let first: IToken | undefined;
-    for (const list of Object.values(node.children)) {
-      for (const child of list as (CstNode | IToken)[]) {
-        const t = "children" in child ? this.firstToken(child) : child;
-        if (t !== undefined && t.image !== "" && (first === undefined || t.startOffset < first.startOffset)) first = t;
-      }
-    }
-    return first;
   }
 
   private unknown(c: Children): void {
@@ -288,7 +286,7 @@ export class AstBuilder {
   }
 
   private blockRange(node: CstNode, kw: IToken): IfBlock["range"] {
-    return this.src.range(kw.startOffset, Math.max(kw.startOffset + kw.image.length, this.lastOffset(node)));
+    return this.src.range(kw.startOffset, this.endOffset(node.children as Children, kw));
   }
 
   private ifBranch(keyword: string, kw: IToken, wordsOwner: CstNode, body: CstNode | undefined, owner: string): IfBranch {
