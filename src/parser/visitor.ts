@@ -268,6 +268,10 @@ export class AstBuilder {
       this.report(`${name.image} looks like a target line, but it is indented`, start, end, { hint: "target and function lines start at the beginning of the line" });
       return;
     }
+    if (name.image === "PIPELINE" || name.image === "TRIGGER") {
+      this.report(`${name.image} is not supported`, start, end, { hint: "PIPELINE and TRIGGER belonged to Earthly CI and were removed in Earthly 0.8.14; delete the line" });
+      return;
+    }
     const hint = didYouMean(name.image, statementKeywords);
     this.report(`unknown command ${name.image}`, start, end, { ...(hint === undefined ? { hint: "commands are upper case, e.g. RUN, COPY, FROM" } : { hint }) });
   }
