@@ -2,7 +2,7 @@
  * The Buildfile parser: text → typed AST plus every syntax problem, each with a range and a hint.
  * No input throws: anything unexpected inside becomes a positioned problem.
  */
-import type { IRecognitionException } from "chevrotain";
+import type { IRecognitionException, IToken } from "chevrotain";
 import type { ParseResult, SyntaxProblem } from "./ast.js";
 import { parseTokens } from "./grammar.js";
 import { problem } from "./problems.js";
@@ -31,6 +31,11 @@ export function parseBuildfile(text: string, file: string): ParseResult {
   try {
     const lexed = lex(text);
     for (const p of lexed.problems) problems.push(problem(p.message, src.range(p.offset, p.offset + Math.max(1, p.length))));
+    const tooDeep = tooDeeplyNested(lexed.tokens);
+    if (tooDeep !== undefined) {
+      problems.push(problem(`blocks are nested more than ${maxDepth} deep`, src.range(tooDeep.startOffset, tooDeep.startOffset + tooDeep.image.length), { hint: "split the work into targets or functions" }));
+      return { problems };
+    }
     const { cst, errors } = parseTokens(lexed.tokens);
     for (const e of errors) problems.push(grammarProblem(e, src));
     const buildfile = new AstBuilder(src, problems).buildfile(cst);
@@ -42,6 +47,25 @@ export function parseBuildfile(text: string, file: string): ParseResult {
     problems.push(problem(`internal parser error: ${message}`, src.range(0, 0), { hint: "please report this with the file that caused it" }));
     return { problems };
   }
+}
+
+/** Deeper nesting than any real file has; the recursive-descent parser would run out of stack. */
+const maxDepth = 200;
+const openers = new Set(["IF", "FOR", "WAIT", "TRY", "WITH"]);
+
+/** The block keyword that opens one block too many, if any. */
+function tooDeeplyNested(tokens: IToken[]): IToken | undefined {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const name = t.tokenType.name;
+    if (openers.has(name)) {
+      // ELSE IF continues a block: the IF after ELSE opens nothing.
+      if (name === "IF" && tokens[i - 1]?.tokenType.name === "ELSE") continue;
+      if (++depth > maxDepth) return t;
+    } else if (name === "END") depth = Math.max(0, depth - 1);
+  }
+  return undefined;
 }
 
 /** Chevrotain's recognition errors in the user's words: what was found, what would fit. */

@@ -50,6 +50,8 @@ export class AstBuilder {
   private readonly problems: SyntaxProblem[];
   /** The recipe whose indentation was already reported (one report per recipe is enough). */
   private indentReported = new Set<string>();
+  /** The file's VERSION (0.7 spells FUNCTION as COMMAND). */
+  private version: string | undefined;
 
   constructor(src: SourceText, problems: SyntaxProblem[]) {
     this.src = src;
@@ -92,7 +94,10 @@ export class AstBuilder {
       } else {
         const command = this.versionLine(item.node);
         if (command !== undefined) {
-          if (first) version = command;
+          if (first) {
+            version = command;
+            this.version = command.version?.text;
+          }
           else this.problems.push(problem("VERSION must be the first command of the file", command.range));
         } else this.statementInto(item.node, baseRecipe, "base", "the base recipe");
       }
@@ -148,6 +153,9 @@ export class AstBuilder {
       if (first === undefined) {
         this.problems.push(problem(`function ${name} must start with FUNCTION`, headerRange, { hint: `add an indented FUNCTION line under ${name}:, or name a target in lower case` }));
       } else keyword = first;
+      if (keyword === "COMMAND" && this.version === "0.8") {
+        this.problems.push(problem("COMMAND is the VERSION 0.7 spelling", headerRange, { hint: "write FUNCTION under VERSION 0.8" }));
+      }
       statements.slice(first === undefined ? 0 : 1).forEach((s) => this.statementInto(s, recipe, "recipe", name));
       const fn: FunctionDef = { name, keyword, recipe, range: range() };
       if (docs !== undefined) fn.docs = docs;
@@ -258,6 +266,10 @@ export class AstBuilder {
     const end = start + name.image.length;
     if (name.image.endsWith(":")) {
       this.report(`${name.image} looks like a target line, but it is indented`, start, end, { hint: "target and function lines start at the beginning of the line" });
+      return;
+    }
+    if (name.image === "PIPELINE" || name.image === "TRIGGER") {
+      this.report(`${name.image} is not supported`, start, end, { hint: "PIPELINE and TRIGGER belonged to Earthly CI and were removed in Earthly 0.8.14; delete the line" });
       return;
     }
     const hint = didYouMean(name.image, statementKeywords);
