@@ -35,12 +35,22 @@ export function flatten(recipe: readonly Statement[]): Statement[] {
   return out;
 }
 
-/** The ARGs a recipe declares, first declaration of each name only. */
+const platformArgs = /^(TARGET|NATIVE|USER)(PLATFORM|OS|ARCH|VARIANT)$/;
+
+/**
+ * Whether an ARG name is a builtin (`TARGETARCH`, `EBUILD_GIT_HASH`, `EARTHLY_TARGET`...): declared
+ * to be read, never set by a caller, so `ls --args` and `doc` leave it out.
+ */
+export function isBuiltinArg(name: string): boolean {
+  return platformArgs.test(name) || name.startsWith("EBUILD_") || name.startsWith("EARTHLY_");
+}
+
+/** The ARGs a caller can set on a recipe: first declaration of each name, builtins left out. */
 export function argsOf(recipe: readonly Statement[]): ArgCommand[] {
   const seen = new Set<string>();
   const args: ArgCommand[] = [];
   for (const s of flatten(recipe)) {
-    if (s.kind !== "ARG" || seen.has(s.name.text)) continue;
+    if (s.kind !== "ARG" || seen.has(s.name.text) || isBuiltinArg(s.name.text)) continue;
     seen.add(s.name.text);
     args.push(s);
   }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { docsNaming, splitReference } from "../../src/cli/commands/doc.js";
 import { referencePrefix } from "../../src/cli/commands/ls.js";
-import { argsOf, artifactName, commentAbove, flatten } from "../../src/cli/recipe-outline.js";
+import { argsOf, artifactName, commentAbove, flatten, isBuiltinArg } from "../../src/cli/recipe-outline.js";
 import { EbuildError } from "../../src/errors.js";
 import { parseBuildfile, type SaveArtifactCommand } from "../../src/parser/index.js";
 
@@ -89,4 +89,9 @@ test("flatten and argsOf reach into blocks; a name declared twice counts once", 
   assert.deepEqual(argsOf(t.recipe).map((a) => `${a.name.text}=${a.value?.text ?? ""}`), ["A=1", "B="]);
   const saves = flatten(t.recipe).filter((s): s is SaveArtifactCommand => s.kind === "SAVE_ARTIFACT");
   assert.deepEqual(saves.map(artifactName), ["out", "out/", "dest"]);
+});
+
+test("isBuiltinArg: the platform, EBUILD_* and EARTHLY_* names a caller cannot set", () => {
+  for (const name of ["TARGETPLATFORM", "TARGETARCH", "NATIVEOS", "USERVARIANT", "EBUILD_GIT_HASH", "EARTHLY_TARGET_NAME"]) assert.ok(isBuiltinArg(name), name);
+  for (const name of ["TARGET", "TARGETS", "PLATFORM", "MY_TARGETARCH", "GO_VERSION", "earthly_target"]) assert.ok(!isBuiltinArg(name), name);
 });

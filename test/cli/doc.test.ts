@@ -106,6 +106,8 @@ test("ebuild doc shows documented functions under FUNCTIONS:", () => {
   assert.match(r.stdout, /^TARGETS:\n/);
   // +lint and +integration have no doc comment.
   assert.doesNotMatch(r.stdout, /\+lint|\+integration/);
+  // +build declares TARGETOS and TARGETARCH to read them; a caller cannot set them.
+  assert.match(r.stdout, /\n  \+build \[--GO_VERSION=1\.22\] \[--REGISTRY=localhost:5000\] \[--VERSION_TAG=\$\(cat VERSION 2>\/dev\/null \|\| echo dev\)\]\n/);
 });
 
 test("ebuild doc +target run inside the project's directory", () => {
