@@ -77,6 +77,17 @@ function grammarProblem(e: IRecognitionException, src: SourceText): SyntaxProble
   const found = atEnd ? "the end of the file" : token.tokenType.name === "Newline" ? "the end of the line" : token.tokenType.name === "Header" ? `the target line ${token.image}` : token.image;
   const stack = e.context?.ruleStack ?? [];
   const open = [...stack].reverse().find((r) => blockNames[r] !== undefined);
+  const continuation = ["ELSE", "CATCH", "FINALLY"].includes(token.tokenType.name);
+  if (open === "tryBlock" && (token.image === "CATCH" || token.image === "FINALLY")) {
+    return problem(`${token.image} is out of place in this TRY block`, range, { expected: ["END"], hint: "a TRY block has at most one CATCH, then at most one FINALLY, then END" });
+  }
+  if (open !== undefined && continuation) {
+    const home = token.tokenType.name === "ELSE" ? "an IF" : "a TRY";
+    return problem(`${token.image} does not belong in a ${blockNames[open]} block`, range, {
+      expected: ["END"],
+      hint: `${token.image} belongs in ${home} block (once, after its other arms); close the ${blockNames[open]} block with END first`,
+    });
+  }
   if (open !== undefined && (atEnd || token.tokenType.name === "Header" || stack[stack.length - 1] === "end")) {
     return problem(`missing END: the ${blockNames[open]} block is still open at ${found}`, range, { expected: ["END"], hint: `close the ${blockNames[open]} block with END` });
   }
@@ -92,12 +103,19 @@ function firstLine(message: string): string {
   return message.split("\n")[0]!.replace(/-->\s*/g, "").replace(/\s*<--/g, "");
 }
 
+/**
+ * Drops repeats: the same message at the same place, and a "without a block" report where the
+ * grammar already said what is wrong with that keyword.
+ */
 function dedupe(problems: SyntaxProblem[]): SyntaxProblem[] {
   const seen = new Set<string>();
+  const places = new Set<number>();
   return problems.filter((p) => {
-    const key = `${p.range.start.offset}:${p.message}`;
-    if (seen.has(key)) return false;
+    const at = p.range.start.offset;
+    const key = `${at}:${p.message}`;
+    if (seen.has(key) || (places.has(at) && p.message.includes("without a block"))) return false;
     seen.add(key);
+    places.add(at);
     return true;
   });
 }

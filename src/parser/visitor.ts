@@ -32,6 +32,31 @@ function nodes(children: Children, key: string): CstNode[] {
   return (children[key] ?? []) as CstNode[];
 }
 
+interface TopLevelItem {
+  kind: "statement" | "target" | "stray";
+  node: CstNode;
+  at: number;
+}
+
+/** Merges lists that are each sorted by `at` into one sorted list, dropping made-up nodes (at < 0). */
+function mergeByStart<T extends { at: number }>(lists: T[][]): T[] {
+  const out: T[] = [];
+  const next = lists.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let l = 0; l < lists.length; l++) {
+      const item = lists[l]![next[l]!];
+      if (item !== undefined && (best < 0 || item.at < lists[best]![next[best]!]!.at)) best = l;
+    }
+    if (best < 0) return out;
+    const item = lists[best]![next[best]!++]!;
+    if (item.at >= 0) out.push(item);
+  }
+}
+
+/** The one child rule of a `statement` node: its name and node. */
+const statementKinds = ["command", "ifBlock", "forBlock", "waitBlock", "tryBlock", "withBlock", "unknownCommand"] as const;
+
 /** Where a CST node starts (-1 for a node Chevrotain made up while recovering). */
 function startOf(node: CstNode): number {
   const start = node.location?.startOffset;
@@ -64,15 +89,13 @@ export class AstBuilder {
 
   buildfile(cst: CstNode): Buildfile {
     const c = cst.children as Children;
-    // The top level is flat (see the grammar); put its lines back in file order.
-    const items = [
-      ...nodes(c, "statement").map((n) => ({ kind: "statement", node: n })),
-      ...nodes(c, "target").map((n) => ({ kind: "target", node: n })),
-      ...nodes(c, "strayLine").map((n) => ({ kind: "stray", node: n })),
-    ]
-      .map((item) => ({ ...item, at: startOf(item.node) }))
-      .filter((item) => item.at >= 0)
-      .sort((a, b) => a.at - b.at);
+    // The top level is flat (see the grammar); put its lines back in file order. Each kind's
+    // list is already in order, so they merge without a sort.
+    const items = mergeByStart<TopLevelItem>([
+      nodes(c, "statement").map((node) => ({ kind: "statement" as const, node, at: startOf(node) })),
+      nodes(c, "target").map((node) => ({ kind: "target" as const, node, at: startOf(node) })),
+      nodes(c, "strayLine").map((node) => ({ kind: "stray" as const, node, at: startOf(node) })),
+    ]);
     let version: VersionCommand | undefined;
     const baseRecipe: Statement[] = [];
     const targets: Target[] = [];
@@ -221,8 +244,16 @@ export class AstBuilder {
 
   private statement(node: CstNode, place: Place, owner: string): Statement | undefined {
     const c = node.children as Children;
-    const [kind, child] = (Object.entries(c).find(([, v]) => v !== undefined && v.length > 0) ?? []) as [string?, CstNode[]?];
-    const inner = child?.[0];
+    let kind: (typeof statementKinds)[number] | undefined;
+    let inner: CstNode | undefined;
+    for (const k of statementKinds) {
+      const child = c[k];
+      if (child !== undefined && child.length > 0) {
+        kind = k;
+        inner = child[0] as CstNode;
+        break;
+      }
+    }
     if (kind === undefined || inner === undefined) return undefined;
     const first = startOf(inner);
     if (first >= 0) this.checkIndent(first, place, owner);

@@ -124,3 +124,15 @@ test("COMMAND is accepted under VERSION 0.7 and reported under 0.8", () => {
   assert.equal(fn("0.7").buildfile?.functions[0]?.keyword, "COMMAND");
   assert.deepEqual(fn("0.8").problems.map((p) => p.message), ["COMMAND is the VERSION 0.7 spelling"]);
 });
+
+test("a continuation keyword in the wrong block says where it belongs", () => {
+  const cases: [string, string][] = [
+    ["WITH DOCKER\n    ELSE\nEND", "ELSE does not belong in a WITH DOCKER block"],
+    ["FOR x IN a\n    CATCH\nEND", "CATCH does not belong in a FOR block"],
+    ["TRY\n    RUN x\nFINALLY\nFINALLY\nEND", "FINALLY is out of place in this TRY block"],
+  ];
+  for (const [recipe, message] of cases) {
+    const text = `VERSION 0.8\nt:\n${recipe.split("\n").map((l) => `    ${l}`).join("\n")}\n`;
+    assert.equal(parseBuildfile(text, "Buildfile").problems[0]?.message, message, recipe);
+  }
+});
