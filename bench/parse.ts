@@ -7,6 +7,7 @@
  * busy machine wall time measures the neighbours as much as the parser.
  * Run: node --import tsx bench/parse.ts [lines]
  */
+import os from "node:os";
 import { parseTokens } from "../src/parser/grammar.js";
 import { parseBuildfile } from "../src/parser/index.js";
 import { lex } from "../src/parser/tokens.js";
@@ -115,7 +116,8 @@ const lexing = median(timed(() => lex(text), 10));
 const grammarOnly = median(timed(() => parseTokens(tokens), 10));
 const med = median(times);
 const best = Math.min(...times);
-console.log(`parse: ${lineCount} lines, ${check.buildfile.targets.length} targets, ${text.length} chars`);
+const load = os.loadavg()[0]!;
+console.log(`parse: ${lineCount} lines, ${check.buildfile.targets.length} targets, ${text.length} chars (load average ${load.toFixed(1)} on ${os.cpus().length} cores)`);
 console.log(`CPU ${cpuPerParse.toFixed(1)} ms per parse (mean over ${times.length}, includes GC threads)`);
 console.log(`median ${med.toFixed(1)} ms wall (${Math.round(lineCount / (med / 1000)).toLocaleString("en")} lines/s), best ${best.toFixed(1)} ms; goal < 100 ms: ${med < 100 ? "met" : "NOT met"}`);
 console.log(`split (medians): lexer ${lexing.toFixed(1)} ms, grammar ${grammarOnly.toFixed(1)} ms, AST visitor and the rest ${Math.max(0, med - lexing - grammarOnly).toFixed(1)} ms`);
