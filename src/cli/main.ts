@@ -80,6 +80,25 @@ Exit codes: 0 ok, 1 build failed, 2 bad command line or Buildfile, 3 cancelled,
     .option("--keep-storage <size>", "keep the cache below this size, e.g. 10GB or 512MiB")
     .option("-v, --verbose", "list every entry removed")
     .action(async (options: Record<string, never>) => (await import("./commands/prune.js")).prune(options));
+  program
+    .command("ls")
+    .description("list the targets of a Buildfile (or Earthfile), +base included; functions apart")
+    .argument("[dir]", "the directory holding the Buildfile (default: the current directory)")
+    .option("-a, --args", "show each target's ARGs")
+    .option("-l, --long", "show full target references (./dir+target)")
+    .action(async (dir: string | undefined, options: { args?: boolean; long?: boolean }) => (await import("./commands/ls.js")).ls(dir, options));
+  program
+    .command("doc")
+    .description("show the doc comments of a Buildfile's targets, or one target's ARGs, artifacts and images")
+    .argument("[ref]", "DIR, DIR+target or +target (default: the current directory)")
+    .option("-l, --long", "show every target's inputs and outputs too")
+    .action(async (ref: string | undefined, options: { long?: boolean }) => (await import("./commands/doc.js")).doc(ref, options));
+  const debug = program.command("debug").description("look inside ebuild's view of a Buildfile");
+  debug
+    .command("ast")
+    .description("print the syntax tree of a Buildfile as JSON")
+    .argument("<file>", "a Buildfile or Earthfile, or a directory holding one")
+    .action(async (file: string) => (await import("./commands/debug-ast.js")).debugAst(file));
   return program;
 }
 

@@ -61,6 +61,7 @@ export const execFlagSpec: FlagSpec = {
 };
 
 export function execFlags(line: Line, flags: Flags): ExecFlags {
+  if (flags.uses.length === 0) return { privileged: false, ssh: false, noCache: false, secrets: [], mounts: [] };
   return {
     privileged: flags.bool("--privileged"),
     ssh: flags.bool("--ssh"),
@@ -141,24 +142,27 @@ const runSpec: FlagSpec = {
 
 function readRun(line: Line): RunCommand {
   const flags = readFlags(line, runSpec);
-  const words = line.words.slice(flags.next);
+  const words = flags.next === 0 ? line.words : line.words.slice(flags.next);
   if (words.length === 0) missing(line, "a command", "RUN echo hello");
-  const runFlags: RunFlags = {
-      ...execFlags(line, flags),
-      push: flags.bool("--push"),
-      entrypoint: flags.bool("--entrypoint"),
-      interactive: flags.bool("--interactive"),
-      interactiveKeep: flags.bool("--interactive-keep"),
-      aws: flags.bool("--aws"),
-      rawOutput: flags.bool("--raw-output"),
-      withDocker: flags.bool("--with-docker"),
-  };
+  const runFlags: RunFlags = execFlags(line, flags) as RunFlags;
+  runFlags.push = flags.bool("--push");
+  runFlags.entrypoint = flags.bool("--entrypoint");
+  runFlags.interactive = flags.bool("--interactive");
+  runFlags.interactiveKeep = flags.bool("--interactive-keep");
+  runFlags.aws = flags.bool("--aws");
+  runFlags.rawOutput = flags.bool("--raw-output");
+  runFlags.withDocker = flags.bool("--with-docker");
   setIf(runFlags, "network", flags.value("--network"));
   setIf(runFlags, "oidc", flags.value("--oidc"));
-  const node: RunCommand = { kind: "RUN", ...base(line), ...line.commandLine(words), flags: runFlags };
-  if (node.flags.network !== undefined && node.flags.network.text !== "none") {
-    line.report(`unknown network ${node.flags.network.text}`, node.flags.network.range, { hint: "only --network=none is supported" });
+  if (runFlags.network !== undefined && runFlags.network.text !== "none") {
+    line.report(`unknown network ${runFlags.network.text}`, runFlags.network.range, { hint: "only --network=none is supported" });
   }
+  const command = line.commandLine(words);
+  // Key order is the JSON order of `debug ast` and the golden files: keep it stable.
+  const node: RunCommand =
+    command.exec === undefined
+      ? { kind: "RUN", args: line.words, range: line.range, form: command.form, command: command.command, text: command.text, flags: runFlags }
+      : { kind: "RUN", args: line.words, range: line.range, form: command.form, command: command.command, text: command.text, exec: command.exec, flags: runFlags };
   return node;
 }
 

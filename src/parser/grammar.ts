@@ -6,7 +6,7 @@
  *
  * Rules are class fields, so a misspelt rule name fails to compile.
  */
-import { CstParser, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import { CstParser, type CstNode, type IOrAlt, type IRecognitionException, type IToken } from "chevrotain";
 import {
   allTokens,
   Catch,
@@ -25,8 +25,13 @@ import {
 } from "./tokens.js";
 
 export class BuildfileGrammar extends CstParser {
+  // Alternatives are built once: a fresh array of closures per OR would cost time on every line.
+  private topLevelAlts: IOrAlt<unknown>[] | undefined;
+  private strayAlts: IOrAlt<unknown>[] | undefined;
+  private statementAlts: IOrAlt<unknown>[] | undefined;
+
   constructor() {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 2, skipValidations: false });
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 2, nodeLocationTracking: "onlyOffset" });
     this.performSelfAnalysis();
   }
 
@@ -38,11 +43,13 @@ export class BuildfileGrammar extends CstParser {
   public buildfile = this.RULE("buildfile", () => {
     this.OPTION(() => this.CONSUME(Newline));
     this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.statement) },
-        { ALT: () => this.SUBRULE(this.target) },
-        { ALT: () => this.SUBRULE(this.strayLine) },
-      ]),
+      this.OR(
+        (this.topLevelAlts ??= [
+          { ALT: () => this.SUBRULE(this.statement) },
+          { ALT: () => this.SUBRULE(this.target) },
+          { ALT: () => this.SUBRULE(this.strayLine) },
+        ]),
+      ),
     );
   });
 
@@ -54,27 +61,31 @@ export class BuildfileGrammar extends CstParser {
 
   /** END, ELSE, CATCH or FINALLY with no open block: reported, then parsing goes on. */
   public strayLine = this.RULE("strayLine", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(End) },
-      { ALT: () => this.CONSUME(Else) },
-      { ALT: () => this.CONSUME(Catch) },
-      { ALT: () => this.CONSUME(Finally) },
-    ]);
+    this.OR(
+      (this.strayAlts ??= [
+        { ALT: () => this.CONSUME(End) },
+        { ALT: () => this.CONSUME(Else) },
+        { ALT: () => this.CONSUME(Catch) },
+        { ALT: () => this.CONSUME(Finally) },
+      ]),
+    );
     this.OPTION(() => this.CONSUME(If));
     this.SUBRULE(this.words);
   });
 
   /** One line of a recipe or one block (the visitor checks that target recipes are indented). */
   public statement = this.RULE("statement", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.command) },
-      { ALT: () => this.SUBRULE(this.ifBlock) },
-      { ALT: () => this.SUBRULE(this.forBlock) },
-      { ALT: () => this.SUBRULE(this.waitBlock) },
-      { ALT: () => this.SUBRULE(this.tryBlock) },
-      { ALT: () => this.SUBRULE(this.withBlock) },
-      { ALT: () => this.SUBRULE(this.unknownCommand) },
-    ]);
+    this.OR(
+      (this.statementAlts ??= [
+        { ALT: () => this.SUBRULE(this.command) },
+        { ALT: () => this.SUBRULE(this.ifBlock) },
+        { ALT: () => this.SUBRULE(this.forBlock) },
+        { ALT: () => this.SUBRULE(this.waitBlock) },
+        { ALT: () => this.SUBRULE(this.tryBlock) },
+        { ALT: () => this.SUBRULE(this.withBlock) },
+        { ALT: () => this.SUBRULE(this.unknownCommand) },
+      ]),
+    );
   });
 
   /** A one-line command: its keyword, then its words. */

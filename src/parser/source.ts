@@ -8,6 +8,8 @@ export class SourceText {
   readonly text: string;
   readonly file: string;
   private readonly lineStarts: number[];
+  /** The line (0-based) of the last lookup: lookups mostly move forward a little at a time. */
+  private lastLine = 0;
 
   constructor(text: string, file: string) {
     this.text = text;
@@ -25,6 +27,10 @@ export class SourceText {
   point(offset: number): SourcePoint {
     const o = Math.max(0, Math.min(offset, this.text.length));
     const starts = this.lineStarts;
+    const near = this.lastLine;
+    if (starts[near]! <= o && (near + 1 >= starts.length || starts[near + 1]! > o)) {
+      return { line: near + 1, column: o - starts[near]! + 1, offset: o };
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -32,6 +38,7 @@ export class SourceText {
       if (starts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
+    this.lastLine = lo;
     return { line: lo + 1, column: o - starts[lo]! + 1, offset: o };
   }
 

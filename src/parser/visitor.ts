@@ -32,6 +32,37 @@ function nodes(children: Children, key: string): CstNode[] {
   return (children[key] ?? []) as CstNode[];
 }
 
+interface TopLevelItem {
+  kind: "statement" | "target" | "stray";
+  node: CstNode;
+  at: number;
+}
+
+/** Merges lists that are each sorted by `at` into one sorted list, dropping made-up nodes (at < 0). */
+function mergeByStart<T extends { at: number }>(lists: T[][]): T[] {
+  const out: T[] = [];
+  const next = lists.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let l = 0; l < lists.length; l++) {
+      const item = lists[l]![next[l]!];
+      if (item !== undefined && (best < 0 || item.at < lists[best]![next[best]!]!.at)) best = l;
+    }
+    if (best < 0) return out;
+    const item = lists[best]![next[best]!++]!;
+    if (item.at >= 0) out.push(item);
+  }
+}
+
+/** The one child rule of a `statement` node: its name and node. */
+const statementKinds = ["command", "ifBlock", "forBlock", "waitBlock", "tryBlock", "withBlock", "unknownCommand"] as const;
+
+/** Where a CST node starts (-1 for a node Chevrotain made up while recovering). */
+function startOf(node: CstNode): number {
+  const start = node.location?.startOffset;
+  return start === undefined || Number.isNaN(start) ? -1 : start;
+}
+
 function token(children: Children, key: string): IToken | undefined {
   return children[key]?.[0] as IToken | undefined;
 }
@@ -44,6 +75,8 @@ export class AstBuilder {
   private readonly problems: SyntaxProblem[];
   /** The recipe whose indentation was already reported (one report per recipe is enough). */
   private indentReported = new Set<string>();
+  /** The file's VERSION (0.7 spells FUNCTION as COMMAND). */
+  private version: string | undefined;
 
   constructor(src: SourceText, problems: SyntaxProblem[]) {
     this.src = src;
@@ -56,15 +89,13 @@ export class AstBuilder {
 
   buildfile(cst: CstNode): Buildfile {
     const c = cst.children as Children;
-    // The top level is flat (see the grammar); put its lines back in file order.
-    const items = [
-      ...nodes(c, "statement").map((n) => ({ kind: "statement", node: n })),
-      ...nodes(c, "target").map((n) => ({ kind: "target", node: n })),
-      ...nodes(c, "strayLine").map((n) => ({ kind: "stray", node: n })),
-    ]
-      .map((item) => ({ ...item, at: this.firstToken(item.node)?.startOffset ?? -1 }))
-      .filter((item) => item.at >= 0)
-      .sort((a, b) => a.at - b.at);
+    // The top level is flat (see the grammar); put its lines back in file order. Each kind's
+    // list is already in order, so they merge without a sort.
+    const items = mergeByStart<TopLevelItem>([
+      nodes(c, "statement").map((node) => ({ kind: "statement" as const, node, at: startOf(node) })),
+      nodes(c, "target").map((node) => ({ kind: "target" as const, node, at: startOf(node) })),
+      nodes(c, "strayLine").map((node) => ({ kind: "stray" as const, node, at: startOf(node) })),
+    ]);
     let version: VersionCommand | undefined;
     const baseRecipe: Statement[] = [];
     const targets: Target[] = [];
@@ -86,7 +117,10 @@ export class AstBuilder {
       } else {
         const command = this.versionLine(item.node);
         if (command !== undefined) {
-          if (first) version = command;
+          if (first) {
+            version = command;
+            this.version = command.version?.text;
+          }
           else this.problems.push(problem("VERSION must be the first command of the file", command.range));
         } else this.statementInto(item.node, baseRecipe, "base", "the base recipe");
       }
@@ -99,8 +133,9 @@ export class AstBuilder {
   }
 
   private stray(node: CstNode): void {
-    const t = this.firstToken(node);
-    if (t === undefined) return;
+    const c = node.children as Children;
+    const t = token(c, "END") ?? token(c, "ELSE") ?? token(c, "CATCH") ?? token(c, "FINALLY");
+    if (t === undefined || t.image === "") return;
     const word = t.image;
     this.report(`${word} without a block to ${word === "END" ? "close" : "continue"}`, t.startOffset, t.startOffset + word.length, {
       hint: word === "END" ? "remove it, or open the block (IF, FOR, WAIT, TRY, WITH DOCKER) above" : `${word} belongs inside ${word === "ELSE" ? "an IF" : "a TRY"} block`,
@@ -120,8 +155,10 @@ export class AstBuilder {
     const header = token(c, "Header");
     if (header === undefined) return;
     const name = header.image.slice(0, -1);
-    const last = statements[statements.length - 1];
-    const range = () => this.src.range(header.startOffset, Math.max(header.startOffset + header.image.length, last === undefined ? 0 : this.lastOffset(last)));
+    const range = () => {
+      const last = recipe[recipe.length - 1];
+      return this.src.range(header.startOffset, Math.max(header.startOffset + header.image.length, last === undefined ? 0 : last.range.end.offset));
+    };
     const headerRange = this.src.range(header.startOffset, header.startOffset + name.length);
     const previous = seen.get(name);
     if (previous !== undefined) {
@@ -139,6 +176,9 @@ export class AstBuilder {
       if (first === undefined) {
         this.problems.push(problem(`function ${name} must start with FUNCTION`, headerRange, { hint: `add an indented FUNCTION line under ${name}:, or name a target in lower case` }));
       } else keyword = first;
+      if (keyword === "COMMAND" && this.version === "0.8") {
+        this.problems.push(problem("COMMAND is the VERSION 0.7 spelling", headerRange, { hint: "write FUNCTION under VERSION 0.8" }));
+      }
       statements.slice(first === undefined ? 0 : 1).forEach((s) => this.statementInto(s, recipe, "recipe", name));
       const fn: FunctionDef = { name, keyword, recipe, range: range() };
       if (docs !== undefined) fn.docs = docs;
@@ -165,18 +205,18 @@ export class AstBuilder {
     return kw.image;
   }
 
-  /** The last offset covered by a CST node (for ranges of targets and blocks). */
-  private lastOffset(node: CstNode): number {
-    let last = -1;
-    const visit = (n: CstNode): void => {
-      for (const list of Object.values(n.children)) {
-        for (const child of list as (CstNode | IToken)[]) {
-          if ("children" in child) visit(child);
-          else if (child.image !== "" && child.tokenType.name !== "Newline") last = Math.max(last, child.startOffset + child.image.length);
-        }
-      }
-    };
-    visit(node);
+  /** Where a block ends: after the last word of its END line (or the END keyword). */
+  private endOffset(c: Children, kw: IToken): number {
+    const end = nodes(c, "end")[0];
+    let last = kw.startOffset + kw.image.length;
+    if (end === undefined) return last;
+    const ec = end.children as Children;
+    const endKw = token(ec, "END");
+    if (endKw !== undefined && endKw.image !== "") last = Math.max(last, endKw.startOffset + endKw.image.length);
+    const words = nodes(ec, "words")[0];
+    const ws = words === undefined ? [] : (((words.children as Children)["Word"] ?? []) as IToken[]);
+    const w = ws[ws.length - 1];
+    if (w !== undefined && !Number.isNaN(w.startOffset)) last = Math.max(last, w.startOffset + w.image.length);
     return last;
   }
 
@@ -204,11 +244,19 @@ export class AstBuilder {
 
   private statement(node: CstNode, place: Place, owner: string): Statement | undefined {
     const c = node.children as Children;
-    const [kind, child] = (Object.entries(c).find(([, v]) => v !== undefined && v.length > 0) ?? []) as [string?, CstNode[]?];
-    const inner = child?.[0];
+    let kind: (typeof statementKinds)[number] | undefined;
+    let inner: CstNode | undefined;
+    for (const k of statementKinds) {
+      const child = c[k];
+      if (child !== undefined && child.length > 0) {
+        kind = k;
+        inner = child[0] as CstNode;
+        break;
+      }
+    }
     if (kind === undefined || inner === undefined) return undefined;
-    const first = this.firstToken(inner);
-    if (first !== undefined) this.checkIndent(first.startOffset, place, owner);
+    const first = startOf(inner);
+    if (first >= 0) this.checkIndent(first, place, owner);
     const ic = inner.children as Children;
     switch (kind) {
       case "command": {
@@ -242,17 +290,6 @@ export class AstBuilder {
     }
   }
 
-  private firstToken(node: CstNode): IToken | undefined {
-    let first: IToken | undefined;
-    for (const list of Object.values(node.children)) {
-      for (const child of list as (CstNode | IToken)[]) {
-        const t = "children" in child ? this.firstToken(child) : child;
-        if (t !== undefined && t.image !== "" && (first === undefined || t.startOffset < first.startOffset)) first = t;
-      }
-    }
-    return first;
-  }
-
   private unknown(c: Children): void {
     const name = token(c, "name");
     if (name === undefined) return;
@@ -260,6 +297,10 @@ export class AstBuilder {
     const end = start + name.image.length;
     if (name.image.endsWith(":")) {
       this.report(`${name.image} looks like a target line, but it is indented`, start, end, { hint: "target and function lines start at the beginning of the line" });
+      return;
+    }
+    if (name.image === "PIPELINE" || name.image === "TRIGGER") {
+      this.report(`${name.image} is not supported`, start, end, { hint: "PIPELINE and TRIGGER belonged to Earthly CI and were removed in Earthly 0.8.14; delete the line" });
       return;
     }
     const hint = didYouMean(name.image, statementKeywords);
@@ -288,7 +329,7 @@ export class AstBuilder {
   }
 
   private blockRange(node: CstNode, kw: IToken): IfBlock["range"] {
-    return this.src.range(kw.startOffset, Math.max(kw.startOffset + kw.image.length, this.lastOffset(node)));
+    return this.src.range(kw.startOffset, this.endOffset(node.children as Children, kw));
   }
 
   private ifBranch(keyword: string, kw: IToken, wordsOwner: CstNode, body: CstNode | undefined, owner: string): IfBranch {

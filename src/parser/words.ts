@@ -73,7 +73,11 @@ export function wordOf(token: IToken, src: SourceText): Word {
   return { text: token.image, range: src.range(token.startOffset, token.startOffset + token.image.length) };
 }
 
+/** `["...` or `[]`: worth a JSON.parse (IF [ -f x ] is not, and a throw is costly). */
+const looksLikeJsonArray = /^\[\s*(?:"|\])/;
+
 function parseExecForm(text: string): string[] | undefined {
+  if (!looksLikeJsonArray.test(text)) return undefined;
   try {
     const value: unknown = JSON.parse(text);
     if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];

@@ -111,3 +111,28 @@ test("formatProblem shows file:line:col, the line, a caret under the range and t
     ["Buildfile:3:5: unknown command RUNN", "  3 |     RUNN echo hi", "    |     ^^^^", "  hint: did you mean RUN?"].join("\n"),
   );
 });
+
+test("blocks nested deeper than any real file are a positioned problem, not a stack overflow", () => {
+  const text = "VERSION 0.8\nt:\n" + "    IF true\n".repeat(5000) + "    RUN x\n" + "    END\n".repeat(5000);
+  const { problems } = parseBuildfile(text, "Buildfile");
+  assert.deepEqual(problems.map((p) => [p.message, p.range.start.line]), [["blocks are nested more than 200 deep", 203]]);
+});
+
+test("COMMAND is accepted under VERSION 0.7 and reported under 0.8", () => {
+  const fn = (version: string) => parseBuildfile(`VERSION ${version}\nFN:\n    COMMAND\n    RUN x\n`, "Buildfile");
+  assert.deepEqual(fn("0.7").problems, []);
+  assert.equal(fn("0.7").buildfile?.functions[0]?.keyword, "COMMAND");
+  assert.deepEqual(fn("0.8").problems.map((p) => p.message), ["COMMAND is the VERSION 0.7 spelling"]);
+});
+
+test("a continuation keyword in the wrong block says where it belongs", () => {
+  const cases: [string, string][] = [
+    ["WITH DOCKER\n    ELSE\nEND", "ELSE does not belong in a WITH DOCKER block"],
+    ["FOR x IN a\n    CATCH\nEND", "CATCH does not belong in a FOR block"],
+    ["TRY\n    RUN x\nFINALLY\nFINALLY\nEND", "FINALLY is out of place in this TRY block"],
+  ];
+  for (const [recipe, message] of cases) {
+    const text = `VERSION 0.8\nt:\n${recipe.split("\n").map((l) => `    ${l}`).join("\n")}\n`;
+    assert.equal(parseBuildfile(text, "Buildfile").problems[0]?.message, message, recipe);
+  }
+});
