@@ -24,6 +24,19 @@ export function buildProgram(): Command {
     .option("--tlskey <file>", "client key for a tcp:// daemon")
     .option("--tlsservername <name>", "name the daemon's certificate must carry (default: its host)")
     .action(async (options: Record<string, string | undefined>) => (await import("./commands/doctor.js")).doctor(options));
+  program
+    .command("plan")
+    .description("show what building a target would do: the targets it reaches and which SAVE statements fire, and why not")
+    .argument("<target>", "the target, +name or ./dir+name, followed by --NAME=value overrides")
+    .option("--platform <platform>", "the platform to plan for", "linux/amd64")
+    .option("--push", "plan as `ebuild --push` would (RUN --push and SAVE IMAGE --push)")
+    .option("--llb", "dump the LLB definitions as JSON")
+    .option("--json", "print the plan as JSON")
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (_target: string, options: Record<string, string | boolean | undefined>, command: Command) =>
+      (await import("./commands/plan.js")).planCommand(command.args, options),
+    );
   return program;
 }
 
