@@ -22,10 +22,13 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
   const definitionOf = (state: State, platform: string) => marshal(state, { platform: parsePlatform(platform) }).definition;
   const targetOf = new Map(reach.targets.map((t) => [t.key, t]));
 
-  const runs: TargetRun[] = reach.effects.built.map((key) => {
-    const target = targetOf.get(key)!;
-    return { kind: "run", target: label(key), definition: definitionOf(finalState(reach, key), target.invocation.platform), at: target.at };
-  });
+  // A target that only BUILDs others has nothing of its own to solve.
+  const runs: TargetRun[] = reach.effects.built
+    .filter((key) => finalState(reach, key).output !== undefined)
+    .map((key) => {
+      const target = targetOf.get(key)!;
+      return { kind: "run", target: label(key), definition: definitionOf(finalState(reach, key), target.invocation.platform), at: target.at };
+    });
   const images: ImageOutput[] = [];
   const artifacts: LocalArtifactOutput[] = [];
   const pushes: PushRun[] = [];
