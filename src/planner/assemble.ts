@@ -19,7 +19,18 @@ export interface PlanResult {
 export async function plan(request: PlanRequest): Promise<PlanResult> {
   const reach = await reachTargets(request);
   const label = (key: string) => reach.graph.label(key);
-  const definitionOf = (state: State, platform: string) => marshal(state, { platform: parsePlatform(platform) }).definition;
+  // A target's run and its SAVE IMAGE usually share the final state: marshal each state once.
+  const marshalled = new Map<State, Map<string, Uint8Array>>();
+  const definitionOf = (state: State, platform: string) => {
+    const byPlatform = marshalled.get(state) ?? new Map<string, Uint8Array>();
+    marshalled.set(state, byPlatform);
+    let bytes = byPlatform.get(platform);
+    if (bytes === undefined) {
+      bytes = marshal(state, { platform: parsePlatform(platform) }).definition;
+      byPlatform.set(platform, bytes);
+    }
+    return bytes;
+  };
   const targetOf = new Map(reach.targets.map((t) => [t.key, t]));
 
   // A target that only BUILDs others has nothing of its own to solve.

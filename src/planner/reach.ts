@@ -203,8 +203,16 @@ export class Reacher {
   }
 }
 
+// Targets by name, per parsed file: a Buildfile with thousands of targets is searched once.
+const targetIndex = new WeakMap<Buildfile, Map<string, Target>>();
+
 function findTarget(buildfile: Buildfile, name: string, at: SourcePosition | undefined): Target {
-  const target = buildfile.targets.find((t) => t.name === name);
+  let index = targetIndex.get(buildfile);
+  if (index === undefined) {
+    index = new Map(buildfile.targets.map((t) => [t.name, t]));
+    targetIndex.set(buildfile, index);
+  }
+  const target = index.get(name);
   if (target !== undefined) return target;
   const names = buildfile.targets.map((t) => t.name);
   const close = names.filter((n) => editDistance(n, name) <= 2);
