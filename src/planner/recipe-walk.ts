@@ -20,7 +20,7 @@ import { planCopy, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
-import type { Mount, State } from "./llb/index.js";
+import { constantCopyTime, copy, git, type Mount, type State } from "./llb/index.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
 export interface FileScope {
@@ -132,13 +132,8 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       planFromTarget(ctx.build, ctx.reacher.resultOf(keys[0]!));
       return;
     }
-    case "FROM_DOCKERFILE": {
-      const context = await expand(s.context);
-      if (!looksLikeReference(context)) return;
-      const ref = parseArtifactReference(context, positionOf(s.context.range));
-      await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, []), false, [ctx.invocation.platform], at);
-      return;
-    }
+    case "FROM_DOCKERFILE":
+      throw new EbuildError("semantic", "FROM DOCKERFILE is not supported yet", { at, hint: "build the Dockerfile's steps as a target, or build the image with docker build first" });
     case "BUILD": {
       const ref = parseTargetReference(await expand(s.target), positionOf(s.target.range));
       const platforms = s.flags.platforms.length === 0 ? [ctx.invocation.platform] : await Promise.all(s.flags.platforms.map(expand));
@@ -168,11 +163,12 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       return;
     }
     case "WITH_DOCKER":
+      // The loads are walked (for `ebuild plan` and their effects) before the block is refused.
       for (const load of s.flags.loads) {
         const ref = parseTargetReference(await expand(load.target), positionOf(load.target.range));
         await invokeAll(ctx, ref, "LOAD", await overridesOf(ctx, load.overrides, s.flags.buildArgs), s.flags.passArgs, [ctx.invocation.platform], positionOf(load.range));
       }
-      return walkRecipe(ctx, s.body);
+      throw new EbuildError("semantic", "WITH DOCKER is not supported yet", { at, hint: "run the containers' test outside ebuild, or with RUN --privileged and a dockerd you install" });
     case "DO":
       return callFunction(ctx, s.function, s.overrides, s.flags.passArgs, at);
     case "RUN":
@@ -212,11 +208,27 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "TRY":
       await walkRecipe(ctx, s.body);
       return walkRecipe(ctx, s.finallyBody ?? []);
+    case "GIT_CLONE": {
+      // A shallow checkout of the ref; the clone lands in dest like `git clone url dest`.
+      const url = await expand(s.url);
+      const ref = s.flags.branch === undefined ? "" : await expand(s.flags.branch);
+      const dest = await expand(s.dest);
+      const repo = git(url, ref, { keepGitDir: true, description: `GIT CLONE ${url}` });
+      const timestamp = s.flags.keepTs ? {} : { timestamp: constantCopyTime };
+      ctx.build.state = ctx.build.state.file(copy(repo, "/", dest, { copyDirContentsOnly: true, createDestPath: true, ...timestamp }), { description: `GIT CLONE ${url} ${dest}` });
+      return;
+    }
+    case "LOCALLY":
+      throw new EbuildError("semantic", "LOCALLY is not supported", { at, hint: "LOCALLY needs Earthly's BuildKit fork; run host commands outside ebuild" });
     case "UNSUPPORTED":
       throw new EbuildError("semantic", `${s.keyword} is not supported`, { at, hint: "see `ebuild --help` for the commands ebuild runs" });
-    default:
-      // The remaining commands shape the build state only; they reach no other target.
+    case "PROJECT":
+      // Earthly Cloud's project name: accepted and ignored.
       return;
+    default: {
+      const unhandled: never = s;
+      throw new EbuildError("internal", `no planner for ${(unhandled as Statement).kind}`, { at });
+    }
   }
 }
 

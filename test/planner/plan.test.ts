@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Engine } from "../../src/planner/engine.js";
-import { ARG, BUILD, CMD, COPY, ENV, FROM, RUN, SAVE_ARTIFACT, SAVE_IMAGE, WORKDIR } from "./support/ast.js";
+import { ARG, BUILD, CMD, COPY, ENV, FROM, RUN, SAVE_ARTIFACT, SAVE_IMAGE, WORKDIR, word } from "./support/ast.js";
 import { opsOf, planOf } from "./support/plan.js";
 
 const engine: Engine = {
@@ -67,4 +67,19 @@ test("digests are stable across runs, and an unrelated line does not change a ta
   const changed = await planOf(files("two"), "a");
   assert.deepEqual(first.plan.outputs[0]!.definition, again.plan.outputs[0]!.definition);
   assert.deepEqual(first.plan.outputs[0]!.definition, changed.plan.outputs[0]!.definition);
+});
+
+test("GIT CLONE checks the repository out into the destination through a git source", async () => {
+  const clone = { kind: "GIT_CLONE" as const, range: WORKDIR("/").range, args: [], flags: { branch: word("v1"), keepTs: false }, url: word("https://git.example.test/org/repo.git"), dest: word("src") };
+  const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), WORKDIR("/w"), clone] } } }, "a");
+  const ops = opsOf(plan.outputs[0]!.definition);
+  const source = ops.map((o) => o.op["source"] as { identifier: string } | undefined).find((s) => s?.identifier.startsWith("git://"));
+  assert.equal(source?.identifier, "git://git.example.test/org/repo.git#v1");
+  const copyOp = ops.flatMap((o) => ((o.op["file"] as { actions?: Array<{ copy?: { src: string; dest: string } }> } | undefined)?.actions ?? [])).find((a) => a.copy?.src === "/");
+  assert.equal(copyOp?.copy?.dest, "/w/src");
+});
+
+test("commands ebuild cannot run yet are refused at their line, never skipped", async () => {
+  const locally = { kind: "LOCALLY" as const, range: WORKDIR("/").range, args: [] };
+  await assert.rejects(planOf({ "/repo": { targets: { a: [locally] } } }, "a"), /LOCALLY is not supported/);
 });
