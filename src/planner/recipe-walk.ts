@@ -20,7 +20,8 @@ import { planCopy, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
-import { constantCopyTime, copy, git, type Mount, type State } from "./llb/index.js";
+import { constantCopyTime, copy, git, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
+import type { SourceRange } from "../parser/ast.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
 export interface FileScope {
@@ -29,6 +30,8 @@ export interface FileScope {
   buildfile: Buildfile;
   imports: Map<string, ReferenceHome>;
   globals: Map<string, string>;
+  /** The file's text for definitions, so the daemon's errors point at `Buildfile:line:col`. */
+  sourceMap: SourceMap;
 }
 
 /** Everything a statement is planned with. */
@@ -54,6 +57,19 @@ export interface WalkBuild extends TargetBuild {
 
 export async function walkRecipe(ctx: RecipeContext, statements: readonly Statement[]): Promise<void> {
   for (const statement of statements) await walkStatement(ctx, statement);
+}
+
+/** Where an op comes from, for the source map (BuildKit counts characters from 0). */
+function locationOf(ctx: RecipeContext, range: SourceRange): SourceLocation {
+  return ctx.file.sourceMap.at({
+    start: { line: range.start.line, character: range.start.column - 1 },
+    end: { line: range.end.line, character: range.end.column - 1 },
+  });
+}
+
+/** The source map of a loaded Buildfile, named relative to the entry's directory. */
+export function sourceMapOf(ctx: { reacher: Reacher }, path: string, text: string): SourceMap {
+  return new SourceMap(relativePath(ctx.reacher.request.entry.directory, path), text, "Buildfile");
 }
 
 function scopeOf(ctx: RecipeContext): ExpansionScope {
@@ -159,7 +175,7 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         chmod: s.flags.chmod === undefined ? undefined : await expand(s.flags.chmod),
         chown: s.flags.chown === undefined ? undefined : await expand(s.flags.chown),
       };
-      planCopy(ctx.build, s, sources, await expand(s.dest), flags, ctx.reacher.contextName(ctx.file.directory));
+      planCopy(ctx.build, s, sources, await expand(s.dest), flags, ctx.reacher.contextName(ctx.file.directory), locationOf(ctx, s.range));
       return;
     }
     case "WITH_DOCKER":
@@ -175,14 +191,14 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options));
       if (s.flags.network?.text === "host") ctx.reacher.entitlements.add("network.host");
       if (!s.flags.push) {
-        planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches });
+        planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range) });
         return;
       }
       {
         // RUN --push runs after the build, only under --push: it chains on the main state (and on
         // earlier pushes) without changing what the rest of the target builds on.
         const pushed: WalkBuild = { ...ctx.build, state: ctx.build.pushState ?? ctx.build.state };
-        planRun(pushed, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches });
+        planRun(pushed, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range) });
         ctx.build.pushState = pushed.state;
         ctx.reacher.graph.addStatement({ kind: "push-run", invocation: ctx.key, what: commandText(s), at, output: { kind: "push-run", command: commandText(s), state: pushed.state } });
       }
@@ -294,7 +310,7 @@ async function callFunction(ctx: RecipeContext, word: Word, overrides: readonly 
   ctx.reacher.graph.addInvocation(fnKey, `${relativeHome(ctx, directory)}+${ref.name}`);
   ctx.reacher.graph.addEdge({ from: ctx.key, to: fnKey, kind: "DO", at });
   ctx.reacher.stack.enter(`${fnKey} in ${ctx.key}`, `+${ref.name}`, { kind: "DO", at });
-  const file = await fileScopeOf(ctx, loaded.directory, loaded.path, loaded.parsed);
+  const file = await fileScopeOf(ctx, loaded.directory, loaded.path, loaded.text, loaded.parsed);
   await walkRecipe({ ...ctx, file, vars: ctx.vars.forFunction(args, file.globals), inBase: false }, fn.recipe);
   ctx.reacher.stack.leave(`${fnKey} in ${ctx.key}`);
 }
@@ -305,9 +321,9 @@ function relativeHome(ctx: RecipeContext, directory: string): string {
 }
 
 /** A function's Buildfile: its IMPORTs and ARG --global (with their defaults) serve the function. */
-async function fileScopeOf(ctx: RecipeContext, directory: string, path: string, buildfile: Buildfile): Promise<FileScope> {
+async function fileScopeOf(ctx: RecipeContext, directory: string, path: string, text: string, buildfile: Buildfile): Promise<FileScope> {
   if (directory === ctx.file.directory) return ctx.file;
-  const file: FileScope = { directory, path, buildfile, imports: new Map(), globals: new Map() };
+  const file: FileScope = { directory, path, buildfile, imports: new Map(), globals: new Map(), sourceMap: ctx.reacher.sourceMap(path, text) };
   const vars = ctx.vars.forFunction(new Map(), new Map());
   const header = buildfile.baseRecipe.filter((s) => s.kind === "IMPORT" || (s.kind === "ARG" && s.flags.global));
   await walkRecipe({ ...ctx, file, vars, inBase: true }, header);

@@ -83,3 +83,10 @@ test("commands ebuild cannot run yet are refused at their line, never skipped", 
   const locally = { kind: "LOCALLY" as const, range: WORKDIR("/").range, args: [] };
   await assert.rejects(planOf({ "/repo": { targets: { a: [locally] } } }, "a"), /LOCALLY is not supported/);
 });
+
+test("RUN and COPY ops carry their Buildfile position, so the daemon's errors point at the line", async () => {
+  const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), COPY("x", "/x"), RUN("false")] } } }, "a");
+  const ops = opsOf(plan.outputs[0]!.definition);
+  const located = ops.filter((o) => o.locations !== undefined).map((o) => `${Object.keys(o.op).find((k) => k !== "inputs" && k !== "platform" && k !== "constraints")} ${o.locations!.join(",")}`);
+  assert.deepEqual(located.sort(), ["exec Buildfile:5:0-5:79", "file Buildfile:4:0-4:79"]);
+});
