@@ -52,6 +52,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
       continue;
     }
     const output = verdict.output;
+    const phase = verdict.phase ?? 0;
     switch (output.kind) {
       case "image":
         images.push({
@@ -59,6 +60,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           target,
           definition: definitionOf(output.state, output.platform),
           at,
+          ...(phase === 0 ? {} : { phase }),
           names: output.names,
           push: output.push,
           insecure: output.insecure,
@@ -72,6 +74,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           target,
           definition: definitionOf(output.state, targetOf.get(verdict.invocation)!.invocation.platform),
           at,
+          ...(phase === 0 ? {} : { phase }),
           baseDir: output.baseDir,
           destination: output.destination,
           shape: output.shape,

@@ -23,6 +23,8 @@ export interface SaveStatement<O> {
   at: SourcePosition | undefined;
   /** SAVE IMAGE: the names and the platform, checked for duplicates among the firing statements. */
   image?: { names: readonly string[]; platform: string };
+  /** WAIT blocks: statements of phase n are carried out before phase n+1 starts. */
+  phase?: number;
   output: O;
 }
 

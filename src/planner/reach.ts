@@ -125,6 +125,8 @@ export class Reacher {
   readonly #done = new Set<string>();
   readonly results = new Map<string, TargetBuild>();
   readonly #sourceMaps = new Map<string, SourceMap>();
+  /** The current WAIT phase: each WAIT block's end starts the next one. */
+  phase = 0;
   /** The `local` source name of each Buildfile directory whose files a COPY sends. */
   readonly contexts = new Map<string, string>();
 

@@ -200,13 +200,13 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         const pushed: WalkBuild = { ...ctx.build, state: ctx.build.pushState ?? ctx.build.state };
         planRun(pushed, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range) });
         ctx.build.pushState = pushed.state;
-        ctx.reacher.graph.addStatement({ kind: "push-run", invocation: ctx.key, what: commandText(s), at, output: { kind: "push-run", command: commandText(s), state: pushed.state } });
+        ctx.reacher.graph.addStatement({ kind: "push-run", phase: ctx.reacher.phase, invocation: ctx.key, what: commandText(s), at, output: { kind: "push-run", command: commandText(s), state: pushed.state } });
       }
       return;
     case "SAVE_IMAGE": {
       const names = (await Promise.all(s.names.map((w) => expandSplit(w, scopeOf(ctx))))).flat();
       const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform: ctx.invocation.platform, state: ctx.build.state, config: copyConfig(ctx.build.config) };
-      ctx.reacher.graph.addStatement({ kind: "image", invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform }, output });
+      ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform }, output });
       return;
     }
     case "SAVE_ARTIFACT": {
@@ -220,7 +220,10 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "FOR":
       return walkFor(ctx, s.variable, s.expression, s.flags.sep, s.body, at);
     case "WAIT":
-      return walkRecipe(ctx, s.body);
+      // What the block saves is written before anything after the block starts.
+      await walkRecipe(ctx, s.body);
+      ctx.reacher.phase++;
+      return;
     case "TRY":
       await walkRecipe(ctx, s.body);
       return walkRecipe(ctx, s.finallyBody ?? []);
@@ -395,6 +398,7 @@ async function recordLocalArtifact(ctx: RecipeContext, command: SaveArtifactComm
   const shape = glob ? "merge" : source.endsWith("/") || source.endsWith("/.") ? "replace" : "file";
   ctx.reacher.graph.addStatement({
     kind: "artifact",
+    phase: ctx.reacher.phase,
     invocation: ctx.key,
     what: destination,
     at,

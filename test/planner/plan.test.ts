@@ -90,3 +90,9 @@ test("RUN and COPY ops carry their Buildfile position, so the daemon's errors po
   const located = ops.filter((o) => o.locations !== undefined).map((o) => `${Object.keys(o.op).find((k) => k !== "inputs" && k !== "platform" && k !== "constraints")} ${o.locations!.join(",")}`);
   assert.deepEqual(located.sort(), ["exec Buildfile:5:0-5:79", "file Buildfile:4:0-4:79"]);
 });
+
+test("what a WAIT block saves comes in an earlier phase than what follows it", async () => {
+  const wait = { kind: "WAIT" as const, range: WORKDIR("/").range, args: [], body: [SAVE_ARTIFACT("/etc/a", "a")] };
+  const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), wait, SAVE_ARTIFACT("/etc/b", "b"), SAVE_IMAGE("x")] } } }, "a");
+  assert.deepEqual(plan.outputs.filter((o) => o.kind !== "run").map((o) => `${o.kind} ${o.phase ?? 0}`), ["image 1", "artifact 0", "artifact 1"]);
+});
