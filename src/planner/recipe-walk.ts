@@ -5,7 +5,7 @@
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
 import type { ArgOverride, Buildfile, CommandLine, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
-import { copyConfig } from "./build-state.js";
+import { configEnvPairs, copyConfig } from "./build-state.js";
 import type { EdgeKind, Invocation } from "./invocation.js";
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
 import { directoryOfReference } from "./locate.js";
@@ -141,11 +141,16 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "FROM": {
       const image = await expand(s.image);
       const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
-      if (!looksLikeReference(image)) return planFromImage(ctx.build, image, platform, ctx.reacher.request.engine);
+      if (!looksLikeReference(image)) {
+        await planFromImage(ctx.build, image, platform, ctx.reacher.request.engine);
+        ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
+        return;
+      }
       const ref = parseTargetReference(image, positionOf(s.image.range));
       const keys = await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, [platform], at);
       if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
       planFromTarget(ctx.build, ctx.reacher.resultOf(keys[0]!));
+      ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
       return;
     }
     case "FROM_DOCKERFILE":
