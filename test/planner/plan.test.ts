@@ -96,3 +96,23 @@ test("what a WAIT block saves comes in an earlier phase than what follows it", a
   const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), wait, SAVE_ARTIFACT("/etc/b", "b"), SAVE_IMAGE("x")] } } }, "a");
   assert.deepEqual(plan.outputs.filter((o) => o.kind !== "run").map((o) => `${o.kind} ${o.phase ?? 0}`), ["image 1", "artifact 0", "artifact 1"]);
 });
+
+test("RUN flags become the exec op's security mode, network, mounts and secret env", async () => {
+  const run = RUN("make", { privileged: true, secrets: ["TOKEN=gh"] });
+  const mount = (spec: string) => ({ spec: word(spec), type: /type=(\w+)/.exec(spec)![1], options: spec.split(",").map((kv) => ({ key: kv.split("=")[0]!, value: kv.split("=")[1] })), range: run.range });
+  run.flags.mounts = [mount("type=cache,target=/root/.cache"), mount("type=tmpfs,target=/tmp"), mount("type=secret,id=npmrc,target=/root/.npmrc")];
+  run.flags.network = word("none");
+  const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), run] } } }, "a");
+  assert.deepEqual(plan.entitlements, ["security.insecure"]);
+  assert.deepEqual(plan.secrets, ["gh", "npmrc"]);
+  const exec = opsOf(plan.outputs[0]!.definition).map((o) => o.op["exec"]).find((e) => e !== undefined) as {
+    security: string;
+    network: string;
+    secretEnv: Array<{ id: string; name: string }>;
+    mounts: Array<{ dest: string; mountType?: string; cacheOpt?: { ID: string; sharing?: string }; secretOpt?: { ID: string } }>;
+  };
+  assert.equal(exec.security, "SECURITY_MODE_INSECURE");
+  assert.equal(exec.network, "NET_MODE_NONE");
+  assert.deepEqual(exec.secretEnv.map((s) => `${s.name}=${s.id}`), ["TOKEN=gh"]);
+  assert.deepEqual(exec.mounts.map((m) => `${m.dest} ${(m.mountType ?? "MOUNT_TYPE_BIND").replace("MOUNT_TYPE_", "")}`), ["/ BIND", "/root/.cache CACHE", "/tmp TMPFS", "/root/.npmrc SECRET"]);
+});
