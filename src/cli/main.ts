@@ -99,6 +99,19 @@ Exit codes: 0 ok, 1 build failed, 2 bad command line or Buildfile, 3 cancelled,
     .description("print the syntax tree of a Buildfile as JSON")
     .argument("<file>", "a Buildfile or Earthfile, or a directory holding one")
     .action(async (file: string) => (await import("./commands/debug-ast.js")).debugAst(file));
+  program
+    .command("plan")
+    .description("show what building a target would do: the targets it reaches and which SAVE statements fire, and why not")
+    .argument("<target>", "the target, +name or ./dir+name, followed by --NAME=value overrides")
+    .option("--platform <platform>", "the platform to plan for", "linux/amd64")
+    .option("--push", "plan as `ebuild --push` would (RUN --push and SAVE IMAGE --push)")
+    .option("--llb", "dump the LLB definitions as JSON")
+    .option("--json", "print the plan as JSON")
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (_target: string, options: Record<string, string | boolean | undefined>, command: Command) =>
+      (await import("./commands/plan.js")).planCommand(command.args, options),
+    );
   return program;
 }
 

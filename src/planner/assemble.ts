@@ -19,13 +19,27 @@ export interface PlanResult {
 export async function plan(request: PlanRequest): Promise<PlanResult> {
   const reach = await reachTargets(request);
   const label = (key: string) => reach.graph.label(key);
-  const definitionOf = (state: State, platform: string) => marshal(state, { platform: parsePlatform(platform) }).definition;
+  // A target's run and its SAVE IMAGE usually share the final state: marshal each state once.
+  const marshalled = new Map<State, Map<string, Uint8Array>>();
+  const definitionOf = (state: State, platform: string) => {
+    const byPlatform = marshalled.get(state) ?? new Map<string, Uint8Array>();
+    marshalled.set(state, byPlatform);
+    let bytes = byPlatform.get(platform);
+    if (bytes === undefined) {
+      bytes = marshal(state, { platform: parsePlatform(platform) }).definition;
+      byPlatform.set(platform, bytes);
+    }
+    return bytes;
+  };
   const targetOf = new Map(reach.targets.map((t) => [t.key, t]));
 
-  const runs: TargetRun[] = reach.effects.built.map((key) => {
-    const target = targetOf.get(key)!;
-    return { kind: "run", target: label(key), definition: definitionOf(finalState(reach, key), target.invocation.platform), at: target.at };
-  });
+  // A target that only BUILDs others has nothing of its own to solve.
+  const runs: TargetRun[] = reach.effects.built
+    .filter((key) => finalState(reach, key).output !== undefined)
+    .map((key) => {
+      const target = targetOf.get(key)!;
+      return { kind: "run", target: label(key), definition: definitionOf(finalState(reach, key), target.invocation.platform), at: target.at };
+    });
   const images: ImageOutput[] = [];
   const artifacts: LocalArtifactOutput[] = [];
   const pushes: PushRun[] = [];
@@ -38,6 +52,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
       continue;
     }
     const output = verdict.output;
+    const phase = verdict.phase ?? 0;
     switch (output.kind) {
       case "image":
         images.push({
@@ -45,6 +60,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           target,
           definition: definitionOf(output.state, output.platform),
           at,
+          ...(phase === 0 ? {} : { phase }),
           names: output.names,
           push: output.push,
           insecure: output.insecure,
@@ -58,6 +74,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           target,
           definition: definitionOf(output.state, targetOf.get(verdict.invocation)!.invocation.platform),
           at,
+          ...(phase === 0 ? {} : { phase }),
           baseDir: output.baseDir,
           destination: output.destination,
           shape: output.shape,

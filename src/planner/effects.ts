@@ -23,6 +23,8 @@ export interface SaveStatement<O> {
   at: SourcePosition | undefined;
   /** SAVE IMAGE: the names and the platform, checked for duplicates among the firing statements. */
   image?: { names: readonly string[]; platform: string };
+  /** WAIT blocks: statements of phase n are carried out before phase n+1 starts. */
+  phase?: number;
   output: O;
 }
 
@@ -94,13 +96,17 @@ export class EffectGraph<O> {
 
   /** Breadth-first over BUILD edges from the entry, in the order edges were planned. */
   #buildReachable(entry: string): string[] {
+    const builds = new Map<string, string[]>();
+    for (const edge of this.#edges) {
+      if (edge.kind === "BUILD") builds.set(edge.from, [...(builds.get(edge.from) ?? []), edge.to]);
+    }
     const order = [entry];
     const seen = new Set(order);
     for (let i = 0; i < order.length; i++) {
-      for (const edge of this.#edges) {
-        if (edge.kind === "BUILD" && edge.from === order[i] && !seen.has(edge.to)) {
-          seen.add(edge.to);
-          order.push(edge.to);
+      for (const to of builds.get(order[i]!) ?? []) {
+        if (!seen.has(to)) {
+          seen.add(to);
+          order.push(to);
         }
       }
     }

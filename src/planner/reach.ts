@@ -10,11 +10,11 @@ import { EffectGraph, type ResolvedEffects } from "./effects.js";
 import type { Engine } from "./engine.js";
 import { describeInvocation, invocationKey, InvocationStack, type EdgeKind, type Invocation } from "./invocation.js";
 import { relativePath } from "./paths.js";
-import { walkRecipe, type FileScope, type RecipeContext } from "./recipe-walk.js";
+import { sourceMapOf, walkRecipe, type FileScope, type RecipeContext } from "./recipe-walk.js";
 import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./source.js";
 import { builtinArgs, Variables } from "./variables.js";
 import { emptyBuild, type TargetBuild } from "./build-state.js";
-import { parsePlatform, type State } from "./llb/index.js";
+import { parsePlatform, type SourceMap, type State } from "./llb/index.js";
 import type { PlannedImageConfig } from "./plan.js";
 
 /** What a SAVE statement (or RUN --push) asks the executor to do, once it fires. */
@@ -124,6 +124,9 @@ export class Reacher {
   readonly stack = new InvocationStack();
   readonly #done = new Set<string>();
   readonly results = new Map<string, TargetBuild>();
+  readonly #sourceMaps = new Map<string, SourceMap>();
+  /** The current WAIT phase: each WAIT block's end starts the next one. */
+  phase = 0;
   /** The `local` source name of each Buildfile directory whose files a COPY sends. */
   readonly contexts = new Map<string, string>();
 
@@ -150,6 +153,16 @@ export class Reacher {
     return name;
   }
 
+  /** One source map per Buildfile, shared by every op planned from it. */
+  sourceMap(path: string, text: string): SourceMap {
+    let map = this.#sourceMaps.get(path);
+    if (map === undefined) {
+      map = sourceMapOf({ reacher: this }, path, text);
+      this.#sourceMaps.set(path, map);
+    }
+    return map;
+  }
+
   /** A label for messages and `ebuild plan`: relative to the entry's directory. */
   label(invocation: Invocation): string {
     return describeInvocation(invocation, this.request.entry.directory, this.request.platform);
@@ -172,13 +185,13 @@ export class Reacher {
     const loaded = await this.loader.load(invocation.directory, via?.at);
     const target = findTarget(loaded.parsed, invocation.name, via?.at);
     this.targets.set(key, { key, label, invocation, file: loaded.path, at: { file: loaded.path, line: target.range.start.line, column: target.range.start.column } });
-    await this.#planTarget(key, label, invocation, loaded.parsed, target);
+    await this.#planTarget(key, label, invocation, loaded.parsed, loaded.text, target);
     this.stack.leave(key);
     this.#done.add(key);
     return key;
   }
 
-  async #planTarget(key: string, label: string, invocation: Invocation, buildfile: Buildfile, target: Target): Promise<void> {
+  async #planTarget(key: string, label: string, invocation: Invocation, buildfile: Buildfile, text: string, target: Target): Promise<void> {
     const builtins = builtinArgs({
       targetName: invocation.name,
       targetRef: label,
@@ -190,7 +203,7 @@ export class Reacher {
       version: this.request.version ?? "0.0.0",
     });
     const overrides = new Map(invocation.overrides);
-    const file: FileScope = { directory: invocation.directory, path: buildfile.file, buildfile, imports: new Map(), globals: new Map() };
+    const file: FileScope = { directory: invocation.directory, path: buildfile.file, buildfile, imports: new Map(), globals: new Map(), sourceMap: this.sourceMap(buildfile.file, text) };
     const base = new Variables(overrides, new Map(), builtins);
     const build = { ...emptyBuild(), caches: [], pushState: undefined };
     build.state = build.state.platform(parsePlatform(invocation.platform));
@@ -203,8 +216,16 @@ export class Reacher {
   }
 }
 
+// Targets by name, per parsed file: a Buildfile with thousands of targets is searched once.
+const targetIndex = new WeakMap<Buildfile, Map<string, Target>>();
+
 function findTarget(buildfile: Buildfile, name: string, at: SourcePosition | undefined): Target {
-  const target = buildfile.targets.find((t) => t.name === name);
+  let index = targetIndex.get(buildfile);
+  if (index === undefined) {
+    index = new Map(buildfile.targets.map((t) => [t.name, t]));
+    targetIndex.set(buildfile, index);
+  }
+  const target = index.get(name);
   if (target !== undefined) return target;
   const names = buildfile.targets.map((t) => t.name);
   const close = names.filter((n) => editDistance(n, name) <= 2);

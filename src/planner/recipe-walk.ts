@@ -5,7 +5,7 @@
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
 import type { ArgOverride, Buildfile, CommandLine, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
-import { copyConfig } from "./build-state.js";
+import { configEnvPairs, copyConfig } from "./build-state.js";
 import type { EdgeKind, Invocation } from "./invocation.js";
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
 import { directoryOfReference } from "./locate.js";
@@ -20,7 +20,8 @@ import { planCopy, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
-import type { Mount, State } from "./llb/index.js";
+import { constantCopyTime, copy, git, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
+import type { SourceRange } from "../parser/ast.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
 export interface FileScope {
@@ -29,6 +30,8 @@ export interface FileScope {
   buildfile: Buildfile;
   imports: Map<string, ReferenceHome>;
   globals: Map<string, string>;
+  /** The file's text for definitions, so the daemon's errors point at `Buildfile:line:col`. */
+  sourceMap: SourceMap;
 }
 
 /** Everything a statement is planned with. */
@@ -54,6 +57,19 @@ export interface WalkBuild extends TargetBuild {
 
 export async function walkRecipe(ctx: RecipeContext, statements: readonly Statement[]): Promise<void> {
   for (const statement of statements) await walkStatement(ctx, statement);
+}
+
+/** Where an op comes from, for the source map (BuildKit counts characters from 0). */
+function locationOf(ctx: RecipeContext, range: SourceRange): SourceLocation {
+  return ctx.file.sourceMap.at({
+    start: { line: range.start.line, character: range.start.column - 1 },
+    end: { line: range.end.line, character: range.end.column - 1 },
+  });
+}
+
+/** The source map of a loaded Buildfile, named relative to the entry's directory. */
+export function sourceMapOf(ctx: { reacher: Reacher }, path: string, text: string): SourceMap {
+  return new SourceMap(relativePath(ctx.reacher.request.entry.directory, path), text, "Buildfile");
 }
 
 function scopeOf(ctx: RecipeContext): ExpansionScope {
@@ -125,20 +141,20 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "FROM": {
       const image = await expand(s.image);
       const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
-      if (!looksLikeReference(image)) return planFromImage(ctx.build, image, platform, ctx.reacher.request.engine);
+      if (!looksLikeReference(image)) {
+        await planFromImage(ctx.build, image, platform, ctx.reacher.request.engine);
+        ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
+        return;
+      }
       const ref = parseTargetReference(image, positionOf(s.image.range));
       const keys = await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, [platform], at);
       if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
       planFromTarget(ctx.build, ctx.reacher.resultOf(keys[0]!));
+      ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
       return;
     }
-    case "FROM_DOCKERFILE": {
-      const context = await expand(s.context);
-      if (!looksLikeReference(context)) return;
-      const ref = parseArtifactReference(context, positionOf(s.context.range));
-      await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, []), false, [ctx.invocation.platform], at);
-      return;
-    }
+    case "FROM_DOCKERFILE":
+      throw new EbuildError("semantic", "FROM DOCKERFILE is not supported yet", { at, hint: "build the Dockerfile's steps as a target, or build the image with docker build first" });
     case "BUILD": {
       const ref = parseTargetReference(await expand(s.target), positionOf(s.target.range));
       const platforms = s.flags.platforms.length === 0 ? [ctx.invocation.platform] : await Promise.all(s.flags.platforms.map(expand));
@@ -164,37 +180,38 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         chmod: s.flags.chmod === undefined ? undefined : await expand(s.flags.chmod),
         chown: s.flags.chown === undefined ? undefined : await expand(s.flags.chown),
       };
-      planCopy(ctx.build, s, sources, await expand(s.dest), flags, ctx.reacher.contextName(ctx.file.directory));
+      planCopy(ctx.build, s, sources, await expand(s.dest), flags, ctx.reacher.contextName(ctx.file.directory), locationOf(ctx, s.range));
       return;
     }
     case "WITH_DOCKER":
+      // The loads are walked (for `ebuild plan` and their effects) before the block is refused.
       for (const load of s.flags.loads) {
         const ref = parseTargetReference(await expand(load.target), positionOf(load.target.range));
         await invokeAll(ctx, ref, "LOAD", await overridesOf(ctx, load.overrides, s.flags.buildArgs), s.flags.passArgs, [ctx.invocation.platform], positionOf(load.range));
       }
-      return walkRecipe(ctx, s.body);
+      throw new EbuildError("semantic", "WITH DOCKER is not supported yet", { at, hint: "run the containers' test outside ebuild, or with RUN --privileged and a dockerd you install" });
     case "DO":
       return callFunction(ctx, s.function, s.overrides, s.flags.passArgs, at);
     case "RUN":
       noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options));
       if (s.flags.network?.text === "host") ctx.reacher.entitlements.add("network.host");
       if (!s.flags.push) {
-        planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches });
+        planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range) });
         return;
       }
       {
         // RUN --push runs after the build, only under --push: it chains on the main state (and on
         // earlier pushes) without changing what the rest of the target builds on.
         const pushed: WalkBuild = { ...ctx.build, state: ctx.build.pushState ?? ctx.build.state };
-        planRun(pushed, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches });
+        planRun(pushed, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range) });
         ctx.build.pushState = pushed.state;
-        ctx.reacher.graph.addStatement({ kind: "push-run", invocation: ctx.key, what: commandText(s), at, output: { kind: "push-run", command: commandText(s), state: pushed.state } });
+        ctx.reacher.graph.addStatement({ kind: "push-run", phase: ctx.reacher.phase, invocation: ctx.key, what: commandText(s), at, output: { kind: "push-run", command: commandText(s), state: pushed.state } });
       }
       return;
     case "SAVE_IMAGE": {
       const names = (await Promise.all(s.names.map((w) => expandSplit(w, scopeOf(ctx))))).flat();
       const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform: ctx.invocation.platform, state: ctx.build.state, config: copyConfig(ctx.build.config) };
-      ctx.reacher.graph.addStatement({ kind: "image", invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform }, output });
+      ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform }, output });
       return;
     }
     case "SAVE_ARTIFACT": {
@@ -208,15 +225,34 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "FOR":
       return walkFor(ctx, s.variable, s.expression, s.flags.sep, s.body, at);
     case "WAIT":
-      return walkRecipe(ctx, s.body);
+      // What the block saves is written before anything after the block starts.
+      await walkRecipe(ctx, s.body);
+      ctx.reacher.phase++;
+      return;
     case "TRY":
       await walkRecipe(ctx, s.body);
       return walkRecipe(ctx, s.finallyBody ?? []);
+    case "GIT_CLONE": {
+      // A shallow checkout of the ref; the clone lands in dest like `git clone url dest`.
+      const url = await expand(s.url);
+      const ref = s.flags.branch === undefined ? "" : await expand(s.flags.branch);
+      const dest = await expand(s.dest);
+      const repo = git(url, ref, { keepGitDir: true, description: `GIT CLONE ${url}` });
+      const timestamp = s.flags.keepTs ? {} : { timestamp: constantCopyTime };
+      ctx.build.state = ctx.build.state.file(copy(repo, "/", dest, { copyDirContentsOnly: true, createDestPath: true, ...timestamp }), { description: `GIT CLONE ${url} ${dest}` });
+      return;
+    }
+    case "LOCALLY":
+      throw new EbuildError("semantic", "LOCALLY is not supported", { at, hint: "LOCALLY needs Earthly's BuildKit fork; run host commands outside ebuild" });
     case "UNSUPPORTED":
       throw new EbuildError("semantic", `${s.keyword} is not supported`, { at, hint: "see `ebuild --help` for the commands ebuild runs" });
-    default:
-      // The remaining commands shape the build state only; they reach no other target.
+    case "PROJECT":
+      // Earthly Cloud's project name: accepted and ignored.
       return;
+    default: {
+      const unhandled: never = s;
+      throw new EbuildError("internal", `no planner for ${(unhandled as Statement).kind}`, { at });
+    }
   }
 }
 
@@ -282,7 +318,7 @@ async function callFunction(ctx: RecipeContext, word: Word, overrides: readonly 
   ctx.reacher.graph.addInvocation(fnKey, `${relativeHome(ctx, directory)}+${ref.name}`);
   ctx.reacher.graph.addEdge({ from: ctx.key, to: fnKey, kind: "DO", at });
   ctx.reacher.stack.enter(`${fnKey} in ${ctx.key}`, `+${ref.name}`, { kind: "DO", at });
-  const file = await fileScopeOf(ctx, loaded.directory, loaded.path, loaded.parsed);
+  const file = await fileScopeOf(ctx, loaded.directory, loaded.path, loaded.text, loaded.parsed);
   await walkRecipe({ ...ctx, file, vars: ctx.vars.forFunction(args, file.globals), inBase: false }, fn.recipe);
   ctx.reacher.stack.leave(`${fnKey} in ${ctx.key}`);
 }
@@ -293,9 +329,9 @@ function relativeHome(ctx: RecipeContext, directory: string): string {
 }
 
 /** A function's Buildfile: its IMPORTs and ARG --global (with their defaults) serve the function. */
-async function fileScopeOf(ctx: RecipeContext, directory: string, path: string, buildfile: Buildfile): Promise<FileScope> {
+async function fileScopeOf(ctx: RecipeContext, directory: string, path: string, text: string, buildfile: Buildfile): Promise<FileScope> {
   if (directory === ctx.file.directory) return ctx.file;
-  const file: FileScope = { directory, path, buildfile, imports: new Map(), globals: new Map() };
+  const file: FileScope = { directory, path, buildfile, imports: new Map(), globals: new Map(), sourceMap: ctx.reacher.sourceMap(path, text) };
   const vars = ctx.vars.forFunction(new Map(), new Map());
   const header = buildfile.baseRecipe.filter((s) => s.kind === "IMPORT" || (s.kind === "ARG" && s.flags.global));
   await walkRecipe({ ...ctx, file, vars, inBase: true }, header);
@@ -367,6 +403,7 @@ async function recordLocalArtifact(ctx: RecipeContext, command: SaveArtifactComm
   const shape = glob ? "merge" : source.endsWith("/") || source.endsWith("/.") ? "replace" : "file";
   ctx.reacher.graph.addStatement({
     kind: "artifact",
+    phase: ctx.reacher.phase,
     invocation: ctx.key,
     what: destination,
     at,

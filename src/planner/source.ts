@@ -20,6 +20,8 @@ export interface LoadedBuildfile<T> {
   directory: string;
   /** The file's absolute path (`<directory>/Buildfile` or `<directory>/Earthfile`). */
   path: string;
+  /** The file's text, carried into definitions as a source map. */
+  text: string;
   parsed: T;
 }
 
@@ -61,7 +63,7 @@ export class BuildfileLoader<T> {
       const path = joinPath(directory, name);
       if (await this.#reader.exists(path)) {
         const text = await this.#reader.readFile(path);
-        return { directory, path, parsed: this.#parse(text, path) };
+        return { directory, path, text, parsed: this.#parse(text, path) };
       }
     }
     throw new EbuildError("semantic", `no Buildfile or Earthfile in ${directory}`, {

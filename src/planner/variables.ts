@@ -152,6 +152,12 @@ export class Variables {
     this.#declared.set(name, { value, at, kind: "let" });
   }
 
+  /** FROM: the environment is the new base's (its image config Env). */
+  replaceEnv(pairs: ReadonlyArray<readonly [string, string]>): void {
+    this.#env.clear();
+    for (const [name, value] of pairs) this.#env.set(name, value);
+  }
+
   setEnv(name: string, value: string): void {
     this.#env.set(name, value);
   }
@@ -166,10 +172,13 @@ export class Variables {
     return [...this.#visibleGlobals(), ...[...this.#declared].map(([name, d]): [string, string] => [name, d.value])];
   }
 
-  /** What `--pass-args` forwards: every declared ARG but the builtins. */
+  /** What `--pass-args` forwards: every ARG (declared, global or received) but the builtins. */
   passArgs(): Array<[string, string]> {
     const declared = [...this.#declared].filter(([name, d]) => d.kind === "arg" && !isBuiltinArg(name)).map(([name, d]): [string, string] => [name, d.value]);
-    return [...this.#visibleGlobals(), ...declared];
+    // Values given to this invocation travel on even where it does not declare them, as overrides
+    // do within one Buildfile.
+    const received = [...this.#overrides].filter(([name]) => !this.#declared.has(name) && !isBuiltinArg(name));
+    return [...this.#visibleGlobals(), ...received, ...declared];
   }
 
   /** Global ARGs not shadowed by a declaration here. */

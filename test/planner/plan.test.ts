@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Engine } from "../../src/planner/engine.js";
-import { ARG, BUILD, CMD, COPY, ENV, FROM, RUN, SAVE_ARTIFACT, SAVE_IMAGE, WORKDIR } from "./support/ast.js";
+import { ARG, BUILD, CMD, COPY, ENV, FROM, RUN, SAVE_ARTIFACT, SAVE_IMAGE, WORKDIR, word } from "./support/ast.js";
 import { opsOf, planOf } from "./support/plan.js";
 
 const engine: Engine = {
@@ -67,4 +67,52 @@ test("digests are stable across runs, and an unrelated line does not change a ta
   const changed = await planOf(files("two"), "a");
   assert.deepEqual(first.plan.outputs[0]!.definition, again.plan.outputs[0]!.definition);
   assert.deepEqual(first.plan.outputs[0]!.definition, changed.plan.outputs[0]!.definition);
+});
+
+test("GIT CLONE checks the repository out into the destination through a git source", async () => {
+  const clone = { kind: "GIT_CLONE" as const, range: WORKDIR("/").range, args: [], flags: { branch: word("v1"), keepTs: false }, url: word("https://git.example.test/org/repo.git"), dest: word("src") };
+  const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), WORKDIR("/w"), clone] } } }, "a");
+  const ops = opsOf(plan.outputs[0]!.definition);
+  const source = ops.map((o) => o.op["source"] as { identifier: string } | undefined).find((s) => s?.identifier.startsWith("git://"));
+  assert.equal(source?.identifier, "git://git.example.test/org/repo.git#v1");
+  const copyOp = ops.flatMap((o) => ((o.op["file"] as { actions?: Array<{ copy?: { src: string; dest: string } }> } | undefined)?.actions ?? [])).find((a) => a.copy?.src === "/");
+  assert.equal(copyOp?.copy?.dest, "/w/src");
+});
+
+test("commands ebuild cannot run yet are refused at their line, never skipped", async () => {
+  const locally = { kind: "LOCALLY" as const, range: WORKDIR("/").range, args: [] };
+  await assert.rejects(planOf({ "/repo": { targets: { a: [locally] } } }, "a"), /LOCALLY is not supported/);
+});
+
+test("RUN and COPY ops carry their Buildfile position, so the daemon's errors point at the line", async () => {
+  const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), COPY("x", "/x"), RUN("false")] } } }, "a");
+  const ops = opsOf(plan.outputs[0]!.definition);
+  const located = ops.filter((o) => o.locations !== undefined).map((o) => `${Object.keys(o.op).find((k) => k !== "inputs" && k !== "platform" && k !== "constraints")} ${o.locations!.join(",")}`);
+  assert.deepEqual(located.sort(), ["exec Buildfile:5:0-5:79", "file Buildfile:4:0-4:79"]);
+});
+
+test("what a WAIT block saves comes in an earlier phase than what follows it", async () => {
+  const wait = { kind: "WAIT" as const, range: WORKDIR("/").range, args: [], body: [SAVE_ARTIFACT("/etc/a", "a")] };
+  const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), wait, SAVE_ARTIFACT("/etc/b", "b"), SAVE_IMAGE("x")] } } }, "a");
+  assert.deepEqual(plan.outputs.filter((o) => o.kind !== "run").map((o) => `${o.kind} ${o.phase ?? 0}`), ["image 1", "artifact 0", "artifact 1"]);
+});
+
+test("RUN flags become the exec op's security mode, network, mounts and secret env", async () => {
+  const run = RUN("make", { privileged: true, secrets: ["TOKEN=gh"] });
+  const mount = (spec: string) => ({ spec: word(spec), type: /type=(\w+)/.exec(spec)![1], options: spec.split(",").map((kv) => ({ key: kv.split("=")[0]!, value: kv.split("=")[1] })), range: run.range });
+  run.flags.mounts = [mount("type=cache,target=/root/.cache"), mount("type=tmpfs,target=/tmp"), mount("type=secret,id=npmrc,target=/root/.npmrc")];
+  run.flags.network = word("none");
+  const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), run] } } }, "a");
+  assert.deepEqual(plan.entitlements, ["security.insecure"]);
+  assert.deepEqual(plan.secrets, ["gh", "npmrc"]);
+  const exec = opsOf(plan.outputs[0]!.definition).map((o) => o.op["exec"]).find((e) => e !== undefined) as {
+    security: string;
+    network: string;
+    secretEnv: Array<{ id: string; name: string }>;
+    mounts: Array<{ dest: string; mountType?: string; cacheOpt?: { ID: string; sharing?: string }; secretOpt?: { ID: string } }>;
+  };
+  assert.equal(exec.security, "SECURITY_MODE_INSECURE");
+  assert.equal(exec.network, "NET_MODE_NONE");
+  assert.deepEqual(exec.secretEnv.map((s) => `${s.name}=${s.id}`), ["TOKEN=gh"]);
+  assert.deepEqual(exec.mounts.map((m) => `${m.dest} ${(m.mountType ?? "MOUNT_TYPE_BIND").replace("MOUNT_TYPE_", "")}`), ["/ BIND", "/root/.cache CACHE", "/tmp TMPFS", "/root/.npmrc SECRET"]);
 });

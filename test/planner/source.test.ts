@@ -31,7 +31,7 @@ const parseAsText = (text: string, path: string) => ({ text, path });
 test("a directory's Buildfile is preferred over its Earthfile", async () => {
   const reader = new MemorySourceReader({ "/r/Buildfile": "B", "/r/Earthfile": "E", "/r/old/Earthfile": "E2" });
   const loader = new BuildfileLoader(reader, parseAsText);
-  assert.deepEqual(await loader.load("/r"), { directory: "/r", path: "/r/Buildfile", parsed: { text: "B", path: "/r/Buildfile" } });
+  assert.deepEqual(await loader.load("/r"), { directory: "/r", path: "/r/Buildfile", text: "B", parsed: { text: "B", path: "/r/Buildfile" } });
   assert.equal((await loader.load("/r/old/")).path, "/r/old/Earthfile");
 });
 

@@ -7,7 +7,7 @@ import { EbuildError } from "../../errors.js";
 import type { CopyCommand } from "../../parser/ast.js";
 import type { TargetBuild } from "../build-state.js";
 import { positionOf } from "../expansion.js";
-import { constantCopyTime, copy, local, type Chown, type CopyOptions, type State } from "../llb/index.js";
+import { constantCopyTime, copy, local, type Chown, type CopyOptions, type SourceLocation, type State } from "../llb/index.js";
 import { normalizePath, staysInside } from "../paths.js";
 
 /** One source of a COPY, already expanded: a context path or the artifacts of a planned target. */
@@ -23,7 +23,7 @@ export interface CopyFlags {
  * Applies a COPY. `contextName` is the `local` source name of the Buildfile's directory; the
  * context is sent with only the paths this COPY names.
  */
-export function planCopy(build: TargetBuild, command: CopyCommand, sources: readonly CopyFrom[], dest: string, flags: CopyFlags, contextName: string): void {
+export function planCopy(build: TargetBuild, command: CopyCommand, sources: readonly CopyFrom[], dest: string, flags: CopyFlags, contextName: string, location?: SourceLocation): void {
   const at = positionOf(command.range);
   const contextPaths = sources.filter((s) => s.kind === "context").map((s) => s.path);
   for (const path of contextPaths) {
@@ -54,7 +54,7 @@ export function planCopy(build: TargetBuild, command: CopyCommand, sources: read
     const src = command.flags.ifExists ? optionalPattern(path) : path;
     action = action === undefined ? copy(from, src, target, options) : action.copy(from, src, target, options);
   }
-  if (action !== undefined) build.state = build.state.file(action, { description: `COPY ${command.args.map((w) => w.text).join(" ")}` });
+  if (action !== undefined) build.state = build.state.file(action, { description: `COPY ${command.args.map((w) => w.text).join(" ")}`, ...(location === undefined ? {} : { location }) });
 }
 
 /**

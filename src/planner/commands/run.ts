@@ -6,7 +6,7 @@ import { EbuildError } from "../../errors.js";
 import type { MountSpec, RunCommand } from "../../parser/ast.js";
 import type { TargetBuild } from "../build-state.js";
 import { positionOf } from "../expansion.js";
-import type { Mount, SecretEnv } from "../llb/index.js";
+import type { Mount, SecretEnv, SourceLocation } from "../llb/index.js";
 
 /** What the walk knows at a RUN that the command needs. */
 export interface RunPlace {
@@ -16,6 +16,8 @@ export interface RunPlace {
   cacheScope: string;
   /** CACHE commands of the target: persistent mounts for every RUN after them. */
   caches: readonly Mount[];
+  /** The RUN's place in its Buildfile, so a failure points at it. */
+  location?: SourceLocation;
 }
 
 export function planRun(build: TargetBuild, command: RunCommand, place: RunPlace): void {
@@ -46,6 +48,7 @@ export function planRun(build: TargetBuild, command: RunCommand, place: RunPlace
     security: command.flags.privileged ? "insecure" : undefined,
     ignoreCache: command.flags.noCache || command.flags.push,
     description: `RUN ${command.text}`,
+    ...(place.location === undefined ? {} : { location: place.location }),
   });
   build.state = run.root();
 }

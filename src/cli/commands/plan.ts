@@ -1,0 +1,112 @@
+/**
+ * `ebuild plan +target [--ARG=value...]`: what a build would do, without running it. Prints the
+ * targets the entry reaches as a tree with how each is reached (BUILD, FROM, COPY, DO, LOAD) and
+ * every SAVE statement with whether it fires and, if not, why. `--llb` dumps the definitions,
+ * `--json` gives the plan for tools.
+ */
+import chalk from "chalk";
+import { access, readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { EbuildError } from "../../errors.js";
+import { plan, parseForPlanning, parseReference, type PlanResult, type SourceReader } from "../../planner/index.js";
+import { dumpDefinition } from "../../planner/llb/index.js";
+
+export interface PlanOptions {
+  platform?: string;
+  llb?: boolean;
+  json?: boolean;
+  push?: boolean;
+}
+
+/** Files through node:fs, for the planner. */
+export const nodeSourceReader: SourceReader = {
+  readFile: (path) => readFile(path, "utf8"),
+  exists: (path) =>
+    access(path).then(
+      () => true,
+      () => false,
+    ),
+};
+
+/** Splits `+target --A=1 --B` style arguments into the target and its overrides. */
+export function parseTargetArguments(args: readonly string[]): { target: string; overrides: Array<[string, string]> } {
+  const [target, ...rest] = args;
+  if (target === undefined) throw new EbuildError("usage", "which target? e.g. ebuild plan +build", { hint: "targets are written +name or ./dir+name" });
+  const overrides = rest.map((arg): [string, string] => {
+    const match = /^--([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(arg);
+    if (match === null) throw new EbuildError("usage", `"${arg}" is not an override`, { hint: "write --NAME=value after the target" });
+    return [match[1]!, match[2] ?? ""];
+  });
+  return { target, overrides };
+}
+
+export async function planCommand(args: readonly string[], options: PlanOptions): Promise<void> {
+  const { target, overrides } = parseTargetArguments(args);
+  const ref = parseReference(target);
+  if (ref.kind !== "target") throw new EbuildError("usage", `${target} is not a target`, { hint: "write +name or ./dir+name" });
+  const home = ref.home;
+  if (home.kind !== "here" && home.kind !== "directory") {
+    throw new EbuildError("usage", `${target}: only targets in local directories can be planned`, { hint: "write ./dir+name" });
+  }
+  const directory = home.kind === "here" ? process.cwd() : resolve(process.cwd(), home.path);
+  const result = await plan({
+    entry: { directory, name: ref.name },
+    overrides,
+    platform: options.platform ?? "linux/amd64",
+    push: options.push === true,
+    reader: nodeSourceReader,
+    parse: parseForPlanning,
+  });
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  if (options.llb === true) {
+    out(JSON.stringify(result.plan.outputs.map((o) => ({ kind: o.kind, target: o.target, definition: dumpDefinition(o.definition) })), null, 2));
+  } else if (options.json === true) {
+    out(JSON.stringify(planJson(result), null, 2));
+  } else {
+    for (const line of planTree(result)) out(line);
+  }
+}
+
+/** The plan for tools: definitions as digests, not bytes. */
+function planJson({ plan: p }: PlanResult): unknown {
+  return {
+    ...p,
+    outputs: p.outputs.map(({ definition, ...rest }) => ({ ...rest, ops: dumpDefinition(definition).ops.map((op) => op.digest) })),
+  };
+}
+
+/** The reached targets as a tree: statements of each target, then the edges to others. */
+export function planTree({ reach }: PlanResult): string[] {
+  const lines: string[] = [];
+  const shown = new Set<string>();
+  const byInvocation = new Map<string, typeof reach.effects.verdicts>();
+  for (const verdict of reach.effects.verdicts) byInvocation.set(verdict.invocation, [...(byInvocation.get(verdict.invocation) ?? []), verdict]);
+  const at = (position: { file: string; line: number } | undefined) => (position === undefined ? "" : chalk.dim(` ${shortFile(position.file)}:${position.line}`));
+  const visit = (key: string, indent: string) => {
+    shown.add(key);
+    for (const verdict of byInvocation.get(key) ?? []) {
+      const what = verdict.kind === "image" ? `SAVE IMAGE ${verdict.what}` : verdict.kind === "artifact" ? `SAVE ARTIFACT … AS LOCAL ${verdict.what}` : `RUN --push ${verdict.what}`;
+      lines.push(`${indent}  ${verdict.fires ? chalk.green("✓ fires") : chalk.yellow("✗ does not fire")}  ${what}${at(verdict.at)}`);
+      if (!verdict.fires) lines.push(`${indent}      ${chalk.dim(verdict.reason)}`);
+    }
+    for (const edge of reach.graph.edges.filter((e) => e.from === key)) {
+      const label = reach.graph.label(edge.to);
+      if (edge.kind === "DO" || shown.has(edge.to)) {
+        lines.push(`${indent}  ${edge.kind} ${label}${at(edge.at)}${edge.kind === "DO" ? "" : chalk.dim(" (above)")}`);
+        continue;
+      }
+      lines.push(`${indent}  ${edge.kind} ${label}${at(edge.at)}`);
+      visit(edge.to, `${indent}  `);
+    }
+  };
+  for (const entry of reach.entries) {
+    lines.push(reach.graph.label(entry));
+    visit(entry, "");
+  }
+  return lines;
+}
+
+function shortFile(file: string): string {
+  const cwd = process.cwd();
+  return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
+}
