@@ -55,6 +55,33 @@ test("doc DIR+target shows one target with its args and outputs", () => {
   );
 });
 
+test("doc --long adds each documented target's args and outputs", () => {
+  const { status, stdout } = ebuild("doc", "--long", "fixtures/projects/earthly-app");
+  assert.equal(status, 0);
+  assert.equal(
+    stdout,
+    [
+      "TARGETS:",
+      "  +hello [--name=world]",
+      "      hello prints a greeting.",
+      "      It is the smallest target here.",
+      "",
+      "      OPTIONAL ARGS:",
+      "        --name=world",
+      "          The name to greet.",
+      "  +release --TAG",
+      "      release saves the image.",
+      "",
+      "      REQUIRED ARGS:",
+      "        --TAG",
+      "",
+      "      IMAGES:",
+      "        app:$TAG",
+      "",
+    ].join("\n"),
+  );
+});
+
 test("doc of an undocumented target fails with exit 2", () => {
   const { status, stderr } = ebuild("doc", "fixtures/projects/earthly-app+quiet");
   assert.equal(status, 2);

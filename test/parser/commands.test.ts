@@ -29,6 +29,7 @@ const cases: [string, Record<string, unknown>][] = [
   ["FROM --platform linux/arm64 --allow-privileged --pass-args ../lib+t", { flags: { platform: "linux/arm64", allowPrivileged: true, passArgs: true }, image: "../lib+t" }],
   ["FROM --build-arg A=1 +t", { flags: { buildArgs: ["A=1"] }, image: "+t" }],
   ["FROM DOCKERFILE -f +src/Dockerfile --target build --build-arg X=1 .", { kind: "FROM_DOCKERFILE", flags: { file: "+src/Dockerfile", target: "build", buildArgs: ["X=1"] }, context: "." }],
+  ["FROM DOCKERFILE --platform=linux/arm64 --allow-privileged +ctx/dir", { kind: "FROM_DOCKERFILE", flags: { platform: "linux/arm64", allowPrivileged: true }, context: "+ctx/dir" }],
   ["LOCALLY", { kind: "LOCALLY" }],
   // RUN
   ["RUN echo hello", { kind: "RUN", form: "shell", text: "echo hello", flags: { push: false, noCache: false } }],
