@@ -166,6 +166,15 @@ export class AstBuilder {
     }
     seen.set(name, headerRange.start.line);
     const docs = this.src.docsAbove(headerRange.start.line);
+    const extra = nodes(c, "words")[0];
+    const extraWords = extra === undefined ? [] : (((extra.children as Children)["Word"] ?? []) as IToken[]);
+    if (extraWords.length > 0) {
+      const first = extraWords[0]!;
+      const last = extraWords[extraWords.length - 1]!;
+      this.report(`nothing may follow the colon of ${name}:`, first.startOffset, last.startOffset + last.image.length, {
+        hint: "put the commands on indented lines below the target line",
+      });
+    }
     const recipe: Statement[] = [];
     if (/^[A-Z]/.test(name)) {
       if (!/^[A-Z][A-Z0-9._]*$/.test(name)) {

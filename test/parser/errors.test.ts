@@ -136,3 +136,16 @@ test("a continuation keyword in the wrong block says where it belongs", () => {
     assert.equal(parseBuildfile(text, "Buildfile").problems[0]?.message, message, recipe);
   }
 });
+
+test("words after a target's colon are reported, and the recipe below still belongs to it", () => {
+  const { problems, buildfile } = parseBuildfile("VERSION 0.8\nbuild: extra words\n    RUN x\n", "Buildfile");
+  assert.deepEqual(problems.map((p) => [p.message, p.range.start.column, p.range.end.column]), [["nothing may follow the colon of build:", 8, 19]]);
+  assert.deepEqual(buildfile?.targets.map((t) => [t.name, t.recipe.length]), [["build", 1]]);
+});
+
+test("a continued line that starts with name: at column 1 is no target line", () => {
+  const { problems, buildfile } = parseBuildfile("VERSION 0.8\nt:\n    RUN echo \\\nkey: value\n", "Buildfile");
+  assert.deepEqual(problems, []);
+  const run = buildfile!.targets[0]!.recipe[0]!;
+  assert.equal(run.kind === "RUN" ? run.text : "", "echo key: value");
+});
