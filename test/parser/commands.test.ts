@@ -55,6 +55,7 @@ const cases: [string, Record<string, unknown>][] = [
   ["COPY a b /dst/", { kind: "COPY", sources: [{ source: "a", overrides: [], parenthesized: false }, { source: "b", overrides: [], parenthesized: false }], dest: "/dst/" }],
   ["COPY --dir --keep-ts --keep-own --if-exists --symlink-no-follow --chmod=0755 --chown app:app +build/out ./", { flags: { dir: true, keepTs: true, keepOwn: true, ifExists: true, symlinkNoFollow: true, chmod: "0755", chown: "app:app" }, sources: [{ source: "+build/out" }], dest: "./" }],
   ["COPY (+t/a --X=1 --Y=two) ./", { sources: [{ source: "+t/a", overrides: [{ name: "X", value: "1" }, { name: "Y", value: "two" }], parenthesized: true }], dest: "./" }],
+  ["COPY ( +t/a --X=1 ) ./", { sources: [{ source: "+t/a", overrides: [{ name: "X", value: "1" }], parenthesized: true }], dest: "./" }],
   ["COPY (+t/a) b ./", { sources: [{ source: "+t/a", overrides: [], parenthesized: true }, { source: "b" }] }],
   ["COPY --platform=linux/amd64 --allow-privileged --pass-args --build-arg A=1 +t/a .", { flags: { platform: "linux/amd64", allowPrivileged: true, passArgs: true, buildArgs: ["A=1"] } }],
   // ARG / LET / SET
