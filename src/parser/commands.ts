@@ -224,24 +224,38 @@ function readCopy(line: Line): CopyCommand {
   return node;
 }
 
-/** `NAME=value` or `NAME`, the value being the rest of the line (whitespace included). */
+/**
+ * `NAME=value`, `NAME = value` (Earthly accepts blanks around `=`) or `NAME`; the value is the rest
+ * of the line after the `=` and any blanks, whitespace inside kept.
+ */
 function readAssignment(line: Line, from: number): { name: Word; value?: Word } {
   const first = line.words[from];
   if (first === undefined) return { name: missing(line, "a name", `${line.keyword} NAME=value`) };
   const eq = first.text.indexOf("=");
   if (eq < 0) {
-    if (line.words.length > from + 1) {
-      line.report(`expected ${line.keyword} ${first.text}=value`, spanOf(line, first.range, line.words[line.words.length - 1]!.range), {
-        hint: `join name and value with =: ${line.keyword} ${first.text}=${line.words[from + 1]!.text}`,
-      });
-    }
     checkName(line, first);
+    const next = line.words[from + 1];
+    if (next === undefined) return { name: first };
+    if (next.text.startsWith("=")) return { name: first, value: valueAfter(line, next.range.start.offset + 1) };
+    line.report(`expected ${line.keyword} ${first.text}=value`, spanOf(line, first.range, line.words[line.words.length - 1]!.range), {
+      hint: `join name and value with =: ${line.keyword} ${first.text}=${next.text}`,
+    });
     return { name: first };
   }
   const name = line.part(first, 0, eq);
   checkName(line, name);
-  const value = line.rest(line.words, from, first.range.start.offset + eq + 1)!;
-  return { name, value };
+  return { name, value: valueAfter(line, first.range.start.offset + eq + 1) };
+}
+
+/** The rest of the line from `offset`, leading blanks skipped; empty at the end of the line. */
+function valueAfter(line: Line, offset: number): Word {
+  const text = line.src.text;
+  const end = line.range.end.offset;
+  let start = offset;
+  while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
+  const from = line.words.findIndex((w) => w.range.end.offset > start);
+  if (from < 0 || start >= end) return { text: "", range: line.src.range(start, start) };
+  return line.rest(line.words, from, start)!;
 }
 
 function checkName(line: Line, name: Word): void {

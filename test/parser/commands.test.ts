@@ -65,6 +65,10 @@ const cases: [string, Record<string, unknown>][] = [
   ['ARG GREETING=hello "big" world', { name: "GREETING", value: 'hello "big" world' }],
   ["ARG NOW=$(date +%s)", { value: "$(date +%s)" }],
   ["ARG EMPTY=", { name: "EMPTY", value: "" }],
+  ["ARG baseUrl = https://example.test/x y", { name: "baseUrl", value: "https://example.test/x y" }],
+  ["ARG A =b", { name: "A", value: "b" }],
+  ["ARG A= b", { name: "A", value: "b" }],
+  ["ARG A =", { name: "A", value: "" }],
   ["LET x=1", { kind: "LET", name: "x", value: "1" }],
   ["SET x=two words", { kind: "SET", name: "x", value: "two words" }],
   // ENV / LABEL
