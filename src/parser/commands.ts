@@ -71,10 +71,30 @@ export function execFlags(line: Line, flags: Flags): ExecFlags {
   };
 }
 
+/** Earthly's feature flags (0.8): the defaults of 0.8, which 0.7 files may switch on, and the experimental ones. */
+const featureFlags = [
+  "use-registry-for-with-docker", "use-copy-include-patterns", "referenced-save-only", "for-in", "require-force-for-unsafe-saves",
+  "no-implicit-ignore", "earthly-version-arg", "shell-out-anywhere", "explicit-global", "check-duplicate-images", "use-cache-command",
+  "use-host-command", "use-copy-link", "new-platform", "no-tar-build-output", "use-no-manifest-list", "use-chmod",
+  "earthly-locally-arg", "use-project-secrets", "earthly-git-author-args", "wait-block", "no-network", "arg-scope-and-set",
+  "use-docker-ignore", "pass-args", "global-cache", "cache-persist-option", "use-function-keyword",
+  "use-visited-upfront-hash-collection", "try", "wildcard-builds", "wildcard-copy", "build-auto-skip",
+  "allow-privileged-from-dockerfile", "run-with-aws", "run-with-aws-oidc", "raw-output", "earthly-ci-runner-arg",
+  "no-use-registry-for-with-docker", "docker-cache", "allow-without-earthly-labels", "git-author-email-name-args",
+];
+
 function readVersion(line: Line): VersionCommand {
   const features: string[] = [];
   let i = 0;
-  for (; i < line.words.length && line.words[i]!.text.startsWith("--"); i++) features.push(line.words[i]!.text.slice(2));
+  for (; i < line.words.length && line.words[i]!.text.startsWith("--"); i++) {
+    const word = line.words[i]!;
+    const feature = word.text.slice(2);
+    features.push(feature);
+    if (!featureFlags.includes(feature)) {
+      const hint = didYouMean(feature, featureFlags);
+      line.report(`unknown feature flag ${word.text}`, word.range, { hint: hint === undefined ? "see the VERSION feature flags in the language reference" : hint.replace("mean ", "mean --") });
+    }
+  }
   const node: VersionCommand = { kind: "VERSION", ...base(line), features };
   const version = line.words[i];
   if (version === undefined) missing(line, "a language version", "VERSION 0.8");

@@ -280,7 +280,15 @@ export class AstBuilder {
           line.report(`${kw.image} must be the first line of a function (NAME:)`, line.range);
           return undefined;
         }
-        return readCommand(line);
+        const command = readCommand(line);
+        if (place === "recipe" && command !== undefined) {
+          if (command.kind === "ARG" && command.flags.global) {
+            line.report("ARG --global is only allowed before the first target", line.range, { hint: "move it to the base recipe, or drop --global" });
+          } else if (command.kind === "PROJECT") {
+            line.report("PROJECT is only allowed before the first target", line.range);
+          }
+        }
+        return command;
       }
       case "unknownCommand":
         this.unknown(ic);

@@ -4,6 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { parseBuildfile } from "../../src/parser/index.js";
 import { plain, statementOf } from "./support.js";
 
 /** Fails unless every field of `expected` is in `actual` with an equal value (arrays: same length, each element alike). */
@@ -60,7 +61,6 @@ const cases: [string, Record<string, unknown>][] = [
   ["COPY --platform=linux/amd64 --allow-privileged --pass-args --build-arg A=1 +t/a .", { flags: { platform: "linux/amd64", allowPrivileged: true, passArgs: true, buildArgs: ["A=1"] } }],
   // ARG / LET / SET
   ["ARG NAME", { kind: "ARG", name: "NAME", flags: { required: false, global: false } }],
-  ["ARG --global VERSION=1.2.3", { flags: { global: true }, name: "VERSION", value: "1.2.3" }],
   ["ARG --required TAG", { flags: { required: true }, name: "TAG" }],
   ['ARG GREETING=hello "big" world', { name: "GREETING", value: 'hello "big" world' }],
   ["ARG NOW=$(date +%s)", { value: "$(date +%s)" }],
@@ -101,7 +101,6 @@ const cases: [string, Record<string, unknown>][] = [
   ["CACHE --sharing=shared --chmod 0777 --id=go --persist /go/pkg", { kind: "CACHE", flags: { sharing: "shared", chmod: "0777", id: "go", persist: true }, path: "/go/pkg" }],
   ["HOST db.internal 10.0.0.5", { kind: "HOST", hostname: "db.internal", ip: "10.0.0.5" }],
   ["GIT CLONE --branch v1.0 --keep-ts https://git.example/r.git src", { kind: "GIT_CLONE", flags: { branch: "v1.0", keepTs: true }, url: "https://git.example/r.git", dest: "src" }],
-  ["PROJECT org/app", { kind: "PROJECT", project: "org/app" }],
 ];
 
 for (const [line, expected] of cases) {
@@ -135,4 +134,13 @@ test("override values keep the positions of their own text", () => {
   assert.equal(value.text, "xyz");
   assert.equal(value.range.start.column, 18);
   assert.equal(value.range.end.column, 21);
+});
+
+test("base recipe only: ARG --global and PROJECT", () => {
+  const { buildfile, problems } = parseBuildfile("VERSION 0.8\nARG --global VERSION=1.2.3\nPROJECT org/app\n", "Buildfile");
+  assert.deepEqual(problems, []);
+  assertHas(plain(buildfile!.baseRecipe), [
+    { kind: "ARG", flags: { global: true, required: false }, name: "VERSION", value: "1.2.3" },
+    { kind: "PROJECT", project: "org/app" },
+  ]);
 });
