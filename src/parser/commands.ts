@@ -71,10 +71,30 @@ export function execFlags(line: Line, flags: Flags): ExecFlags {
   };
 }
 
+/** Earthly's feature flags (0.8): the defaults of 0.8, which 0.7 files may switch on, and the experimental ones. */
+const featureFlags = [
+  "use-registry-for-with-docker", "use-copy-include-patterns", "referenced-save-only", "for-in", "require-force-for-unsafe-saves",
+  "no-implicit-ignore", "earthly-version-arg", "shell-out-anywhere", "explicit-global", "check-duplicate-images", "use-cache-command",
+  "use-host-command", "use-copy-link", "new-platform", "no-tar-build-output", "use-no-manifest-list", "use-chmod",
+  "earthly-locally-arg", "use-project-secrets", "earthly-git-author-args", "wait-block", "no-network", "arg-scope-and-set",
+  "use-docker-ignore", "pass-args", "global-cache", "cache-persist-option", "use-function-keyword",
+  "use-visited-upfront-hash-collection", "try", "wildcard-builds", "wildcard-copy", "build-auto-skip",
+  "allow-privileged-from-dockerfile", "run-with-aws", "run-with-aws-oidc", "raw-output", "earthly-ci-runner-arg",
+  "no-use-registry-for-with-docker", "docker-cache", "allow-without-earthly-labels", "git-author-email-name-args",
+];
+
 function readVersion(line: Line): VersionCommand {
   const features: string[] = [];
   let i = 0;
-  for (; i < line.words.length && line.words[i]!.text.startsWith("--"); i++) features.push(line.words[i]!.text.slice(2));
+  for (; i < line.words.length && line.words[i]!.text.startsWith("--"); i++) {
+    const word = line.words[i]!;
+    const feature = word.text.slice(2);
+    features.push(feature);
+    if (!featureFlags.includes(feature)) {
+      const hint = didYouMean(feature, featureFlags);
+      line.report(`unknown feature flag ${word.text}`, word.range, { hint: hint === undefined ? "see the VERSION feature flags in the language reference" : hint.replace("mean ", "mean --") });
+    }
+  }
   const node: VersionCommand = { kind: "VERSION", ...base(line), features };
   const version = line.words[i];
   if (version === undefined) missing(line, "a language version", "VERSION 0.8");
@@ -224,24 +244,38 @@ function readCopy(line: Line): CopyCommand {
   return node;
 }
 
-/** `NAME=value` or `NAME`, the value being the rest of the line (whitespace included). */
+/**
+ * `NAME=value`, `NAME = value` (Earthly accepts blanks around `=`) or `NAME`; the value is the rest
+ * of the line after the `=` and any blanks, whitespace inside kept.
+ */
 function readAssignment(line: Line, from: number): { name: Word; value?: Word } {
   const first = line.words[from];
   if (first === undefined) return { name: missing(line, "a name", `${line.keyword} NAME=value`) };
   const eq = first.text.indexOf("=");
   if (eq < 0) {
-    if (line.words.length > from + 1) {
-      line.report(`expected ${line.keyword} ${first.text}=value`, spanOf(line, first.range, line.words[line.words.length - 1]!.range), {
-        hint: `join name and value with =: ${line.keyword} ${first.text}=${line.words[from + 1]!.text}`,
-      });
-    }
     checkName(line, first);
+    const next = line.words[from + 1];
+    if (next === undefined) return { name: first };
+    if (next.text.startsWith("=")) return { name: first, value: valueAfter(line, next.range.start.offset + 1) };
+    line.report(`expected ${line.keyword} ${first.text}=value`, spanOf(line, first.range, line.words[line.words.length - 1]!.range), {
+      hint: `join name and value with =: ${line.keyword} ${first.text}=${next.text}`,
+    });
     return { name: first };
   }
   const name = line.part(first, 0, eq);
   checkName(line, name);
-  const value = line.rest(line.words, from, first.range.start.offset + eq + 1)!;
-  return { name, value };
+  return { name, value: valueAfter(line, first.range.start.offset + eq + 1) };
+}
+
+/** The rest of the line from `offset`, leading blanks skipped; empty at the end of the line. */
+function valueAfter(line: Line, offset: number): Word {
+  const text = line.src.text;
+  const end = line.range.end.offset;
+  let start = offset;
+  while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
+  const from = line.words.findIndex((w) => w.range.end.offset > start);
+  if (from < 0 || start >= end) return { text: "", range: line.src.range(start, start) };
+  return line.rest(line.words, from, start)!;
 }
 
 function checkName(line: Line, name: Word): void {

@@ -56,7 +56,7 @@ export class BuildfileGrammar extends CstParser {
   /** `name:` (target) or `NAME:` (function); its recipe is the indented statements below. */
   public target = this.RULE("target", () => {
     this.CONSUME(Header);
-    this.CONSUME(Newline);
+    this.SUBRULE(this.words); // nothing may follow the colon; the visitor says so
   });
 
   /** END, ELSE, CATCH or FINALLY with no open block: reported, then parsing goes on. */

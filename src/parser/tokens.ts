@@ -27,6 +27,13 @@ function atLineStart(text: string, offset: number): boolean {
   return offset === 0 || text.charCodeAt(offset - 1) === 10;
 }
 
+/** Whether the line before `offset` (a line start) ends in a `\` continuation. */
+function continuesLine(text: string, offset: number): boolean {
+  let i = offset - 2; // before the \n
+  while (i >= 0 && (text.charCodeAt(i) === 13 || text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  return i >= 0 && text.charCodeAt(i) === 92;
+}
+
 /** `\` + optional blanks + newline, then any comment-only lines, then the next line's indentation. */
 const continuationPattern = /\\[ \t]*\r?\n(?:[ \t]*#[^\r\n]*\r?\n)*[ \t]*/y;
 
@@ -118,9 +125,9 @@ const matchComment: Matcher = (text, offset) => {
   return matched(text, offset, end);
 };
 
-const headerPattern = /[a-zA-Z_][a-zA-Z0-9._-]*:(?=[ \t]*(?:#[^\r\n]*)?(?:\r?\n|$))/y;
+const headerPattern = /[a-zA-Z_][a-zA-Z0-9._-]*:(?=[ \t\r\n]|$)/y;
 const matchHeader: Matcher = (text, offset) => {
-  if (!atLineStart(text, offset)) return null;
+  if (!atLineStart(text, offset) || continuesLine(text, offset)) return null;
   headerPattern.lastIndex = offset;
   return headerPattern.exec(text);
 };

@@ -166,6 +166,15 @@ export class AstBuilder {
     }
     seen.set(name, headerRange.start.line);
     const docs = this.src.docsAbove(headerRange.start.line);
+    const extra = nodes(c, "words")[0];
+    const extraWords = extra === undefined ? [] : (((extra.children as Children)["Word"] ?? []) as IToken[]);
+    if (extraWords.length > 0) {
+      const first = extraWords[0]!;
+      const last = extraWords[extraWords.length - 1]!;
+      this.report(`nothing may follow the colon of ${name}:`, first.startOffset, last.startOffset + last.image.length, {
+        hint: "put the commands on indented lines below the target line",
+      });
+    }
     const recipe: Statement[] = [];
     if (/^[A-Z]/.test(name)) {
       if (!/^[A-Z][A-Z0-9._]*$/.test(name)) {
@@ -271,7 +280,15 @@ export class AstBuilder {
           line.report(`${kw.image} must be the first line of a function (NAME:)`, line.range);
           return undefined;
         }
-        return readCommand(line);
+        const command = readCommand(line);
+        if (place === "recipe" && command !== undefined) {
+          if (command.kind === "ARG" && command.flags.global) {
+            line.report("ARG --global is only allowed before the first target", line.range, { hint: "move it to the base recipe, or drop --global" });
+          } else if (command.kind === "PROJECT") {
+            line.report("PROJECT is only allowed before the first target", line.range);
+          }
+        }
+        return command;
       }
       case "unknownCommand":
         this.unknown(ic);

@@ -243,8 +243,11 @@ export function readGroup(line: Line, words: Word[]): { ref: Word; overrides: Ar
     if (from > to) from = to;
     return line.part(w, from, to);
   });
-  const ref = inner[0]!;
-  const overrides = readOverrides(line, inner.slice(1).filter((w) => w.text !== ""));
+  // `( +t/a --X=1 )` with blanks inside the parens leaves empty words: skip them.
+  const present = inner.filter((w) => w.text !== "");
+  const ref = present[0] ?? inner[0]!;
+  if (present.length === 0) line.report("expected a target reference inside ( )", spanOf(line, first.range, last.range), { hint: "write (+target/artifact --NAME=value)" });
+  const overrides = readOverrides(line, present.slice(1));
   return { ref, overrides, range: spanOf(line, first.range, last.range) };
 }
 

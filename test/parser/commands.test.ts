@@ -4,6 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { parseBuildfile } from "../../src/parser/index.js";
 import { plain, statementOf } from "./support.js";
 
 /** Fails unless every field of `expected` is in `actual` with an equal value (arrays: same length, each element alike). */
@@ -29,6 +30,7 @@ const cases: [string, Record<string, unknown>][] = [
   ["FROM --platform linux/arm64 --allow-privileged --pass-args ../lib+t", { flags: { platform: "linux/arm64", allowPrivileged: true, passArgs: true }, image: "../lib+t" }],
   ["FROM --build-arg A=1 +t", { flags: { buildArgs: ["A=1"] }, image: "+t" }],
   ["FROM DOCKERFILE -f +src/Dockerfile --target build --build-arg X=1 .", { kind: "FROM_DOCKERFILE", flags: { file: "+src/Dockerfile", target: "build", buildArgs: ["X=1"] }, context: "." }],
+  ["FROM DOCKERFILE --platform=linux/arm64 --allow-privileged +ctx/dir", { kind: "FROM_DOCKERFILE", flags: { platform: "linux/arm64", allowPrivileged: true }, context: "+ctx/dir" }],
   ["LOCALLY", { kind: "LOCALLY" }],
   // RUN
   ["RUN echo hello", { kind: "RUN", form: "shell", text: "echo hello", flags: { push: false, noCache: false } }],
@@ -54,15 +56,19 @@ const cases: [string, Record<string, unknown>][] = [
   ["COPY a b /dst/", { kind: "COPY", sources: [{ source: "a", overrides: [], parenthesized: false }, { source: "b", overrides: [], parenthesized: false }], dest: "/dst/" }],
   ["COPY --dir --keep-ts --keep-own --if-exists --symlink-no-follow --chmod=0755 --chown app:app +build/out ./", { flags: { dir: true, keepTs: true, keepOwn: true, ifExists: true, symlinkNoFollow: true, chmod: "0755", chown: "app:app" }, sources: [{ source: "+build/out" }], dest: "./" }],
   ["COPY (+t/a --X=1 --Y=two) ./", { sources: [{ source: "+t/a", overrides: [{ name: "X", value: "1" }, { name: "Y", value: "two" }], parenthesized: true }], dest: "./" }],
+  ["COPY ( +t/a --X=1 ) ./", { sources: [{ source: "+t/a", overrides: [{ name: "X", value: "1" }], parenthesized: true }], dest: "./" }],
   ["COPY (+t/a) b ./", { sources: [{ source: "+t/a", overrides: [], parenthesized: true }, { source: "b" }] }],
   ["COPY --platform=linux/amd64 --allow-privileged --pass-args --build-arg A=1 +t/a .", { flags: { platform: "linux/amd64", allowPrivileged: true, passArgs: true, buildArgs: ["A=1"] } }],
   // ARG / LET / SET
   ["ARG NAME", { kind: "ARG", name: "NAME", flags: { required: false, global: false } }],
-  ["ARG --global VERSION=1.2.3", { flags: { global: true }, name: "VERSION", value: "1.2.3" }],
   ["ARG --required TAG", { flags: { required: true }, name: "TAG" }],
   ['ARG GREETING=hello "big" world', { name: "GREETING", value: 'hello "big" world' }],
   ["ARG NOW=$(date +%s)", { value: "$(date +%s)" }],
   ["ARG EMPTY=", { name: "EMPTY", value: "" }],
+  ["ARG baseUrl = https://example.test/x y", { name: "baseUrl", value: "https://example.test/x y" }],
+  ["ARG A =b", { name: "A", value: "b" }],
+  ["ARG A= b", { name: "A", value: "b" }],
+  ["ARG A =", { name: "A", value: "" }],
   ["LET x=1", { kind: "LET", name: "x", value: "1" }],
   ["SET x=two words", { kind: "SET", name: "x", value: "two words" }],
   // ENV / LABEL
@@ -95,7 +101,6 @@ const cases: [string, Record<string, unknown>][] = [
   ["CACHE --sharing=shared --chmod 0777 --id=go --persist /go/pkg", { kind: "CACHE", flags: { sharing: "shared", chmod: "0777", id: "go", persist: true }, path: "/go/pkg" }],
   ["HOST db.internal 10.0.0.5", { kind: "HOST", hostname: "db.internal", ip: "10.0.0.5" }],
   ["GIT CLONE --branch v1.0 --keep-ts https://git.example/r.git src", { kind: "GIT_CLONE", flags: { branch: "v1.0", keepTs: true }, url: "https://git.example/r.git", dest: "src" }],
-  ["PROJECT org/app", { kind: "PROJECT", project: "org/app" }],
 ];
 
 for (const [line, expected] of cases) {
@@ -129,4 +134,13 @@ test("override values keep the positions of their own text", () => {
   assert.equal(value.text, "xyz");
   assert.equal(value.range.start.column, 18);
   assert.equal(value.range.end.column, 21);
+});
+
+test("base recipe only: ARG --global and PROJECT", () => {
+  const { buildfile, problems } = parseBuildfile("VERSION 0.8\nARG --global VERSION=1.2.3\nPROJECT org/app\n", "Buildfile");
+  assert.deepEqual(problems, []);
+  assertHas(plain(buildfile!.baseRecipe), [
+    { kind: "ARG", flags: { global: true, required: false }, name: "VERSION", value: "1.2.3" },
+    { kind: "PROJECT", project: "org/app" },
+  ]);
 });

@@ -136,3 +136,32 @@ test("a continuation keyword in the wrong block says where it belongs", () => {
     assert.equal(parseBuildfile(text, "Buildfile").problems[0]?.message, message, recipe);
   }
 });
+
+test("words after a target's colon are reported, and the recipe below still belongs to it", () => {
+  const { problems, buildfile } = parseBuildfile("VERSION 0.8\nbuild: extra words\n    RUN x\n", "Buildfile");
+  assert.deepEqual(problems.map((p) => [p.message, p.range.start.column, p.range.end.column]), [["nothing may follow the colon of build:", 8, 19]]);
+  assert.deepEqual(buildfile?.targets.map((t) => [t.name, t.recipe.length]), [["build", 1]]);
+});
+
+test("a continued line that starts with name: at column 1 is no target line", () => {
+  const { problems, buildfile } = parseBuildfile("VERSION 0.8\nt:\n    RUN echo \\\nkey: value\n", "Buildfile");
+  assert.deepEqual(problems, []);
+  const run = buildfile!.targets[0]!.recipe[0]!;
+  assert.equal(run.kind === "RUN" ? run.text : "", "echo key: value");
+});
+
+test("VERSION feature flags are checked, with the closest known flag", () => {
+  const { problems } = parseBuildfile("VERSION --tyr --wait-block 0.8\n", "Buildfile");
+  assert.deepEqual(problems.map((p) => [p.message, p.hint]), [["unknown feature flag --tyr", "did you mean --try?"]]);
+});
+
+test("ARG --global and PROJECT belong to the base recipe", () => {
+  const text = "VERSION 0.8\nARG --global OK=1\nPROJECT a/b\nt:\n    ARG --global X=1\n    PROJECT c/d\n";
+  assert.deepEqual(
+    parseBuildfile(text, "Buildfile").problems.map((p) => [p.message, p.range.start.line]),
+    [
+      ["ARG --global is only allowed before the first target", 5],
+      ["PROJECT is only allowed before the first target", 6],
+    ],
+  );
+});
