@@ -55,6 +55,8 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     const phase = verdict.phase ?? 0;
     switch (output.kind) {
       case "image":
+        // SAVE IMAGE without a name only marks the target for the cache: nothing to export.
+        if (output.names.length === 0) break;
         images.push({
           kind: "image",
           target,
