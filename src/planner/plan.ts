@@ -112,6 +112,15 @@ export interface ReachEdge {
   at?: PlanPosition;
 }
 
+/** What a vertex of the plan's definitions is, for progress: which target and which command. */
+export interface PlannedStep {
+  /** As users write it: `+build --V=1`. */
+  target: string;
+  /** The Buildfile command, e.g. `RUN make` (secret values never appear here). */
+  command: string;
+  at?: PlanPosition;
+}
+
 export interface Plan {
   /** Outputs in a stable order: runs, images, artifacts, push runs; WAIT groups later come as `phase`. */
   outputs: PlannedOutput[];
@@ -122,4 +131,6 @@ export interface Plan {
   secrets: string[];
   /** BuildKit entitlements the build needs (`security.insecure` for RUN --privileged, `network.host`). */
   entitlements: string[];
+  /** Op digest (`sha256:…`, as Status reports vertices) → the step it came from. */
+  steps?: Record<string, PlannedStep>;
 }
