@@ -4,7 +4,7 @@
  */
 import type { SourcePosition } from "../errors.js";
 import { formatPlatform, marshal, parsePlatform, type State } from "./llb/index.js";
-import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput, PlannedPlatform, PushRun, ReachEdge, SkippedEffect, TargetRun } from "./plan.js";
+import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput, PlannedPlatform, PlannedStep, PushRun, ReachEdge, SkippedEffect, TargetRun } from "./plan.js";
 import { reachTargets, type ReachPlan, type ReachRequest } from "./reach.js";
 
 export type PlanRequest = ReachRequest;
@@ -55,6 +55,8 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     const phase = verdict.phase ?? 0;
     switch (output.kind) {
       case "image":
+        // SAVE IMAGE without a name only marks the target for the cache: nothing to export.
+        if (output.names.length === 0) break;
         images.push({
           kind: "image",
           target,
@@ -91,9 +93,34 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     .filter((e) => !e.from.startsWith("\u0000"))
     .map((e) => ({ from: label(e.from), to: label(e.to), kind: e.kind, ...(e.at === undefined ? {} : { at: e.at as SourcePosition }) }));
   return {
-    plan: { outputs, skipped, edges, contexts: reach.contexts, secrets: reach.secrets, entitlements: reach.entitlements },
+    plan: { outputs, skipped, edges, contexts: reach.contexts, secrets: reach.secrets, entitlements: reach.entitlements, steps: stepsOf(reach) },
     reach,
   };
+}
+
+/**
+ * Op digest → the statement that made it. One marshal per platform of every recorded state finds
+ * each op's digest exactly as the outputs' definitions have it.
+ */
+function stepsOf(reach: ReachPlan): Record<string, PlannedStep> {
+  const steps: Record<string, PlannedStep> = {};
+  const byPlatform = new Map<string, Array<(typeof reach.steps)[number]>>();
+  for (const entry of reach.steps) {
+    const list = byPlatform.get(entry.platform);
+    if (list === undefined) byPlatform.set(entry.platform, [entry]);
+    else list.push(entry);
+  }
+  for (const [platform, entries] of byPlatform) {
+    const { outputs } = marshal(
+      entries.map((e) => e.state),
+      { platform: parsePlatform(platform) },
+    );
+    entries.forEach((entry, i) => {
+      const digest = outputs[i];
+      if (digest !== undefined && digest !== "" && steps[digest] === undefined) steps[digest] = entry.step;
+    });
+  }
+  return steps;
 }
 
 function finalState(reach: ReachPlan, key: string): State {

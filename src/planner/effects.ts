@@ -86,9 +86,11 @@ export class EffectGraph<O> {
     const formatAt = options.formatAt ?? ((at: SourcePosition) => `${at.file}:${at.line}`);
     const built = this.#buildReachable(entry);
     const firing = new Set(built);
+    const incoming = new Map<string, ReachEdge[]>();
+    for (const edge of this.#edges) pushTo(incoming, edge.to, edge);
     const verdicts = this.#statements.map((statement): SaveVerdict<O> => {
       const fires = firing.has(statement.invocation);
-      return { ...statement, fires, reason: fires ? "" : this.#whyNot(statement.invocation, firing, formatAt) };
+      return { ...statement, fires, reason: fires ? "" : this.#whyNot(statement.invocation, incoming.get(statement.invocation) ?? [], firing, formatAt) };
     });
     checkDuplicateImages(verdicts, formatAt);
     return { built, verdicts };
@@ -98,7 +100,7 @@ export class EffectGraph<O> {
   #buildReachable(entry: string): string[] {
     const builds = new Map<string, string[]>();
     for (const edge of this.#edges) {
-      if (edge.kind === "BUILD") builds.set(edge.from, [...(builds.get(edge.from) ?? []), edge.to]);
+      if (edge.kind === "BUILD") pushTo(builds, edge.from, edge.to);
     }
     const order = [entry];
     const seen = new Set(order);
@@ -113,8 +115,7 @@ export class EffectGraph<O> {
     return order;
   }
 
-  #whyNot(key: string, firing: ReadonlySet<string>, formatAt: (at: SourcePosition) => string): string {
-    const incoming = this.#edges.filter((e) => e.to === key);
+  #whyNot(key: string, incoming: readonly ReachEdge[], firing: ReadonlySet<string>, formatAt: (at: SourcePosition) => string): string {
     const where = (e: ReachEdge) => (e.at === undefined ? "" : ` at ${formatAt(e.at)}`);
     const advice = ` — add BUILD ${this.label(key)} to fire it`;
     const used = incoming.find((e) => e.kind !== "BUILD" && e.kind !== "DO");
@@ -127,6 +128,12 @@ export class EffectGraph<O> {
     }
     return `not reached from the invoked target${advice}`;
   }
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 /** Two firing SAVE IMAGE statements may not give the same name for the same platform. */

@@ -15,7 +15,7 @@ import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./sourc
 import { builtinArgs, Variables } from "./variables.js";
 import { emptyBuild, type TargetBuild } from "./build-state.js";
 import { parsePlatform, type SourceMap, type State } from "./llb/index.js";
-import type { PlannedImageConfig } from "./plan.js";
+import type { PlannedImageConfig, PlannedStep } from "./plan.js";
 
 /** What a SAVE statement (or RUN --push) asks the executor to do, once it fires. */
 export type SaveOutput =
@@ -64,6 +64,8 @@ export interface ReachPlan {
   contexts: Array<{ name: string; dir: string }>;
   /** Each invocation's final state, config and artifacts. */
   results: ReadonlyMap<string, TargetBuild>;
+  /** The statement behind each op, with the state holding it. */
+  steps: ReadonlyArray<{ state: State; platform: string; step: PlannedStep }>;
 }
 
 /** Walks every target the entry reaches and decides which SAVE statements fire. */
@@ -84,6 +86,7 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
     entitlements: [...reacher.entitlements].sort(),
     contexts: [...reacher.contexts].map(([dir, name]) => ({ name, dir })),
     results: reacher.results,
+    steps: [...reacher.steps.values()],
   };
 }
 
@@ -125,6 +128,14 @@ export class Reacher {
   readonly #done = new Set<string>();
   readonly results = new Map<string, TargetBuild>();
   readonly #sourceMaps = new Map<string, SourceMap>();
+  /** The op each statement added, by the vertex holding it: the first statement to add it names it. */
+  readonly steps = new Map<unknown, { state: State; platform: string; step: PlannedStep }>();
+
+  addStep(state: State, platform: string, step: PlannedStep): void {
+    const vertex = state.output?.vertex;
+    if (vertex !== undefined && !this.steps.has(vertex)) this.steps.set(vertex, { state, platform, step });
+  }
+
   /** The current WAIT phase: each WAIT block's end starts the next one. */
   phase = 0;
   /** The `local` source name of each Buildfile directory whose files a COPY sends. */

@@ -76,11 +76,34 @@ function scopeOf(ctx: RecipeContext): ExpansionScope {
   return {
     lookup: (name) => ctx.vars.lookup(name),
     engine: ctx.reacher.request.engine,
-    place: () => ({ target: ctx.label, platform: ctx.invocation.platform, environment: ctx.vars.runEnvironment() }),
+    place: () => ({ target: ctx.label, platform: ctx.invocation.platform, environment: ctx.vars.runEnvironment(), state: ctx.build.state }),
   };
 }
 
+// Statements whose own op is not new: blocks and DO record their inner statements themselves.
+const stepless = new Set<Statement["kind"]>(["DO", "IF", "FOR", "WAIT", "TRY", "WITH_DOCKER"]);
+
+/**
+ * Plans one statement and, when it added an op to the target's state or artifacts, records which
+ * command it was, so progress can show `+build | RUN make` with the Buildfile position.
+ */
 async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
+  const before = { state: ctx.build.state.output?.vertex, artifacts: ctx.build.artifacts.output?.vertex };
+  await planStatement(ctx, s);
+  if (stepless.has(s.kind)) return;
+  const step = { target: ctx.label, command: commandOf(s), at: positionOf(s.range) };
+  if (ctx.build.state.output?.vertex !== before.state) ctx.reacher.addStep(ctx.build.state, ctx.invocation.platform, step);
+  if (ctx.build.artifacts.output?.vertex !== before.artifacts) ctx.reacher.addStep(ctx.build.artifacts, ctx.invocation.platform, step);
+}
+
+/** The command as written, for progress: keyword and arguments. */
+function commandOf(s: Statement): string {
+  const keyword = s.kind.replace("_", " ");
+  const args = "args" in s ? s.args.map((w) => w.text).join(" ") : "";
+  return args === "" ? keyword : `${keyword} ${args}`;
+}
+
+async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
   const at = positionOf(s.range);
   const expand = (word: Word) => expandOne(word, scopeOf(ctx));
   switch (s.kind) {

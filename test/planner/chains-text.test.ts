@@ -46,3 +46,12 @@ for (const [name, files, expected] of cases) {
 test("Buildfile chains: a FROM cycle is refused with its chain", async () => {
   await assert.rejects(fired({ "/repo": `a:\n    FROM +b\nb:\n    FROM +a\n` }, "a"), /target cycle: \+a → \+b → \+a/);
 });
+
+test("progress steps carry the command as written in the Buildfile", async () => {
+  const reader = new MemorySourceReader({ "/repo/Buildfile": `VERSION 0.8\na:\n${from}    RUN echo "hi $USER"\n` });
+  const { plan: p } = await plan({ entry: { directory: "/repo", name: "a" }, platform: "linux/amd64", reader, parse: parseForPlanning });
+  assert.deepEqual(Object.values(p.steps ?? {}).map((s) => `${s.target} | ${s.command} (${s.at?.line})`).sort(), [
+    "+a | FROM ebuild-fixture/busybox:latest (3)",
+    '+a | RUN echo "hi $USER" (4)',
+  ]);
+});
