@@ -21,7 +21,9 @@ export function planSaveArtifact(build: TargetBuild, command: SaveArtifactComman
 export function localArtifactState(build: TargetBuild, command: SaveArtifactCommand, source: string, shape: "file" | "replace" | "merge"): State {
   const options = artifactCopyOptions(command);
   if (shape === "file") return scratch().file(copy(build.state, source, `/${baseName(source)}`, options));
-  return scratch().file(copy(build.state, source, "/", { ...options, copyDirContentsOnly: true }));
+  // A directory's entries for `replace`; for `merge`, each match of the glob as itself (a matched
+  // directory keeps its name, as `cp -r dir/* dest` does).
+  return scratch().file(copy(build.state, source, "/", { ...options, copyDirContentsOnly: shape === "replace" }));
 }
 
 function artifactCopyOptions(command: SaveArtifactCommand): CopyOptions {
