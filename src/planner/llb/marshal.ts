@@ -25,7 +25,7 @@ import { defaultPlatform, mergeMetadata, opMetadata, type Platform } from "./con
 import { digestOf } from "./digest.js";
 import { sameSourceMap, type SourceLocation, type SourceMap } from "./sourcemap.js";
 import type { State } from "./state.js";
-import type { EncodeContext, Output, Vertex } from "./vertex.js";
+import type { EncodeContext, EncodedOp, Output, Vertex } from "./vertex.js";
 
 /** Options of {@link marshal}. */
 export interface MarshalOptions {
@@ -64,6 +64,20 @@ export function marshal(states: State | readonly State[], options: MarshalOption
   }
   return graph.finish(graph.inputOf(last), outputs);
 }
+
+/** A vertex's op as marshalled for one default platform. */
+interface WrittenOp {
+  readonly bytes: Uint8Array;
+  readonly digest: string;
+  readonly encoded: EncodedOp;
+}
+
+/**
+ * Vertices are immutable and their inputs' digests deterministic, so an op's bytes depend only on
+ * the vertex and the default platform: kept across marshal calls, so that planning many outputs
+ * that share a graph encodes and hashes each op once.
+ */
+const writtenOps = new WeakMap<Vertex, Map<string, WrittenOp>>();
 
 /** Encodes vertices into ops, each once, parents before children. */
 class GraphWriter {
@@ -111,9 +125,7 @@ class GraphWriter {
   }
 
   private write(vertex: Vertex): void {
-    const encoded = vertex.encode(this.ctx);
-    const bytes = toBinary(OpSchema, encoded.op);
-    const digest = digestOf(bytes);
+    const { bytes, digest, encoded } = this.opOf(vertex);
     this.digestByVertex.set(vertex, digest);
     const known = this.metadata.get(digest);
     this.metadata.set(digest, known ? mergeMetadata(known, encoded.metadata) : encoded.metadata);
@@ -123,6 +135,19 @@ class GraphWriter {
     if (known) return; // an identical op is already in the definition
     this.defs.push(bytes);
     this.digests.push(digest);
+  }
+
+  private opOf(vertex: Vertex): WrittenOp {
+    const platformKey = `${this.ctx.platform.os}/${this.ctx.platform.architecture}/${this.ctx.platform.variant ?? ""}`;
+    let byPlatform = writtenOps.get(vertex);
+    const cached = byPlatform?.get(platformKey);
+    if (cached) return cached;
+    const encoded = vertex.encode(this.ctx);
+    const bytes = toBinary(OpSchema, encoded.op);
+    const written = { bytes, digest: digestOf(bytes), encoded };
+    if (!byPlatform) writtenOps.set(vertex, (byPlatform = new Map()));
+    byPlatform.set(platformKey, written);
+    return written;
   }
 
   /** Appends the terminal op and serializes the Definition. */
