@@ -31,6 +31,26 @@ export const rules: readonly LintRule[] = [
   deprecatedBuildArg,
 ];
 
+/** What the report says about a rule: everything but its check. */
+export type RuleInfo = Omit<LintRule, "check">;
+
+/** Findings that come from no rule's check: the parser's problems and misspelt silencing comments. */
+export const syntaxError: RuleInfo = {
+  id: "syntax-error",
+  level: "error",
+  description: "The file does not parse",
+  doc: "A Buildfile with syntax errors cannot be built or linted; fix the error the message points at first. It cannot be silenced.",
+};
+export const unknownLintRule: RuleInfo = {
+  id: "unknown-lint-rule",
+  level: "warning",
+  description: "A silencing comment names a rule that does not exist",
+  doc: "A misspelt rule id silences nothing, so the finding it was meant for still shows up (or a later one will be silenced by accident once the id exists).",
+};
+
+/** Every id a report can carry, rules first. */
+export const reportedRules: readonly RuleInfo[] = [...rules, syntaxError, unknownLintRule];
+
 /** The rule with this id, if any. */
 export function ruleById(id: string): LintRule | undefined {
   return rules.find((r) => r.id === id);
@@ -58,8 +78,8 @@ export function lintBuildfile(buildfile: Buildfile, text: string, options: LintO
         range: { file: buildfile.file, start, end: start },
         message: `the silencing comment names ${id}, which is no lint rule`,
         hint: `known rules: ${rules.map((r) => r.id).join(", ")}`,
-        ruleId: "unknown-lint-rule",
-        level: "warning",
+        ruleId: unknownLintRule.id,
+        level: unknownLintRule.level,
       });
     }
   }
