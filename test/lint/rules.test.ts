@@ -132,3 +132,9 @@ test("every finding carries a message and a fix hint", () => {
     }
   }
 });
+
+test("duplicate-image-name: a SAVE IMAGE inside FOR counts once, and clashes with another", () => {
+  const lines = ["VERSION 0.8", "a:", "    FROM busybox", "    FOR v IN 1 2", "        SAVE IMAGE app:latest", "    END"];
+  assert.deepEqual(where(lintLines(lines), "duplicate-image-name"), []);
+  assert.deepEqual(where(lintLines([...lines, "    SAVE IMAGE app:latest"]), "duplicate-image-name"), ["7:16 duplicate-image-name"]);
+});

@@ -2,7 +2,7 @@
  * SAVE rules: one image name saved by two commands, and a target whose SAVE effects no BUILD of the
  * file ever keeps.
  */
-import type { SaveImageCommand, Statement, Word } from "../../parser/index.js";
+import type { Statement, Word } from "../../parser/index.js";
 import type { LintRule, RuleFinding } from "../rule.js";
 import { localReferences, type LocalReference } from "../references.js";
 import { eachStatement, scopesOf, type ArmPath } from "../walk.js";
@@ -34,7 +34,7 @@ export const duplicateImageName: LintRule = {
     const findings: RuleFinding[] = [];
     for (const scope of scopesOf(buildfile)) {
       eachStatement(scope.recipe, (s, arms) => {
-        if (s.kind !== "SAVE_IMAGE" || insideFor(scope.recipe, s)) return;
+        if (s.kind !== "SAVE_IMAGE") return;
         for (const word of s.names) {
           if (word.text.includes("$")) continue;
           const earlier = (seen.get(word.text) ?? []).find((e) => !exclusive(e.arms, arms));
@@ -53,18 +53,6 @@ export const duplicateImageName: LintRule = {
     return findings;
   },
 };
-
-/** SAVE IMAGE inside FOR repeats one command; its names usually carry the loop variable anyway. */
-function insideFor(recipe: Statement[], save: SaveImageCommand): boolean {
-  let inside = false;
-  eachStatement(recipe, (s) => {
-    if (s.kind !== "FOR") return;
-    eachStatement(s.body, (t) => {
-      if (t === save) inside = true;
-    });
-  });
-  return inside;
-}
 
 /**
  * The first command of a target that leaves something outside the build: an output or a push.
