@@ -40,11 +40,16 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Re
           ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
           level: f.level,
           message: { text: `${f.message}. Fix: ${f.hint}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: options.uriOf(f.range.file) }, region: region(f) } }],
+          locations: [{ physicalLocation: { artifactLocation: artifactLocation(options.uriOf(f.range.file)), region: region(f) } }],
         })),
       },
     ],
   };
+}
+
+/** A relative URI is relative to the checked-out sources, which SARIF names `%SRCROOT%`. */
+function artifactLocation(uri: string): Record<string, string> {
+  return /^[a-z][a-z0-9+.-]*:/i.test(uri) ? { uri } : { uri, uriBaseId: "%SRCROOT%" };
 }
 
 /** A SARIF region; an empty range (a point) gets no end, which SARIF reads as the start. */

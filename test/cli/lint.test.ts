@@ -133,11 +133,22 @@ test("--format sarif is a valid SARIF 2.1.0 log with one result per finding", as
       "fixtures/lint/syntax/Buildfile:5 syntax-error error",
     ],
   );
-  for (const result of only!.results) assert.equal(only!.tool.driver.rules[result.ruleIndex]!.id, result.ruleId, "ruleIndex points at the rule");
+  for (const result of only!.results) {
+    assert.equal(only!.tool.driver.rules[result.ruleIndex]!.id, result.ruleId, "ruleIndex points at the rule");
+    assert.equal((result.locations[0]!.physicalLocation.artifactLocation as { uriBaseId?: string }).uriBaseId, "%SRCROOT%");
+  }
 });
 
 test("the SARIF schema check rejects a log that breaks it", () => {
   const validate = sarifValidator();
   assert.equal(validate({ version: "2.1.0", runs: [{ tool: { driver: {} } }] }), false, "a driver needs a name");
   assert.equal(validate({ version: "2.0.0", runs: [] }), false, "only version 2.1.0");
+});
+
+test("--list-rules names every rule with its level", async () => {
+  const { rules } = await import("../../src/lint/index.js");
+  const run = await lint(["--list-rules"]);
+  assert.equal(run.code, 0);
+  const listed = run.stdout.trim().split("\n").map((l) => l.split(/\s+/).slice(0, 2).join(" "));
+  assert.deepEqual(listed, rules.map((r) => `${r.id} ${r.level}`));
 });
