@@ -18,7 +18,7 @@ export interface LocalReference {
   from: string;
 }
 
-/** Every reference to a target or function of this file (`+name`, never `./dir+name` or `lib+name`). */
+/** Every reference to a target or function of this file (`+name` or `./+name`, never `./dir+name` or `lib+name`). */
 export function localReferences(buildfile: Buildfile): LocalReference[] {
   const out: LocalReference[] = [];
   for (const scope of scopesOf(buildfile)) {
@@ -56,7 +56,10 @@ function localName(text: string): string | undefined {
   if (!text.includes("+")) return undefined;
   try {
     const reference = parseReference(text);
-    return reference.home.kind === "here" ? reference.name : undefined;
+    const { home } = reference;
+    // `./+t` names this same directory's Buildfile, like `+t`.
+    const here = home.kind === "here" || (home.kind === "directory" && (home.path === "." || home.path === "./"));
+    return here ? reference.name : undefined;
   } catch {
     // A host path with a `+` in it, or a malformed reference the planner reports on its own.
     return undefined;

@@ -55,7 +55,7 @@ const cases: Array<{ rule: string; name: string; bad: string[]; expect: string[]
     name: "a target reached only through FROM and COPY",
     bad: ["VERSION 0.8", "build:", "    FROM busybox", "    SAVE ARTIFACT /bin/sh AS LOCAL out/sh", "    SAVE IMAGE app:dev", "test:", "    FROM +build", "    COPY +build/sh /x"],
     expect: ["4:5"],
-    good: ["VERSION 0.8", "build:", "    FROM busybox", "    SAVE ARTIFACT /bin/sh AS LOCAL out/sh", "test:", "    FROM +build", "all:", "    BUILD +build", "    BUILD +test", "db:", "    FROM busybox", "    SAVE IMAGE db:1", "it:", "    FROM busybox", "    WITH DOCKER --load +db", "        RUN true", "    END"],
+    good: ["VERSION 0.8", "build:", "    FROM busybox", "    SAVE ARTIFACT /bin/sh AS LOCAL out/sh", "test:", "    FROM +build", "all:", "    BUILD ./+build", "    BUILD +test", "db:", "    FROM busybox", "    SAVE IMAGE db:1", "it:", "    FROM busybox", "    WITH DOCKER --load +db", "        RUN true", "    END"],
   },
   {
     rule: "secret-in-arg",
