@@ -3,6 +3,7 @@
  *
  *     # ebuild-lint-disable-next-line run-cd, unused-arg   the next command (all its continuation lines)
  *     # ebuild-lint-disable-file missing-version            the whole file
+ *     # ebuild-lint-disable-next-line unused-arg -- read by the test runner   (a reason after ` -- `)
  *
  * Without rule ids a comment silences every rule. Blank lines and other comments between the comment
  * and the command are skipped, so a silencing comment can sit above a doc comment.
@@ -31,9 +32,11 @@ export function silencesOf(text: string, buildfile: Buildfile): Silence[] {
   lines.forEach((content, i) => {
     const match = directive.exec(content);
     if (match === null) return;
+    // Anything after ` -- ` is the reason, for readers.
     const rules = match[2]!
+      .split(/\s--(\s|$)/)[0]!
       .split(/[\s,]+/)
-      .filter((r) => r !== "" && !r.startsWith("--"));
+      .filter((r) => r !== "");
     if (match[1] === "file") {
       out.push({ rules, from: 1, to: Number.MAX_SAFE_INTEGER, line: i + 1 });
       return;

@@ -10,6 +10,7 @@ const cases: Array<{ name: string; lines: string[]; expect: string[] }> = [
   { name: "the rule silenced on the next line", lines: [...head, "    # ebuild-lint-disable-next-line run-cd", ...bad], expect: [] },
   { name: "a comment without ids silences every rule", lines: [...head, "    # ebuild-lint-disable-next-line", ...bad], expect: [] },
   { name: "a list of ids, comma or space separated", lines: [...head, "    # ebuild-lint-disable-next-line unused-arg, run-cd", ...bad], expect: [] },
+  { name: "a reason after -- is not read as ids", lines: [...head, "    # ebuild-lint-disable-next-line run-cd -- the script expects it", ...bad], expect: [] },
   { name: "another rule's id silences nothing here", lines: [...head, "    # ebuild-lint-disable-next-line unused-arg", ...bad], expect: ["5:9 run-cd"] },
   { name: "only the next command, not the one after", lines: [...head, "    # ebuild-lint-disable-next-line run-cd", "    RUN cd /a", ...bad], expect: ["6:9 run-cd"] },
   { name: "blank lines and comments in between are skipped", lines: [...head, "    # ebuild-lint-disable-next-line run-cd", "", "    # builds it", ...bad], expect: [] },
