@@ -112,6 +112,15 @@ Exit codes: 0 ok, 1 build failed, 2 bad command line or Buildfile, 3 cancelled,
     .action(async (_target: string, options: Record<string, string | boolean | undefined>, command: Command) =>
       (await import("./commands/plan.js")).planCommand(command.args, options),
     );
+  program
+    .command("lint")
+    .description("check Buildfiles for mistakes and cache-unfriendly habits; exit 1 on errors, 2 on syntax errors")
+    .argument("[paths...]", "Buildfiles, Earthfiles or directories holding one (default: .)")
+    .option("--format <format>", "text, json or sarif (SARIF 2.1.0, for code-scanning uploads)", "text")
+    .option("--rule <id>", "run only this rule (repeatable)", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+    .option("--list-rules", "list every rule with its level and what it catches")
+    .addHelpText("after", "\nSilence a rule on one command with a comment above it: # ebuild-lint-disable-next-line RULE_ID\nor for the whole file: # ebuild-lint-disable-file RULE_ID. See docs/lint.md.")
+    .action(async (paths: string[], options: Record<string, never>) => (await import("./commands/lint.js")).lint(paths, options));
   return program;
 }
 
