@@ -9,9 +9,10 @@ import { after, before, test } from "node:test";
 import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
 import { imageResultMetadata, missingExporter, mobyExporter, ociArchiveExporter } from "../../src/buildkit/exporters.js";
 import { solveWithSession } from "../buildkit/session/daemon.js";
-import { definition, imageSource, run } from "../buildkit/session/llb.js";
 import { GatewayBuild } from "../../src/buildkit/gateway.js";
 import { openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
+import { runOnImage } from "../buildkit/support/tiny-llb.js";
+import { image, marshal } from "../../src/planner/llb/index.js";
 import { docker, inspectImage, removeImages } from "../support/docker.js";
 
 const base = "ebuild-fixture/busybox:latest";
@@ -32,8 +33,7 @@ after(async () => {
 
 test("an image built on the local base image lands in Docker's image store with the config we set", async (t) => {
   if (client.address.kind !== "docker-engine") return t.skip("the moby exporter is Docker Engine's");
-  const from = imageSource(base);
-  const step = run(`mkdir -p /app && echo built-${tag} > /app/marker`, [from], [{ input: 0, dest: "/", output: 0 }]);
+  const { definition } = runOnImage(base, `mkdir -p /app && echo built-${tag} > /app/marker`);
   const config = {
     architecture: "amd64",
     os: "linux",
@@ -45,7 +45,7 @@ test("an image built on the local base image lands in Docker's image store with 
     },
   };
   const build = GatewayBuild.open(client, { sessionId: session.sessionId, exporters: [mobyExporter({ names })] });
-  const ref = await build.solve(definition([from, step], step), { evaluate: true });
+  const ref = await build.solve(definition, { evaluate: true });
   const result = await build.finish({ ref, metadata: imageResultMetadata(config) });
   assert.match(result.exporterResponse["containerimage.digest"] ?? "", /^sha256:[0-9a-f]{64}$/);
 
@@ -63,9 +63,9 @@ test("Docker's classic image store refuses an OCI archive export, naming the exp
   if (client.address.kind !== "docker-engine") return t.skip("about Docker Engine's exporters");
   const info = JSON.parse(await docker(["info", "--format", "{{json .DriverStatus}}"])) as string[][] | null;
   if ((info ?? []).some(([key]) => key === "driver-type" )) return t.skip("the containerd image store has OCI exports");
-  const from = imageSource(base);
+  const { definition } = marshal(image(base));
   await assert.rejects(
-    solveWithSession(client, newBuildRef(), [], { definition: definition([from], from), exporters: [ociArchiveExporter({ names: ["x:1"] })] }),
+    solveWithSession(client, newBuildRef(), [], { definition, exporters: [ociArchiveExporter({ names: ["x:1"] })] }),
     (error: Error) => missingExporter(error.message) === "oci",
   );
 });

@@ -12,8 +12,8 @@ import { after, before, test } from "node:test";
 import { BuildkitClient, GatewayBuild } from "../../src/buildkit/index.js";
 import { imageResultMetadata, mobyExporter } from "../../src/buildkit/exporters.js";
 import { authService } from "../../src/buildkit/session/index.js";
-import { definition, imageSource, run } from "../buildkit/session/llb.js";
 import { openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
+import { runOnImage } from "../buildkit/support/tiny-llb.js";
 import { dockerConfigCredentials, writeDockerConfig } from "../support/docker-config.js";
 import { removeImages } from "../support/docker.js";
 import { pushThroughEngine } from "../support/engine-push.js";
@@ -55,11 +55,10 @@ function registryGet(path: string, auth: { user: string; password: string } | un
 
 /** Builds an image on the fixture base into Docker's store under `name`, with a label. */
 async function buildIntoDocker(name: string): Promise<void> {
-  const from = imageSource("ebuild-fixture/busybox:latest");
-  const step = run(`echo pushed-${tag} > /pushed`, [from], [{ input: 0, dest: "/", output: 0 }]);
+  const { definition } = runOnImage("ebuild-fixture/busybox:latest", `echo pushed-${tag} > /pushed`);
   const config = { architecture: "amd64", os: "linux", config: { Labels: { "org.ebuild.test": `push-${tag}` }, Cmd: ["cat", "/pushed"] } };
   const build = GatewayBuild.open(client, { sessionId: session.sessionId, exporters: [mobyExporter({ names: [name] })] });
-  const ref = await build.solve(definition([from, step], step), { evaluate: true });
+  const ref = await build.solve(definition, { evaluate: true });
   await build.finish({ ref, metadata: imageResultMetadata(config) });
   images.push(name);
 }
@@ -114,9 +113,8 @@ test("a base image from the private registry is pulled with the credentials the 
   // The pushed image must come from the registry, not from Docker's store.
   await removeImages([base]);
   const credentials = dockerConfigCredentials(configPath);
-  const from = imageSource(base);
-  const step = run(`cat /pushed && echo pulled-${randomBytes(4).toString("hex")}`, [from], [{ input: 0, dest: "/", output: 0 }]);
-  const { events } = await buildWithSession(client, [authService(credentials)], { definition: definition([from, step], step) });
+  const { definition } = runOnImage(base, `cat /pushed && echo pulled-${randomBytes(4).toString("hex")}`);
+  const { events } = await buildWithSession(client, [authService(credentials)], { definition });
   assert.match(progressText(events), new RegExp(`pushed-${tag}\\n`));
   assert.ok(credentials.asked.includes(registry.address), `asked for ${credentials.asked.join(", ")}`);
 });
@@ -126,9 +124,8 @@ test("a base image behind a wrong password fails naming the registry and the ref
   const configPath = join(configDir, "wrong.json");
   const base = `${registry.address}/${repository}:${tag}`;
   await removeImages([base]);
-  const from = imageSource(base);
-  const step = run(`echo never-${randomBytes(4).toString("hex")}`, [from], [{ input: 0, dest: "/", output: 0 }]);
-  await assert.rejects(buildWithSession(client, [authService(dockerConfigCredentials(configPath))], { definition: definition([from, step], step) }), (error: Error) => {
+  const { definition } = runOnImage(base, `echo never-${randomBytes(4).toString("hex")}`);
+  await assert.rejects(buildWithSession(client, [authService(dockerConfigCredentials(configPath))], { definition }), (error: Error) => {
     assert.match(error.message, new RegExp(registry.address.replace(/\./g, "\\.")));
     assert.match(error.message, /401|unauthorized/i);
     return true;

@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
 import { openSessionTunnel } from "../../src/buildkit/session-tunnel.js";
 import { fileSyncService, serveSession, sessionMethods, type Attachable } from "../../src/buildkit/session/index.js";
-import { definition, localSource } from "../buildkit/session/llb.js";
+import { local, marshal } from "../../src/planner/llb/index.js";
 
 let client: BuildkitClient;
 before(async () => {
@@ -48,10 +48,10 @@ test("cancelling a build during the context upload stops the upload", { timeout:
   const tunnel = openSessionTunnel(client, { sessionId, name: "ebuild-test", sharedKey: sessionId, methods: sessionMethods([watched]) });
   tunnel.on("error", () => {});
   const served = serveSession(tunnel, [watched], { signal: stop.signal });
-  const source = localSource("context", { sessionId });
+  const { definition } = marshal(local("context", { sessionId, sharedKeyHint: "context" }));
   try {
     await assert.rejects(
-      client.solve({ ref: newBuildRef(), sessionId, definition: definition([source], source), exporters: [] }, build.signal),
+      client.solve({ ref: newBuildRef(), sessionId, definition, exporters: [] }, build.signal),
       (error: Error & { kind?: string }) => error.kind === "cancelled",
     );
     // The daemon may take a moment to reset the call after the solve is gone.

@@ -11,9 +11,9 @@ import { after, before, test } from "node:test";
 import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
 import { fileSendService, fileSyncService, fileTarget, secretsService } from "../../src/buildkit/session/index.js";
 import { solveWithSession } from "../buildkit/session/daemon.js";
-import { definition, imageSource, localSource, run } from "../buildkit/session/llb.js";
+import { image, local, marshal } from "../../src/planner/llb/index.js";
 
-const image = "ebuild-fixture/busybox:latest";
+const base = "ebuild-fixture/busybox:latest";
 const temp = (name: string) => mkdtemp(join(tmpdir(), `ebuild-${name}-`));
 
 let client: BuildkitClient;
@@ -30,12 +30,12 @@ test("the tar exporter streams the result into the file we chose", async () => {
   await writeFile(join(context, "skip.log"), "noise");
   const archive = join(await temp("archive"), "out.tar");
   const sessionId = newBuildRef();
-  const source = localSource("context", { sessionId, excludePatterns: ["*.log"] });
+  const { definition } = marshal(local("context", { sessionId, sharedKeyHint: "context", excludePatterns: ["*.log"] }));
   await solveWithSession(
     client,
     sessionId,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, fileTarget(archive)]]))],
-    { definition: definition([source], source), exporters: [{ type: "tar" }] },
+    { definition, exporters: [{ type: "tar" }] },
   );
   const listing = execFileSync("tar", ["-tf", archive], { encoding: "utf8" }).trim().split("\n").sort();
   assert.deepEqual(listing, ["Buildfile", "docs/", "docs/guide.md"]);
@@ -44,14 +44,15 @@ test("the tar exporter streams the result into the file we chose", async () => {
 
 test("a RUN that needs a secret the session does not have fails naming the secret", async () => {
   const sessionId = newBuildRef();
-  const base = imageSource(image);
-  const step = run("cat /run/secrets/api-key", [base], [
-    { input: 0, dest: "/", output: 0 },
-    { input: -1, dest: "/run/secrets/api-key", output: -1, secret: { id: "api-key", mode: 0o400 } },
-  ]);
+  const step = image(base)
+    .run({
+      args: ["/bin/sh", "-c", "cat /run/secrets/api-key"],
+      mounts: [{ type: "secret", target: "/run/secrets/api-key", id: "api-key", mode: 0o400 }],
+    })
+    .root();
   await assert.rejects(
     solveWithSession(client, sessionId, [secretsService(new Map([["other", { value: "x" }]]))], {
-      definition: definition([base, step], step),
+      definition: marshal(step).definition,
     }),
     (error: Error) => {
       assert.match(error.message, /secret api-key/);
@@ -69,12 +70,14 @@ test("only the files the build selects are uploaded", async () => {
   }
   const out = await temp("selected");
   const sessionId = newBuildRef();
-  const source = localSource("context", { sessionId, includePatterns: ["src", "README.md"], excludePatterns: ["**/*.test.ts", "src/gen"] });
+  const { definition } = marshal(
+    local("context", { sessionId, sharedKeyHint: "context", includePatterns: ["src", "README.md"], excludePatterns: ["**/*.test.ts", "src/gen"] }),
+  );
   await solveWithSession(
     client,
     sessionId,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: out }]]))],
-    { definition: definition([source], source), exporters: [{ type: "local" }] },
+    { definition, exporters: [{ type: "local" }] },
   );
   const listing = execFileSync("find", [".", "-mindepth", "1"], { cwd: out, encoding: "utf8" }).trim().split("\n").sort();
   assert.deepEqual(listing, ["./README.md", "./src", "./src/main.ts"]);
