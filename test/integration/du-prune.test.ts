@@ -5,11 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { runBuild } from "../../src/buildkit/build.js";
-import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
+import { newBuildRef } from "../../src/buildkit/client.js";
 import { runOnImage } from "../buildkit/support/tiny-llb.js";
+import { useDaemon } from "../support/daemon.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const token = `ebuild-du-${process.pid}-${Date.now()}`;
@@ -27,14 +28,13 @@ function ebuild(...args: string[]) {
 
 const entries = (stdout: string) => Number(/^Entries: +(\d+)$/m.exec(stdout)?.[1]);
 
-let client: BuildkitClient;
-before(async () => {
-  client = await BuildkitClient.connect();
+useDaemon({
   // Cache to look at: a RUN whose command names this test run, so its entry is ours alone.
-  const run = runOnImage("ebuild-fixture/busybox:latest", `echo ${token} > /made-by-test; head -c 200000 /dev/urandom > /noise`);
-  await runBuild(client, { ref: newBuildRef(), definition: run.definition });
+  prepare: async ({ client }) => {
+    const run = runOnImage("ebuild-fixture/busybox:latest", `echo ${token} > /made-by-test; head -c 200000 /dev/urandom > /noise`);
+    await runBuild(client, { ref: newBuildRef(), definition: run.definition });
+  },
 });
-after(() => client?.close());
 
 test("ebuild du shows the cache a build left, then ebuild prune frees it and du shows less", () => {
   const before = ebuild("du", "--verbose", "--filter", filter);

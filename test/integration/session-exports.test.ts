@@ -7,20 +7,17 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
+import { test } from "node:test";
+import { newBuildRef } from "../../src/buildkit/client.js";
 import { fileSendService, fileSyncService, fileTarget, secretsService } from "../../src/buildkit/session/index.js";
 import { solveWithSession } from "../buildkit/session/daemon.js";
 import { image, local, marshal } from "../../src/planner/llb/index.js";
+import { useDaemon } from "../support/daemon.js";
 
 const base = "ebuild-fixture/busybox:latest";
 const temp = (name: string) => mkdtemp(join(tmpdir(), `ebuild-${name}-`));
 
-let client: BuildkitClient;
-before(async () => {
-  client = await BuildkitClient.connect();
-});
-after(() => client?.close());
+const daemon = useDaemon();
 
 test("the tar exporter streams the result into the file we chose", async () => {
   const context = await temp("context");
@@ -32,7 +29,7 @@ test("the tar exporter streams the result into the file we chose", async () => {
   const sessionId = newBuildRef();
   const { definition } = marshal(local("context", { sessionId, sharedKeyHint: "context", excludePatterns: ["*.log"] }));
   await solveWithSession(
-    client,
+    daemon.client,
     sessionId,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, fileTarget(archive)]]))],
     { definition, exporters: [{ type: "tar" }] },
@@ -51,7 +48,7 @@ test("a RUN that needs a secret the session does not have fails naming the secre
     })
     .root();
   await assert.rejects(
-    solveWithSession(client, sessionId, [secretsService(new Map([["other", { value: "x" }]]))], {
+    solveWithSession(daemon.client, sessionId, [secretsService(new Map([["other", { value: "x" }]]))], {
       definition: marshal(step).definition,
     }),
     (error: Error) => {
@@ -74,7 +71,7 @@ test("only the files the build selects are uploaded", async () => {
     local("context", { sessionId, sharedKeyHint: "context", includePatterns: ["src", "README.md"], excludePatterns: ["**/*.test.ts", "src/gen"] }),
   );
   await solveWithSession(
-    client,
+    daemon.client,
     sessionId,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: out }]]))],
     { definition, exporters: [{ type: "local" }] },

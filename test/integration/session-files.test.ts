@@ -6,21 +6,18 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
+import { test } from "node:test";
+import { newBuildRef } from "../../src/buildkit/client.js";
 import { fileSendService, fileSyncService, secretsService } from "../../src/buildkit/session/index.js";
 import { solveWithSession } from "../buildkit/session/daemon.js";
 import { image, local, marshal, scratch } from "../../src/planner/llb/index.js";
 import { assertSameTree, describeTree, generateTree } from "../buildkit/session/tree.js";
+import { useDaemon } from "../support/daemon.js";
 
 const base = "ebuild-fixture/busybox:latest";
 const temp = (name: string) => mkdtemp(join(tmpdir(), `ebuild-${name}-`));
 
-let client: BuildkitClient;
-before(async () => {
-  client = await BuildkitClient.connect();
-});
-after(() => client?.close());
+const daemon = useDaemon();
 
 test("a local context is read through FileSync and exported back through FileSend intact", async () => {
   const context = await temp("context");
@@ -29,7 +26,7 @@ test("a local context is read through FileSync and exported back through FileSen
   const sessionId = newBuildRef();
   const { definition } = marshal(local("context", { sessionId, sharedKeyHint: "context", excludePatterns: ["ignored.secret"] }));
   await solveWithSession(
-    client,
+    daemon.client,
     sessionId,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: out }]]))],
     { definition, exporters: [{ type: "local" }] },
@@ -62,7 +59,7 @@ test("a RUN sees the uploaded files and the secret, and the secret stays out of 
     })
     .getMount("/out");
   await solveWithSession(
-    client,
+    daemon.client,
     sessionId,
     [
       fileSyncService(new Map([["context", context]])),
