@@ -6,14 +6,13 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
-import { newBuildRef } from "../../src/buildkit/client.js";
 import { imageResultMetadata, missingExporter, mobyExporter, ociArchiveExporter } from "../../src/buildkit/exporters.js";
-import { solveWithSession } from "../buildkit/session/daemon.js";
 import { GatewayBuild } from "../../src/buildkit/gateway.js";
 import { runOnImage } from "../buildkit/support/tiny-llb.js";
 import { image, marshal } from "../../src/planner/llb/index.js";
 import { docker, inspectImage } from "../support/docker.js";
 import { useDaemon } from "../support/daemon.js";
+import { buildWithSession } from "../support/session-build.js";
 
 const base = "ebuild-fixture/busybox:latest";
 const tag = randomBytes(4).toString("hex");
@@ -55,7 +54,7 @@ test("Docker's classic image store refuses an OCI archive export, naming the exp
   if ((info ?? []).some(([key]) => key === "driver-type" )) return t.skip("the containerd image store has OCI exports");
   const { definition } = marshal(image(base));
   await assert.rejects(
-    solveWithSession(daemon.client, newBuildRef(), [], { definition, exporters: [ociArchiveExporter({ names: ["x:1"] })] }),
+    buildWithSession(daemon.client, [], { definition, exporters: [ociArchiveExporter({ names: ["x:1"] })] }),
     (error: Error) => missingExporter(error.message) === "oci",
   );
 });

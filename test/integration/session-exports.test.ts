@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { newBuildRef } from "../../src/buildkit/client.js";
 import { fileSendService, fileSyncService, fileTarget, secretsService } from "../../src/buildkit/session/index.js";
-import { solveWithSession } from "../buildkit/session/daemon.js";
 import { image, local, marshal } from "../../src/planner/llb/index.js";
 import { useDaemon } from "../support/daemon.js";
+import { buildWithSession } from "../support/session-build.js";
 
 const base = "ebuild-fixture/busybox:latest";
 const temp = (name: string) => mkdtemp(join(tmpdir(), `ebuild-${name}-`));
@@ -28,11 +28,11 @@ test("the tar exporter streams the result into the file we chose", async () => {
   const archive = join(await temp("archive"), "out.tar");
   const sessionId = newBuildRef();
   const { definition } = marshal(local("context", { sessionId, sharedKeyHint: "context", excludePatterns: ["*.log"] }));
-  await solveWithSession(
+  await buildWithSession(
     daemon.client,
-    sessionId,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, fileTarget(archive)]]))],
     { definition, exporters: [{ type: "tar" }] },
+    sessionId,
   );
   const listing = execFileSync("tar", ["-tf", archive], { encoding: "utf8" }).trim().split("\n").sort();
   assert.deepEqual(listing, ["Buildfile", "docs/", "docs/guide.md"]);
@@ -40,7 +40,6 @@ test("the tar exporter streams the result into the file we chose", async () => {
 });
 
 test("a RUN that needs a secret the session does not have fails naming the secret", async () => {
-  const sessionId = newBuildRef();
   const step = image(base)
     .run({
       args: ["/bin/sh", "-c", "cat /run/secrets/api-key"],
@@ -48,7 +47,7 @@ test("a RUN that needs a secret the session does not have fails naming the secre
     })
     .root();
   await assert.rejects(
-    solveWithSession(daemon.client, sessionId, [secretsService(new Map([["other", { value: "x" }]]))], {
+    buildWithSession(daemon.client, [secretsService(new Map([["other", { value: "x" }]]))], {
       definition: marshal(step).definition,
     }),
     (error: Error) => {
@@ -70,11 +69,11 @@ test("only the files the build selects are uploaded", async () => {
   const { definition } = marshal(
     local("context", { sessionId, sharedKeyHint: "context", includePatterns: ["src", "README.md"], excludePatterns: ["**/*.test.ts", "src/gen"] }),
   );
-  await solveWithSession(
+  await buildWithSession(
     daemon.client,
-    sessionId,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: out }]]))],
     { definition, exporters: [{ type: "local" }] },
+    sessionId,
   );
   const listing = execFileSync("find", [".", "-mindepth", "1"], { cwd: out, encoding: "utf8" }).trim().split("\n").sort();
   assert.deepEqual(listing, ["./README.md", "./src", "./src/main.ts"]);

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { newBuildRef } from "../../src/buildkit/client.js";
 import { fileSendService, fileSyncService, secretsService } from "../../src/buildkit/session/index.js";
-import { solveWithSession } from "../buildkit/session/daemon.js";
 import { image, local, marshal, scratch } from "../../src/planner/llb/index.js";
 import { assertSameTree, describeTree, generateTree } from "../buildkit/session/tree.js";
 import { useDaemon } from "../support/daemon.js";
+import { buildWithSession } from "../support/session-build.js";
 
 const base = "ebuild-fixture/busybox:latest";
 const temp = (name: string) => mkdtemp(join(tmpdir(), `ebuild-${name}-`));
@@ -25,11 +25,11 @@ test("a local context is read through FileSync and exported back through FileSen
   const out = await temp("exported");
   const sessionId = newBuildRef();
   const { definition } = marshal(local("context", { sessionId, sharedKeyHint: "context", excludePatterns: ["ignored.secret"] }));
-  await solveWithSession(
+  await buildWithSession(
     daemon.client,
-    sessionId,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: out }]]))],
     { definition, exporters: [{ type: "local" }] },
+    sessionId,
   );
   const expected = await describeTree(context);
   assert.ok(expected.delete("ignored.secret"));
@@ -58,15 +58,15 @@ test("a RUN sees the uploaded files and the secret, and the secret stays out of 
       ],
     })
     .getMount("/out");
-  await solveWithSession(
+  await buildWithSession(
     daemon.client,
-    sessionId,
     [
       fileSyncService(new Map([["context", context]])),
       fileSendService(new Map([[0, { kind: "directory" as const, path: out }]])),
       secretsService(new Map([["token", { value: secret }]])),
     ],
     { definition: marshal(written).definition, exporters: [{ type: "local" }] },
+    sessionId,
   );
 
   const expected: string[] = [];
