@@ -11,6 +11,7 @@ import { test } from "node:test";
 import { BuildkitClient } from "../../src/buildkit/client.js";
 import { EbuildError } from "../../src/errors.js";
 import { useDaemon } from "../support/daemon.js";
+import { unusedPort } from "../support/ports.js";
 
 // Docker and Go name architectures differently from Node.
 const goArch: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
@@ -50,14 +51,6 @@ async function unreachable(inputs: Parameters<typeof BuildkitClient.connect>[0])
   assert.fail("connected where nothing listens");
 }
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const missingSocket = path.join(os.tmpdir(), `ebuild-no-daemon-${process.pid}.sock`);
 
 test("nothing at a unix path: unreachable, naming the path and how to start buildkitd", async () => {
@@ -70,7 +63,7 @@ test("nothing at a unix path: unreachable, naming the path and how to start buil
 });
 
 test("a closed tcp port on 127.0.0.1: unreachable, naming host and port", async () => {
-  const port = await closedPort();
+  const port = await unusedPort();
   const error = await unreachable({ env: { BUILDKIT_HOST: `tcp://127.0.0.1:${port}` } });
   assert.equal(error.kind, "unreachable");
   assert.ok(error.message.includes(`tcp://127.0.0.1:${port}`), error.message);

@@ -4,27 +4,17 @@
  * limits that remove nothing.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { runBuild } from "../../src/buildkit/build.js";
 import { newBuildRef } from "../../src/buildkit/client.js";
 import { runOnImage } from "../buildkit/support/tiny-llb.js";
+import { ebuild as run, root } from "../cli/support/ebuild-process.js";
 import { useDaemon } from "../support/daemon.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const token = `ebuild-du-${process.pid}-${Date.now()}`;
 const filter = `description~=${token}`;
 
-function ebuild(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    cwd: root,
-    env: { ...process.env, BUILDKIT_HOST: "", NO_COLOR: "1", FORCE_COLOR: "0" },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const ebuild = (...args: string[]) => run(args, root, { BUILDKIT_HOST: "" });
 
 const entries = (stdout: string) => Number(/^Entries: +(\d+)$/m.exec(stdout)?.[1]);
 
