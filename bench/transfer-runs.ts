@@ -15,8 +15,7 @@ import { promisify } from "node:util";
 import { BuildkitClient, decodeProgress, newBuildRef, openEngineSessionTunnel, openSessionTunnel } from "../src/buildkit/index.js";
 import { localExporter } from "../src/buildkit/exporters.js";
 import { fileSendService, fileSyncService, serveSession, sessionMethods } from "../src/buildkit/session/index.js";
-import { definition, localSource } from "../test/buildkit/session/llb.js";
-import { copyOntoScratch } from "../test/support/copy-llb.js";
+import { copy, local, marshal, scratch, type State } from "../src/planner/llb/index.js";
 
 /** Seconds. */
 export interface Phases {
@@ -61,6 +60,24 @@ function phasesOf(total: number, clientCpu: number, vertices: readonly VertexTim
 /** The same shared key for the same folder, as buildx derives one: later runs reuse what was sent. */
 const sharedKeyOf = (dir: string) => createHash("sha256").update(dir).digest("hex").slice(0, 32);
 
+/**
+ * `FROM scratch` + `COPY . /ctx` as the Dockerfile frontend plans it (one FileOp copying the
+ * context's contents, keeping the files' own modes and times), so the daemon does the same work for
+ * both tools.
+ */
+function copyContextOntoScratch(sessionId: string): State {
+  const context = local("context", { sessionId, sharedKeyHint: "context" });
+  return scratch().file(
+    copy(context, "/", "/ctx", {
+      followSymlinks: true,
+      copyDirContentsOnly: true,
+      createDestPath: true,
+      allowWildcard: true,
+      allowEmptyWildcard: true,
+    }),
+  );
+}
+
 export async function ebuildRun(client: BuildkitClient, context: string, dest: string, route: SessionRoute): Promise<Phases> {
   const sessionId = newBuildRef();
   const attachables = [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: dest }]]))];
@@ -71,8 +88,6 @@ export async function ebuildRun(client: BuildkitClient, context: string, dest: s
   tunnel.on("error", () => {});
   const stop = new AbortController();
   const served = serveSession(tunnel, attachables, { signal: stop.signal });
-  const source = localSource("context", { sessionId });
-  const copy = copyOntoScratch(source, "/ctx");
   const ref = newBuildRef();
   const vertices = new Map<string, VertexTimes>();
   const progress = (async () => {
@@ -82,7 +97,7 @@ export async function ebuildRun(client: BuildkitClient, context: string, dest: s
     }
   })();
   try {
-    await client.solve({ ref, sessionId, definition: definition([source, copy], copy), exporters: [localExporter()] });
+    await client.solve({ ref, sessionId, definition: marshal(copyContextOntoScratch(sessionId)).definition, exporters: [localExporter()] });
     const total = (performance.now() - start) / 1000;
     const cpu = process.cpuUsage(cpuStart);
     await progress;

@@ -10,9 +10,9 @@ import type net from "node:net";
 import { after, before, test } from "node:test";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { BuildkitClient } from "../../src/buildkit/client.js";
-import { encodeMessage } from "../../src/buildkit/grpc/framing.js";
 import { InfoResponseSchema } from "../../src/gen/moby/buildkit/v1/control_pb.js";
 import { EbuildError } from "../../src/errors.js";
+import { answerUnary } from "../support/grpc-answer.js";
 
 const upgrades: http.IncomingHttpHeaders[] = [];
 let engine: http.Server;
@@ -20,12 +20,7 @@ let notDocker: http.Server;
 const h2 = http2.createServer();
 h2.on("stream", (stream) => {
   stream.on("error", () => {});
-  stream.resume();
-  stream.on("end", () => {
-    stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
-    stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-    stream.end(encodeMessage(toBinary(InfoResponseSchema, create(InfoResponseSchema, { buildkitVersion: { version: "v0.13.2-upgraded" } }))));
-  });
+  answerUnary(stream, toBinary(InfoResponseSchema, create(InfoResponseSchema, { buildkitVersion: { version: "v0.13.2-upgraded" } })));
 });
 
 async function listen(server: http.Server): Promise<number> {

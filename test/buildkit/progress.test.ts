@@ -27,7 +27,7 @@ function summary(events: ProgressEvent[]): string[] {
   });
 }
 
-const image = "docker-image://ebuild-fixture/busybox:latest";
+const image = "docker-image://docker.io/ebuild-fixture/busybox:latest";
 const recorded: Array<{ fixture: string; expect: string[] }> = [
   {
     fixture: "status-run-ok.json",

@@ -14,9 +14,9 @@ import { after, before, test } from "node:test";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { BuildkitClient } from "../../src/buildkit/client.js";
 import type { TlsFiles } from "../../src/buildkit/connection/address.js";
-import { encodeMessage } from "../../src/buildkit/grpc/framing.js";
 import { InfoResponseSchema } from "../../src/gen/moby/buildkit/v1/control_pb.js";
 import { EbuildError } from "../../src/errors.js";
+import { answerUnary, refuseUnimplemented } from "../support/grpc-answer.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "ebuild-tls-"));
 const file = (name: string) => path.join(dir, name);
@@ -49,16 +49,8 @@ before(async () => {
   });
   server.on("stream", (stream, headers) => {
     stream.on("error", () => {});
-    if (headers[":path"] !== "/moby.buildkit.v1.Control/Info") {
-      stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-status": "12" }, { endStream: true });
-      return;
-    }
-    stream.resume();
-    stream.on("end", () => {
-      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
-      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-      stream.end(encodeMessage(toBinary(InfoResponseSchema, create(InfoResponseSchema, { buildkitVersion: { package: "github.com/moby/buildkit", version } }))));
-    });
+    if (headers[":path"] !== "/moby.buildkit.v1.Control/Info") return refuseUnimplemented(stream);
+    answerUnary(stream, toBinary(InfoResponseSchema, create(InfoResponseSchema, { buildkitVersion: { package: "github.com/moby/buildkit", version } })));
   });
   server.on("tlsClientError", () => {});
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -3,33 +3,15 @@
  * tried, says how to fix it and exits 6. (The healthy case is in test/integration/doctor.test.ts.)
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { unusedPort } from "../support/ports.js";
+import { ebuild, root } from "./support/ebuild-process.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const missingSocket = path.join(os.tmpdir(), `ebuild-doctor-${process.pid}.sock`);
 
-function doctor(env: NodeJS.ProcessEnv, args: string[] = []) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "doctor", ...args], {
-    cwd: root,
-    env: { ...process.env, BUILDKIT_HOST: "", DOCKER_HOST: "", NO_COLOR: "1", FORCE_COLOR: "0", ...env },
-    encoding: "utf8",
-    timeout: 30_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+const doctor = (env: NodeJS.ProcessEnv, args: string[] = []) => ebuild(["doctor", ...args], root, { BUILDKIT_HOST: "", DOCKER_HOST: "", ...env });
 
 const cases: Array<{ name: string; env: () => Promise<NodeJS.ProcessEnv> | NodeJS.ProcessEnv; args?: string[]; address: string; hint: RegExp }> = [
   {
@@ -55,7 +37,7 @@ const cases: Array<{ name: string; env: () => Promise<NodeJS.ProcessEnv> | NodeJ
 
 for (const c of cases) {
   test(`ebuild doctor with ${c.name}: names the address, says how to fix it, exits 6`, async () => {
-    const port = String(await closedPort());
+    const port = String(await unusedPort());
     const args = (c.args ?? []).map((a) => a.replace("PORT", port));
     const address = c.address.replace("PORT", port);
     const { status, stdout, stderr } = doctor(await c.env(), args);

@@ -7,22 +7,19 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { BuildkitClient } from "../../src/buildkit/client.js";
 import { EbuildError } from "../../src/errors.js";
+import { useDaemon } from "../support/daemon.js";
+import { unusedPort } from "../support/ports.js";
 
 // Docker and Go name architectures differently from Node.
 const goArch: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
 
-let client: BuildkitClient;
-before(async () => {
-  // Only the Docker socket: a BUILDKIT_HOST in the environment must not redirect this test.
-  client = await BuildkitClient.connect({ env: { ...process.env, BUILDKIT_HOST: "" } });
-});
-after(() => client?.close());
+const daemon = useDaemon({ dockerOnly: true });
 
 test("Docker's built-in BuildKit lists a worker for this machine's platform", async () => {
-  const workers = await client.listWorkers();
+  const workers = await daemon.client.listWorkers();
   assert.ok(workers.length > 0, "no workers");
   const platforms = workers.flatMap((w) => w.platforms.map((p) => `${p.os}/${p.architecture}`));
   assert.ok(platforms.includes(`linux/${goArch[process.arch]}`), `platforms: ${platforms.join(", ")}`);
@@ -30,13 +27,13 @@ test("Docker's built-in BuildKit lists a worker for this machine's platform", as
 });
 
 test("Info reports the daemon's BuildKit package and a version string", async () => {
-  const info = await client.info();
+  const info = await daemon.client.info();
   assert.equal(info.buildkitVersion?.package, "github.com/moby/buildkit");
   assert.match(info.buildkitVersion?.version ?? "", /^v\d+\.\d+/);
 });
 
 test("DiskUsage lists cache records with ids and sizes", async () => {
-  const records = await client.diskUsage();
+  const records = await daemon.client.diskUsage();
   for (const record of records) {
     assert.notEqual(record.id, "");
     assert.ok(record.size >= 0n);
@@ -54,14 +51,6 @@ async function unreachable(inputs: Parameters<typeof BuildkitClient.connect>[0])
   assert.fail("connected where nothing listens");
 }
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const missingSocket = path.join(os.tmpdir(), `ebuild-no-daemon-${process.pid}.sock`);
 
 test("nothing at a unix path: unreachable, naming the path and how to start buildkitd", async () => {
@@ -74,7 +63,7 @@ test("nothing at a unix path: unreachable, naming the path and how to start buil
 });
 
 test("a closed tcp port on 127.0.0.1: unreachable, naming host and port", async () => {
-  const port = await closedPort();
+  const port = await unusedPort();
   const error = await unreachable({ env: { BUILDKIT_HOST: `tcp://127.0.0.1:${port}` } });
   assert.equal(error.kind, "unreachable");
   assert.ok(error.message.includes(`tcp://127.0.0.1:${port}`), error.message);
@@ -114,6 +103,6 @@ test("docker-container:// naming a container that does not exist: unreachable, w
 
 test("Prune with a filter that matches nothing removes nothing and ends cleanly", async () => {
   const removed = [];
-  for await (const record of client.prune({ filter: [`id==ebuild-no-such-record-${process.pid}`] })) removed.push(record);
+  for await (const record of daemon.client.prune({ filter: [`id==ebuild-no-such-record-${process.pid}`] })) removed.push(record);
   assert.deepEqual(removed, []);
 });

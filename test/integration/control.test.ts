@@ -3,20 +3,17 @@
  * cancellation. Run `bash scripts/buildkit-up` first.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { runBuild } from "../../src/buildkit/build.js";
-import { BuildkitClient, newBuildRef, type SolveOptions, type SolveResult } from "../../src/buildkit/client.js";
+import { newBuildRef, type SolveOptions, type SolveResult } from "../../src/buildkit/client.js";
 import type { ProgressEvent } from "../../src/buildkit/progress.js";
 import { BuildFailedError } from "../../src/buildkit/build-failure.js";
 import { EbuildError } from "../../src/errors.js";
 import { runOnImage } from "../buildkit/support/tiny-llb.js";
+import { useDaemon } from "../support/daemon.js";
 
 const image = "ebuild-fixture/busybox:latest";
-let client: BuildkitClient;
-before(async () => {
-  client = await BuildkitClient.connect();
-});
-after(() => client?.close());
+const daemon = useDaemon();
 
 /** Runs a build through runBuild, collecting its progress; `onEvent` may abort. */
 async function build(
@@ -27,7 +24,7 @@ async function build(
   let result: SolveResult | undefined;
   let error: unknown;
   try {
-    result = await runBuild(client, { ...solve, ref: newBuildRef() }, {
+    result = await runBuild(daemon.client, { ...solve, ref: newBuildRef() }, {
       signal: options.signal,
       onProgress: (event) => {
         events.push(event);

@@ -1,19 +1,12 @@
 /** `ebuild doctor` on the real daemon, through the real CLI process. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { ebuild, root } from "../cli/support/ebuild-process.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const goArch: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
 
 test("ebuild doctor shows Docker's BuildKit, its version, workers and this machine's platform", () => {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "doctor"], {
-    cwd: root,
-    env: { ...process.env, BUILDKIT_HOST: "", NO_COLOR: "1", FORCE_COLOR: "0" },
-    encoding: "utf8",
-    timeout: 30_000,
-  });
+  const result = ebuild(["doctor"], root, { BUILDKIT_HOST: "" });
   assert.equal(result.status, 0, result.stderr);
   const out = result.stdout;
   assert.match(out, /^daemon {4}(unix|tcp):\/\/\S+ \(Docker Engine's BuildKit/m);

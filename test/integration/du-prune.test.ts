@@ -4,37 +4,27 @@
  * limits that remove nothing.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { test } from "node:test";
 import { runBuild } from "../../src/buildkit/build.js";
-import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
+import { newBuildRef } from "../../src/buildkit/client.js";
 import { runOnImage } from "../buildkit/support/tiny-llb.js";
+import { ebuild as run, root } from "../cli/support/ebuild-process.js";
+import { useDaemon } from "../support/daemon.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const token = `ebuild-du-${process.pid}-${Date.now()}`;
 const filter = `description~=${token}`;
 
-function ebuild(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    cwd: root,
-    env: { ...process.env, BUILDKIT_HOST: "", NO_COLOR: "1", FORCE_COLOR: "0" },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const ebuild = (...args: string[]) => run(args, root, { BUILDKIT_HOST: "" });
 
 const entries = (stdout: string) => Number(/^Entries: +(\d+)$/m.exec(stdout)?.[1]);
 
-let client: BuildkitClient;
-before(async () => {
-  client = await BuildkitClient.connect();
+useDaemon({
   // Cache to look at: a RUN whose command names this test run, so its entry is ours alone.
-  const run = runOnImage("ebuild-fixture/busybox:latest", `echo ${token} > /made-by-test; head -c 200000 /dev/urandom > /noise`);
-  await runBuild(client, { ref: newBuildRef(), definition: run.definition });
+  prepare: async ({ client }) => {
+    const run = runOnImage("ebuild-fixture/busybox:latest", `echo ${token} > /made-by-test; head -c 200000 /dev/urandom > /noise`);
+    await runBuild(client, { ref: newBuildRef(), definition: run.definition });
+  },
 });
-after(() => client?.close());
 
 test("ebuild du shows the cache a build left, then ebuild prune frees it and du shows less", () => {
   const before = ebuild("du", "--verbose", "--filter", filter);

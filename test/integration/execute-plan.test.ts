@@ -7,21 +7,17 @@ import { execFile } from "node:child_process";
 import { mkdtemp, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { promisify } from "node:util";
-import { BuildkitClient } from "../../src/buildkit/client.js";
 import { executePlan } from "../../src/cli/build/execute-plan.js";
 import { EbuildError } from "../../src/errors.js";
 import { copy, image, local, marshal, mkdir as mkdirAction, mkfile, scratch, type State } from "../../src/planner/llb/index.js";
 import type { Plan, PlannedOutput } from "../../src/planner/plan.js";
+import { useDaemon } from "../support/daemon.js";
 
 const run = promisify(execFile);
 const base = "ebuild-fixture/busybox:latest";
-let client: BuildkitClient;
-before(async () => {
-  client = await BuildkitClient.connect();
-});
-after(() => client?.close());
+const daemon = useDaemon();
 
 function plan(outputs: PlannedOutput[], extra: Partial<Plan> = {}): Plan {
   return { outputs, skipped: [], edges: [], contexts: [], secrets: [], entitlements: [], ...extra };
@@ -44,7 +40,7 @@ async function listing(dir: string): Promise<string[]> {
 }
 
 const execute = (p: Plan) =>
-  executePlan({ client, plan: p, push: false, localOutput: true, allowPrivileged: false, secrets: new Map() });
+  executePlan({ client: daemon.client, plan: p, push: false, localOutput: true, allowPrivileged: false, secrets: new Map() });
 
 test("artifacts land as a file, a replaced directory and a merged glob, from a context the session uploads", async () => {
   const project = await mkdtemp(join(tmpdir(), "ebuild-exec-"));

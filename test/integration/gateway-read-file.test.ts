@@ -3,26 +3,16 @@
  * without exporting anything.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { BuildkitClient } from "../../src/buildkit/client.js";
+import { test } from "node:test";
 import { GatewayBuild } from "../../src/buildkit/gateway.js";
 import { EbuildError } from "../../src/errors.js";
-import { openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
 import { runOnImage } from "../buildkit/support/tiny-llb.js";
+import { useDaemon } from "../support/daemon.js";
 
-let client: BuildkitClient;
-let session: HealthSession;
-before(async () => {
-  client = await BuildkitClient.connect();
-  session = openHealthSession(client);
-});
-after(() => {
-  session?.close();
-  client?.close();
-});
+const daemon = useDaemon({ session: true });
 
 test("a file written by a RUN is read back from the solved result", async () => {
-  const build = GatewayBuild.open(client, { sessionId: session.sessionId, internal: true });
+  const build = GatewayBuild.open(daemon.client, { sessionId: daemon.session.sessionId, internal: true });
   try {
     const marker = `${process.pid}-${Date.now()}`;
     const { definition } = runOnImage("ebuild-fixture/busybox:latest", `printf 'out %s\\n' ${marker} > /shell-out`);

@@ -3,25 +3,15 @@
  * store (the fixture image built by scripts/buildkit-up; nothing is pulled).
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { BuildkitClient } from "../../src/buildkit/client.js";
+import { test } from "node:test";
 import { ImageResolver, resolveImageConfig } from "../../src/buildkit/gateway.js";
 import { EbuildError } from "../../src/errors.js";
-import { openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
+import { useDaemon } from "../support/daemon.js";
 
-let client: BuildkitClient;
-let session: HealthSession;
-before(async () => {
-  client = await BuildkitClient.connect();
-  session = openHealthSession(client);
-});
-after(() => {
-  session?.close();
-  client?.close();
-});
+const daemon = useDaemon({ session: true });
 
 test("the fixture image's ENV and CMD resolve from Docker's image store", async () => {
-  const image = await resolveImageConfig(client, session.sessionId, { ref: "ebuild-fixture/busybox:latest", resolveMode: "local" });
+  const image = await resolveImageConfig(daemon.client, daemon.session.sessionId, { ref: "ebuild-fixture/busybox:latest", resolveMode: "local" });
   assert.equal(image.ref, "docker.io/ebuild-fixture/busybox:latest");
   assert.deepEqual(image.config.config?.Env, ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]);
   assert.deepEqual(image.config.config?.Cmd, ["/bin/sh"]);
@@ -30,7 +20,7 @@ test("the fixture image's ENV and CMD resolve from Docker's image store", async 
 });
 
 test("one resolver answers several images and closes its bridge build cleanly", async () => {
-  const resolver = ImageResolver.open(client, session.sessionId);
+  const resolver = ImageResolver.open(daemon.client, daemon.session.sessionId);
   const platform = { os: "linux", architecture: "amd64" };
   const [a, b] = await Promise.all([
     resolver.resolve({ ref: "ebuild-fixture/busybox:latest", platform, resolveMode: "local" }),
@@ -42,7 +32,7 @@ test("one resolver answers several images and closes its bridge build cleanly", 
 
 test("an image that is not in the store fails with a build error naming it", async () => {
   await assert.rejects(
-    resolveImageConfig(client, session.sessionId, { ref: `ebuild-fixture/missing-${process.pid}:latest`, resolveMode: "local" }),
+    resolveImageConfig(daemon.client, daemon.session.sessionId, { ref: `ebuild-fixture/missing-${process.pid}:latest`, resolveMode: "local" }),
     (error: unknown) => error instanceof EbuildError && error.kind === "build" && error.message.includes(`ebuild-fixture/missing-${process.pid}`),
   );
 });

@@ -5,30 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { after, before, test } from "node:test";
-import { BuildkitClient } from "../../src/buildkit/client.js";
+import { test } from "node:test";
 import { GatewayBuild, imageConfigMetadataKey } from "../../src/buildkit/gateway.js";
 import { BuildFailedError } from "../../src/buildkit/build-failure.js";
-import { openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
 import { runOnImage } from "../buildkit/support/tiny-llb.js";
+import { useDaemon } from "../support/daemon.js";
 
 const name = `ebuild-test/client-export:${process.pid}`;
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
-let client: BuildkitClient;
-let session: HealthSession;
-before(async () => {
-  client = await BuildkitClient.connect({ env: { ...process.env, BUILDKIT_HOST: "" } });
-  session = openHealthSession(client);
-});
-after(() => {
-  session?.close();
-  client?.close();
-  try {
-    docker("image", "rm", "-f", name);
-  } catch {
-    // Never stored.
-  }
-});
+const daemon = useDaemon({ session: true, dockerOnly: true, images: [name] });
 
 test("an image built on the fixture base is stored in Docker under its name with the config we set", async () => {
   const run = runOnImage("ebuild-fixture/busybox:latest", `echo built-${process.pid} > /greeting`);
@@ -43,7 +28,7 @@ test("an image built on the fixture base is stored in Docker under its name with
       Labels: { "org.ebuild.test": "client" },
     },
   };
-  const build = GatewayBuild.open(client, { sessionId: session.sessionId, exporters: [{ type: "moby", attrs: { name } }] });
+  const build = GatewayBuild.open(daemon.client, { sessionId: daemon.session.sessionId, exporters: [{ type: "moby", attrs: { name } }] });
   const ref = await build.solve(run.definition, { evaluate: true });
   const result = await build.finish({ ref, metadata: { [imageConfigMetadataKey]: JSON.stringify(config) } });
   assert.equal(result.exporterResponse["image.name"], `docker.io/${name}`);
@@ -59,7 +44,7 @@ test("an image built on the fixture base is stored in Docker under its name with
 
 test("a failing RUN inside a gateway build fails its solve with the step's error, and the build can be failed", async () => {
   const run = runOnImage("ebuild-fixture/busybox:latest", "exit 5", { ignoreCache: true });
-  const build = GatewayBuild.open(client, { sessionId: session.sessionId });
+  const build = GatewayBuild.open(daemon.client, { sessionId: daemon.session.sessionId });
   const failure = await build.solve(run.definition, { evaluate: true }).catch((error: unknown) => error);
   assert.ok(failure instanceof BuildFailedError, String(failure));
   assert.match(failure.message, /exit code: 5/);

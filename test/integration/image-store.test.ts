@@ -5,35 +5,24 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { after, before, test } from "node:test";
-import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
+import { test } from "node:test";
 import { imageResultMetadata, missingExporter, mobyExporter, ociArchiveExporter } from "../../src/buildkit/exporters.js";
-import { solveWithSession } from "../buildkit/session/daemon.js";
-import { definition, imageSource, run } from "../buildkit/session/llb.js";
 import { GatewayBuild } from "../../src/buildkit/gateway.js";
-import { openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
-import { docker, inspectImage, removeImages } from "../support/docker.js";
+import { runOnImage } from "../buildkit/support/tiny-llb.js";
+import { image, marshal } from "../../src/planner/llb/index.js";
+import { docker, inspectImage } from "../support/docker.js";
+import { useDaemon } from "../support/daemon.js";
+import { buildWithSession } from "../support/session-build.js";
 
 const base = "ebuild-fixture/busybox:latest";
 const tag = randomBytes(4).toString("hex");
 const names = [`ebuild-test/image-store:${tag}`, `ebuild-test/image-store:${tag}-also`];
 
-let client: BuildkitClient;
-let session: HealthSession;
-before(async () => {
-  client = await BuildkitClient.connect();
-  session = openHealthSession(client);
-});
-after(async () => {
-  session?.close();
-  client?.close();
-  await removeImages(names);
-});
+const daemon = useDaemon({ session: true, images: names });
 
 test("an image built on the local base image lands in Docker's image store with the config we set", async (t) => {
-  if (client.address.kind !== "docker-engine") return t.skip("the moby exporter is Docker Engine's");
-  const from = imageSource(base);
-  const step = run(`mkdir -p /app && echo built-${tag} > /app/marker`, [from], [{ input: 0, dest: "/", output: 0 }]);
+  if (daemon.client.address.kind !== "docker-engine") return t.skip("the moby exporter is Docker Engine's");
+  const { definition } = runOnImage(base, `mkdir -p /app && echo built-${tag} > /app/marker`);
   const config = {
     architecture: "amd64",
     os: "linux",
@@ -44,8 +33,8 @@ test("an image built on the local base image lands in Docker's image store with 
       Labels: { "org.example.team": "builds", "org.example.tag": tag },
     },
   };
-  const build = GatewayBuild.open(client, { sessionId: session.sessionId, exporters: [mobyExporter({ names })] });
-  const ref = await build.solve(definition([from, step], step), { evaluate: true });
+  const build = GatewayBuild.open(daemon.client, { sessionId: daemon.session.sessionId, exporters: [mobyExporter({ names })] });
+  const ref = await build.solve(definition, { evaluate: true });
   const result = await build.finish({ ref, metadata: imageResultMetadata(config) });
   assert.match(result.exporterResponse["containerimage.digest"] ?? "", /^sha256:[0-9a-f]{64}$/);
 
@@ -60,12 +49,12 @@ test("an image built on the local base image lands in Docker's image store with 
 });
 
 test("Docker's classic image store refuses an OCI archive export, naming the exporter", async (t) => {
-  if (client.address.kind !== "docker-engine") return t.skip("about Docker Engine's exporters");
+  if (daemon.client.address.kind !== "docker-engine") return t.skip("about Docker Engine's exporters");
   const info = JSON.parse(await docker(["info", "--format", "{{json .DriverStatus}}"])) as string[][] | null;
   if ((info ?? []).some(([key]) => key === "driver-type" )) return t.skip("the containerd image store has OCI exports");
-  const from = imageSource(base);
+  const { definition } = marshal(image(base));
   await assert.rejects(
-    solveWithSession(client, newBuildRef(), [], { definition: definition([from], from), exporters: [ociArchiveExporter({ names: ["x:1"] })] }),
+    buildWithSession(daemon.client, [], { definition, exporters: [ociArchiveExporter({ names: ["x:1"] })] }),
     (error: Error) => missingExporter(error.message) === "oci",
   );
 });

@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { runBuild } from "../../src/buildkit/build.js";
 import { BuildFailedError } from "../../src/buildkit/build-failure.js";
-import { BuildkitClient, newBuildRef, type ExporterEntry } from "../../src/buildkit/client.js";
+import { newBuildRef, type ExporterEntry } from "../../src/buildkit/client.js";
 import {
   constantCopyTime,
   image,
@@ -17,30 +17,16 @@ import {
   SourceMap,
   type State,
 } from "../../src/planner/llb/index.js";
-import { openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
+import { useDaemon } from "../support/daemon.js";
 
 const fixture = "ebuild-fixture/busybox:latest";
 const exported = `ebuild-test/llb:${process.pid}`;
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
 
-let client: BuildkitClient;
-let session: HealthSession;
-before(async () => {
-  client = await BuildkitClient.connect({ env: { ...process.env, BUILDKIT_HOST: "" } });
-  session = openHealthSession(client);
-});
-after(() => {
-  session?.close();
-  client?.close();
-  try {
-    docker("image", "rm", "-f", exported);
-  } catch {
-    // Never stored.
-  }
-});
+const daemon = useDaemon({ session: true, dockerOnly: true, images: [exported] });
 
 async function solve(state: State, exporters: ExporterEntry[] = []): Promise<void> {
-  await runBuild(client, { ref: newBuildRef(), definition: marshal(state).definition, exporters, sessionId: session.sessionId });
+  await runBuild(daemon.client, { ref: newBuildRef(), definition: marshal(state).definition, exporters, sessionId: daemon.session.sessionId });
 }
 
 /** Solves `state`, stores it in Docker and returns `cat path` run in the stored image. */
@@ -130,7 +116,7 @@ test("a failing RUN is reported at its Buildfile line, on the step marshal named
     location: buildfile.at({ start: { line: 3, character: 4 }, end: { line: 3, character: 14 } }),
   });
   const marshalled = marshal(failing.root());
-  const error = await runBuild(client, { ref: newBuildRef(), definition: marshalled.definition, sessionId: session.sessionId }).catch(
+  const error = await runBuild(daemon.client, { ref: newBuildRef(), definition: marshalled.definition, sessionId: daemon.session.sessionId }).catch(
     (e: unknown) => e,
   );
   assert.ok(error instanceof BuildFailedError, String(error));

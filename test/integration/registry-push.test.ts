@@ -9,13 +9,13 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { BuildkitClient, GatewayBuild } from "../../src/buildkit/index.js";
+import { GatewayBuild } from "../../src/buildkit/index.js";
 import { imageResultMetadata, mobyExporter } from "../../src/buildkit/exporters.js";
 import { authService } from "../../src/buildkit/session/index.js";
-import { definition, imageSource, run } from "../buildkit/session/llb.js";
-import { openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
+import { runOnImage } from "../buildkit/support/tiny-llb.js";
 import { dockerConfigCredentials, writeDockerConfig } from "../support/docker-config.js";
 import { removeImages } from "../support/docker.js";
+import { useDaemon } from "../support/daemon.js";
 import { pushThroughEngine } from "../support/engine-push.js";
 import { startRegistry, type TestRegistry } from "../support/registry.js";
 import { buildWithSession, progressText } from "../support/session-build.js";
@@ -24,23 +24,17 @@ const user = "ebuild";
 const password = `pw-${randomBytes(8).toString("hex")}`;
 const tag = randomBytes(4).toString("hex");
 const repository = "ebuild-test/pushed";
-
-let client: BuildkitClient;
-let session: HealthSession;
-let registry: TestRegistry;
-let configDir: string;
+/** Images the tests stored in Docker, removed after them. */
 const images: string[] = [];
 
+const daemon = useDaemon({ session: true, images });
+let registry: TestRegistry;
+let configDir: string;
 before(async () => {
-  client = await BuildkitClient.connect();
-  session = openHealthSession(client);
   registry = await startRegistry({ auth: { user, password } });
   configDir = await mkdtemp(join(tmpdir(), "ebuild-docker-config-"));
 });
 after(async () => {
-  session?.close();
-  client?.close();
-  await removeImages(images);
   await registry?.stop();
 });
 
@@ -55,17 +49,16 @@ function registryGet(path: string, auth: { user: string; password: string } | un
 
 /** Builds an image on the fixture base into Docker's store under `name`, with a label. */
 async function buildIntoDocker(name: string): Promise<void> {
-  const from = imageSource("ebuild-fixture/busybox:latest");
-  const step = run(`echo pushed-${tag} > /pushed`, [from], [{ input: 0, dest: "/", output: 0 }]);
+  const { definition } = runOnImage("ebuild-fixture/busybox:latest", `echo pushed-${tag} > /pushed`);
   const config = { architecture: "amd64", os: "linux", config: { Labels: { "org.ebuild.test": `push-${tag}` }, Cmd: ["cat", "/pushed"] } };
-  const build = GatewayBuild.open(client, { sessionId: session.sessionId, exporters: [mobyExporter({ names: [name] })] });
-  const ref = await build.solve(definition([from, step], step), { evaluate: true });
+  const build = GatewayBuild.open(daemon.client, { sessionId: daemon.session.sessionId, exporters: [mobyExporter({ names: [name] })] });
+  const ref = await build.solve(definition, { evaluate: true });
   await build.finish({ ref, metadata: imageResultMetadata(config) });
   images.push(name);
 }
 
 test("an image pushed with credentials from a docker config file is served by the registry", async (t) => {
-  if (client.address.kind !== "docker-engine") return t.skip("pushes from Docker's image store");
+  if (daemon.client.address.kind !== "docker-engine") return t.skip("pushes from Docker's image store");
   const configPath = join(configDir, "config.json");
   await writeDockerConfig(configPath, registry.address, { username: user, secret: password });
   const name = `${registry.address}/${repository}:${tag}`;
@@ -73,7 +66,7 @@ test("an image pushed with credentials from a docker config file is served by th
 
   const credentials = dockerConfigCredentials(configPath);
   await pushThroughEngine(
-    client.address.engine,
+    daemon.client.address.engine,
     { repository: `${registry.address}/${repository}`, tag, registryHost: registry.address },
     await credentials.lookup(registry.address),
   );
@@ -91,14 +84,14 @@ test("an image pushed with credentials from a docker config file is served by th
 });
 
 test("a push with a wrong password fails saying the registry refused it", async (t) => {
-  if (client.address.kind !== "docker-engine") return t.skip("pushes from Docker's image store");
+  if (daemon.client.address.kind !== "docker-engine") return t.skip("pushes from Docker's image store");
   const configPath = join(configDir, "wrong.json");
   await writeDockerConfig(configPath, registry.address, { username: user, secret: "not-the-password" });
   const name = `${registry.address}/${repository}:wrong-${tag}`;
   await buildIntoDocker(name);
   await assert.rejects(
     pushThroughEngine(
-      client.address.engine,
+      daemon.client.address.engine,
       { repository: `${registry.address}/${repository}`, tag: `wrong-${tag}`, registryHost: registry.address },
       await dockerConfigCredentials(configPath).lookup(registry.address),
     ),
@@ -108,27 +101,25 @@ test("a push with a wrong password fails saying the registry refused it", async 
 });
 
 test("a base image from the private registry is pulled with the credentials the session gives", async (t) => {
-  if (client.address.kind !== "docker-engine") return t.skip("needs the image pushed from Docker's store");
+  if (daemon.client.address.kind !== "docker-engine") return t.skip("needs the image pushed from Docker's store");
   const configPath = join(configDir, "config.json");
   const base = `${registry.address}/${repository}:${tag}`;
   // The pushed image must come from the registry, not from Docker's store.
   await removeImages([base]);
   const credentials = dockerConfigCredentials(configPath);
-  const from = imageSource(base);
-  const step = run(`cat /pushed && echo pulled-${randomBytes(4).toString("hex")}`, [from], [{ input: 0, dest: "/", output: 0 }]);
-  const { events } = await buildWithSession(client, [authService(credentials)], { definition: definition([from, step], step) });
+  const { definition } = runOnImage(base, `cat /pushed && echo pulled-${randomBytes(4).toString("hex")}`);
+  const { events } = await buildWithSession(daemon.client, [authService(credentials)], { definition });
   assert.match(progressText(events), new RegExp(`pushed-${tag}\\n`));
   assert.ok(credentials.asked.includes(registry.address), `asked for ${credentials.asked.join(", ")}`);
 });
 
 test("a base image behind a wrong password fails naming the registry and the refusal", async (t) => {
-  if (client.address.kind !== "docker-engine") return t.skip("needs the image pushed from Docker's store");
+  if (daemon.client.address.kind !== "docker-engine") return t.skip("needs the image pushed from Docker's store");
   const configPath = join(configDir, "wrong.json");
   const base = `${registry.address}/${repository}:${tag}`;
   await removeImages([base]);
-  const from = imageSource(base);
-  const step = run(`echo never-${randomBytes(4).toString("hex")}`, [from], [{ input: 0, dest: "/", output: 0 }]);
-  await assert.rejects(buildWithSession(client, [authService(dockerConfigCredentials(configPath))], { definition: definition([from, step], step) }), (error: Error) => {
+  const { definition } = runOnImage(base, `echo never-${randomBytes(4).toString("hex")}`);
+  await assert.rejects(buildWithSession(daemon.client, [authService(dockerConfigCredentials(configPath))], { definition }), (error: Error) => {
     assert.match(error.message, new RegExp(registry.address.replace(/\./g, "\\.")));
     assert.match(error.message, /401|unauthorized/i);
     return true;

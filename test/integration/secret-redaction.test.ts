@@ -8,43 +8,34 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { BuildkitClient } from "../../src/buildkit/index.js";
+import { test } from "node:test";
 import { mobyExporter } from "../../src/buildkit/exporters.js";
 import { secretsService } from "../../src/buildkit/session/index.js";
-import { definition, imageSource, run } from "../buildkit/session/llb.js";
-import { dockerSave, layerPaths, removeImages } from "../support/docker.js";
+import { image as imageOf, marshal } from "../../src/planner/llb/index.js";
+import { dockerSave, layerPaths } from "../support/docker.js";
 import { buildWithSession, progressText } from "../support/session-build.js";
+import { useDaemon } from "../support/daemon.js";
 
 const base = "ebuild-fixture/busybox:latest";
 const image = `ebuild-test/secret-redaction:${randomBytes(4).toString("hex")}`;
 
-let client: BuildkitClient;
-before(async () => {
-  client = await BuildkitClient.connect();
-});
-after(async () => {
-  client?.close();
-  await removeImages([image]);
-});
+const daemon = useDaemon({ images: [image] });
 
 test("a secret reaches the RUN but not the image, the progress or the definition", async (t) => {
-  if (client.address.kind !== "docker-engine") return t.skip("checks the image with docker save");
+  if (daemon.client.address.kind !== "docker-engine") return t.skip("checks the image with docker save");
   const secret = `ebuild-secret-${randomBytes(12).toString("hex")}`;
   const secretFile = join(await mkdtemp(join(tmpdir(), "ebuild-secret-")), "token");
   await writeFile(secretFile, secret, { mode: 0o600 });
   const expectedHash = createHash("sha256").update(secret).digest("hex");
 
-  const from = imageSource(base);
   // The RUN proves it read the value by keeping its hash, and says so in the log; the run id keeps
   // it out of the daemon's cache (secret values are not part of cache keys).
   const script = `sha256sum /run/secrets/token | cut -d' ' -f1 > /token.sha256 && echo run ${randomBytes(4).toString("hex")} hashed the token: $(cat /token.sha256)`;
-  const step = run(script, [from], [
-    { input: 0, dest: "/", output: 0 },
-    { input: -1, dest: "/run/secrets/token", output: -1, secret: { id: "token", mode: 0o400 } },
-  ]);
-  const sent = definition([from, step], step);
-  const { result, events } = await buildWithSession(client, [secretsService(new Map([["token", { file: secretFile }]]))], {
+  const step = imageOf(base)
+    .run({ args: ["/bin/sh", "-c", script], mounts: [{ type: "secret", target: "/run/secrets/token", id: "token", mode: 0o400 }] })
+    .root();
+  const sent = marshal(step).definition;
+  const { result, events } = await buildWithSession(daemon.client, [secretsService(new Map([["token", { file: secretFile }]]))], {
     definition: sent,
     exporters: [mobyExporter({ names: [image] })],
   });

@@ -7,17 +7,14 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
+import { test } from "node:test";
+import { newBuildRef } from "../../src/buildkit/client.js";
 import { openSessionTunnel } from "../../src/buildkit/session-tunnel.js";
 import { fileSyncService, serveSession, sessionMethods, type Attachable } from "../../src/buildkit/session/index.js";
-import { definition, localSource } from "../buildkit/session/llb.js";
+import { local, marshal } from "../../src/planner/llb/index.js";
+import { useDaemon } from "../support/daemon.js";
 
-let client: BuildkitClient;
-before(async () => {
-  client = await BuildkitClient.connect();
-});
-after(() => client?.close());
+const daemon = useDaemon();
 
 test("cancelling a build during the context upload stops the upload", { timeout: 120_000 }, async () => {
   const context = await mkdtemp(join(tmpdir(), "ebuild-big-context-"));
@@ -45,13 +42,13 @@ test("cancelling a build during the context upload stops the upload", { timeout:
   };
   const sessionId = newBuildRef();
   const stop = new AbortController();
-  const tunnel = openSessionTunnel(client, { sessionId, name: "ebuild-test", sharedKey: sessionId, methods: sessionMethods([watched]) });
+  const tunnel = openSessionTunnel(daemon.client, { sessionId, name: "ebuild-test", sharedKey: sessionId, methods: sessionMethods([watched]) });
   tunnel.on("error", () => {});
   const served = serveSession(tunnel, [watched], { signal: stop.signal });
-  const source = localSource("context", { sessionId });
+  const { definition } = marshal(local("context", { sessionId, sharedKeyHint: "context" }));
   try {
     await assert.rejects(
-      client.solve({ ref: newBuildRef(), sessionId, definition: definition([source], source), exporters: [] }, build.signal),
+      daemon.client.solve({ ref: newBuildRef(), sessionId, definition, exporters: [] }, build.signal),
       (error: Error & { kind?: string }) => error.kind === "cancelled",
     );
     // The daemon may take a moment to reset the call after the solve is gone.

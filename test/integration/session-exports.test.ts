@@ -7,20 +7,17 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
+import { test } from "node:test";
+import { newBuildRef } from "../../src/buildkit/client.js";
 import { fileSendService, fileSyncService, fileTarget, secretsService } from "../../src/buildkit/session/index.js";
-import { solveWithSession } from "../buildkit/session/daemon.js";
-import { definition, imageSource, localSource, run } from "../buildkit/session/llb.js";
+import { image, local, marshal } from "../../src/planner/llb/index.js";
+import { useDaemon } from "../support/daemon.js";
+import { buildWithSession } from "../support/session-build.js";
 
-const image = "ebuild-fixture/busybox:latest";
+const base = "ebuild-fixture/busybox:latest";
 const temp = (name: string) => mkdtemp(join(tmpdir(), `ebuild-${name}-`));
 
-let client: BuildkitClient;
-before(async () => {
-  client = await BuildkitClient.connect();
-});
-after(() => client?.close());
+const daemon = useDaemon();
 
 test("the tar exporter streams the result into the file we chose", async () => {
   const context = await temp("context");
@@ -30,12 +27,12 @@ test("the tar exporter streams the result into the file we chose", async () => {
   await writeFile(join(context, "skip.log"), "noise");
   const archive = join(await temp("archive"), "out.tar");
   const sessionId = newBuildRef();
-  const source = localSource("context", { sessionId, excludePatterns: ["*.log"] });
-  await solveWithSession(
-    client,
-    sessionId,
+  const { definition } = marshal(local("context", { sessionId, sharedKeyHint: "context", excludePatterns: ["*.log"] }));
+  await buildWithSession(
+    daemon.client,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, fileTarget(archive)]]))],
-    { definition: definition([source], source), exporters: [{ type: "tar" }] },
+    { definition, exporters: [{ type: "tar" }] },
+    sessionId,
   );
   const listing = execFileSync("tar", ["-tf", archive], { encoding: "utf8" }).trim().split("\n").sort();
   assert.deepEqual(listing, ["Buildfile", "docs/", "docs/guide.md"]);
@@ -43,15 +40,15 @@ test("the tar exporter streams the result into the file we chose", async () => {
 });
 
 test("a RUN that needs a secret the session does not have fails naming the secret", async () => {
-  const sessionId = newBuildRef();
-  const base = imageSource(image);
-  const step = run("cat /run/secrets/api-key", [base], [
-    { input: 0, dest: "/", output: 0 },
-    { input: -1, dest: "/run/secrets/api-key", output: -1, secret: { id: "api-key", mode: 0o400 } },
-  ]);
+  const step = image(base)
+    .run({
+      args: ["/bin/sh", "-c", "cat /run/secrets/api-key"],
+      mounts: [{ type: "secret", target: "/run/secrets/api-key", id: "api-key", mode: 0o400 }],
+    })
+    .root();
   await assert.rejects(
-    solveWithSession(client, sessionId, [secretsService(new Map([["other", { value: "x" }]]))], {
-      definition: definition([base, step], step),
+    buildWithSession(daemon.client, [secretsService(new Map([["other", { value: "x" }]]))], {
+      definition: marshal(step).definition,
     }),
     (error: Error) => {
       assert.match(error.message, /secret api-key/);
@@ -69,12 +66,14 @@ test("only the files the build selects are uploaded", async () => {
   }
   const out = await temp("selected");
   const sessionId = newBuildRef();
-  const source = localSource("context", { sessionId, includePatterns: ["src", "README.md"], excludePatterns: ["**/*.test.ts", "src/gen"] });
-  await solveWithSession(
-    client,
-    sessionId,
+  const { definition } = marshal(
+    local("context", { sessionId, sharedKeyHint: "context", includePatterns: ["src", "README.md"], excludePatterns: ["**/*.test.ts", "src/gen"] }),
+  );
+  await buildWithSession(
+    daemon.client,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: out }]]))],
-    { definition: definition([source], source), exporters: [{ type: "local" }] },
+    { definition, exporters: [{ type: "local" }] },
+    sessionId,
   );
   const listing = execFileSync("find", [".", "-mindepth", "1"], { cwd: out, encoding: "utf8" }).trim().split("\n").sort();
   assert.deepEqual(listing, ["./README.md", "./src", "./src/main.ts"]);

@@ -6,33 +6,30 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { BuildkitClient, newBuildRef } from "../../src/buildkit/client.js";
+import { test } from "node:test";
+import { newBuildRef } from "../../src/buildkit/client.js";
 import { fileSendService, fileSyncService, secretsService } from "../../src/buildkit/session/index.js";
-import { solveWithSession } from "../buildkit/session/daemon.js";
-import { definition, imageSource, localSource, run } from "../buildkit/session/llb.js";
+import { image, local, marshal, scratch } from "../../src/planner/llb/index.js";
 import { assertSameTree, describeTree, generateTree } from "../buildkit/session/tree.js";
+import { useDaemon } from "../support/daemon.js";
+import { buildWithSession } from "../support/session-build.js";
 
-const image = "ebuild-fixture/busybox:latest";
+const base = "ebuild-fixture/busybox:latest";
 const temp = (name: string) => mkdtemp(join(tmpdir(), `ebuild-${name}-`));
 
-let client: BuildkitClient;
-before(async () => {
-  client = await BuildkitClient.connect();
-});
-after(() => client?.close());
+const daemon = useDaemon();
 
 test("a local context is read through FileSync and exported back through FileSend intact", async () => {
   const context = await temp("context");
   await generateTree(context, { files: 300, largeBytes: 5 * 1024 * 1024 + 17 });
   const out = await temp("exported");
   const sessionId = newBuildRef();
-  const source = localSource("context", { sessionId, excludePatterns: ["ignored.secret"] });
-  await solveWithSession(
-    client,
-    sessionId,
+  const { definition } = marshal(local("context", { sessionId, sharedKeyHint: "context", excludePatterns: ["ignored.secret"] }));
+  await buildWithSession(
+    daemon.client,
     [fileSyncService(new Map([["context", context]])), fileSendService(new Map([[0, { kind: "directory" as const, path: out }]]))],
-    { definition: definition([source], source), exporters: [{ type: "local" }] },
+    { definition, exporters: [{ type: "local" }] },
+    sessionId,
   );
   const expected = await describeTree(context);
   assert.ok(expected.delete("ignored.secret"));
@@ -45,27 +42,31 @@ test("a RUN sees the uploaded files and the secret, and the secret stays out of 
   const out = await temp("sums");
   const secret = `s3cret-${process.pid}`;
   const sessionId = newBuildRef();
-  const base = imageSource(image);
-  const source = localSource("context", { sessionId, excludePatterns: ["ignored.secret"] });
+  const source = local("context", { sessionId, sharedKeyHint: "context", excludePatterns: ["ignored.secret"] });
   const script = [
     "cd /ctx && find . -type f | sort | while read f; do sha256sum \"$f\"; done > /out/sums",
     `[ "$(cat /run/secrets/token)" = "${secret}" ] && echo secret-seen > /out/secret-check`,
   ].join(" && ");
-  const step = run(script, [base, source], [
-    { input: 0, dest: "/", output: 0 },
-    { input: 1, dest: "/ctx", output: -1, readonly: true },
-    { input: -1, dest: "/out", output: 1 },
-    { input: -1, dest: "/run/secrets/token", output: -1, secret: { id: "token", mode: 0o400 } },
-  ]);
-  await solveWithSession(
-    client,
-    sessionId,
+  // The export is the writable /out mount, which starts empty.
+  const written = image(base)
+    .run({
+      args: ["/bin/sh", "-c", script],
+      mounts: [
+        { type: "bind", target: "/ctx", from: source, readonly: true },
+        { type: "bind", target: "/out", from: scratch() },
+        { type: "secret", target: "/run/secrets/token", id: "token", mode: 0o400 },
+      ],
+    })
+    .getMount("/out");
+  await buildWithSession(
+    daemon.client,
     [
       fileSyncService(new Map([["context", context]])),
       fileSendService(new Map([[0, { kind: "directory" as const, path: out }]])),
       secretsService(new Map([["token", { value: secret }]])),
     ],
-    { definition: definition([base, source, step], step, 1), exporters: [{ type: "local" }] },
+    { definition: marshal(written).definition, exporters: [{ type: "local" }] },
+    sessionId,
   );
 
   const expected: string[] = [];

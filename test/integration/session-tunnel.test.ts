@@ -4,19 +4,15 @@
  * and through Docker Engine's own POST /session.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { BuildkitClient } from "../../src/buildkit/client.js";
+import { test } from "node:test";
 import { healthCheckPath, openEngineHealthSession, openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
+import { useDaemon } from "../support/daemon.js";
 
-let client: BuildkitClient;
-before(async () => {
-  client = await BuildkitClient.connect({ env: { ...process.env, BUILDKIT_HOST: "" } });
-});
-after(() => client?.close());
+const daemon = useDaemon({ dockerOnly: true });
 
 const ways: Array<{ name: string; open: () => HealthSession | Promise<HealthSession> }> = [
-  { name: "Control.Session", open: () => openHealthSession(client) },
-  { name: "Docker's POST /session", open: () => openEngineHealthSession(client) },
+  { name: "Control.Session", open: () => openHealthSession(daemon.client) },
+  { name: "Docker's POST /session", open: () => openEngineHealthSession(daemon.client) },
 ];
 
 for (const way of ways) {

@@ -3,7 +3,7 @@
  * own loopback port, storage and (optionally) htpasswd user, and `stop()` removes all of it.
  */
 import { execFile } from "node:child_process";
-import { createServer } from "node:net";
+import { unusedPort } from "./ports.js";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
@@ -27,19 +27,6 @@ export interface TestRegistry {
   stop(): Promise<void>;
 }
 
-/** A port the kernel had free a moment ago; `startRegistry` retries if another process takes it. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
-}
-
 /** Starts a registry on a free loopback port and waits until `GET /v2/` answers. */
 export async function startRegistry(options: StartRegistryOptions = {}): Promise<TestRegistry> {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -52,7 +39,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   }
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = await unusedPort();
     try {
       const { stdout } = await run("bash", [script, ...args, "--port", String(port)], { env });
       const address = stdout.trim();
@@ -66,7 +53,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
         },
       };
     } catch (error) {
-      // The port may have been taken between freePort() and the registry's bind: clean up, retry.
+      // The port may have been taken between unusedPort() and the registry's bind: clean up, retry.
       lastError = error;
       await run("bash", [script, "down", "--port", String(port)]).catch(() => undefined);
     }

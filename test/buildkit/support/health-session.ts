@@ -4,10 +4,13 @@
  * secrets, auth) is built in src/buildkit/session; these tests only need the tunnel to work.
  */
 import http2 from "node:http2";
+import { create, toBinary } from "@bufbuild/protobuf";
 import type { Duplex } from "node:stream";
 import type { BuildkitClient } from "../../../src/buildkit/client.js";
 import { newBuildRef } from "../../../src/buildkit/client.js";
 import { openEngineSessionTunnel, openSessionTunnel } from "../../../src/buildkit/session-tunnel.js";
+import { HealthCheckResponse_ServingStatus, HealthCheckResponseSchema } from "../../../src/gen/grpc/health/v1/health_pb.js";
+import { answerUnary, refuseUnimplemented } from "../../support/grpc-answer.js";
 
 export const healthCheckPath = "/grpc.health.v1.Health/Check";
 
@@ -21,8 +24,10 @@ export interface HealthSession {
   close(): void;
 }
 
-// HealthCheckResponse { status: SERVING (1) }, framed for gRPC: flag 0, length 2, field 1 varint 1.
-const servingResponse = Buffer.from([0, 0, 0, 0, 2, 0x08, 0x01]);
+const serving = toBinary(
+  HealthCheckResponseSchema,
+  create(HealthCheckResponseSchema, { status: HealthCheckResponse_ServingStatus.SERVING }),
+);
 
 /** Opens a session over Control.Session and answers health checks on it. */
 export function openHealthSession(client: BuildkitClient): HealthSession {
@@ -49,16 +54,8 @@ export function serveHealthChecks(tunnel: Duplex, sessionId: string): HealthSess
     requests.push(path);
     resolveFirst(path);
     stream.on("error", () => {});
-    if (path !== healthCheckPath) {
-      stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-status": "12" }, { endStream: true });
-      return;
-    }
-    stream.resume();
-    stream.on("end", () => {
-      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
-      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-      stream.end(servingResponse);
-    });
+    if (path === healthCheckPath) answerUnary(stream, serving);
+    else refuseUnimplemented(stream);
   });
   server.on("sessionError", () => {});
   server.emit("connection", tunnel);

@@ -22,8 +22,8 @@ test("a recorded failing build: vertex, log and failure objects, one per line", 
   const got = objects().map(({ digest, durationMs, error, ...rest }) => rest);
   assert.deepEqual(got, [
     { type: "phase", name: "build" },
-    { type: "vertex", target: "+fail", command: "docker-image://ebuild-fixture/busybox:latest", status: "started" },
-    { type: "vertex", target: "+fail", command: "docker-image://ebuild-fixture/busybox:latest", status: "completed" },
+    { type: "vertex", target: "+fail", command: "docker-image://docker.io/ebuild-fixture/busybox:latest", status: "started" },
+    { type: "vertex", target: "+fail", command: "docker-image://docker.io/ebuild-fixture/busybox:latest", status: "completed" },
     { type: "vertex", target: "+fail", command: "RUN echo before; exit 3", position: "Buildfile:3:5", status: "started" },
     { type: "log", target: "+fail", command: "RUN echo before; exit 3", position: "Buildfile:3:5", stream: "stdout", line: "before" },
     { type: "vertex", target: "+fail", command: "RUN echo before; exit 3", position: "Buildfile:3:5", status: "failed" },

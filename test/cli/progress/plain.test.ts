@@ -19,7 +19,7 @@ function feed(renderer: BuildRenderer, target: string, events: ProgressEvent[], 
   solve.done();
 }
 
-const image = "docker-image://ebuild-fixture/busybox:latest";
+const image = "docker-image://docker.io/ebuild-fixture/busybox:latest";
 
 test("a recorded build: each step starts under its target and its output follows line by line", () => {
   const { out, renderer } = plain();

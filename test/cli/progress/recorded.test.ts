@@ -43,6 +43,17 @@ function replay(mode: ProgressMode, env: NodeJS.ProcessEnv = {}): Collected {
 
 const image = "docker-image://ebuild-fixture/busybox:latest";
 const message = 'process "/bin/sh -c echo test 1 ok; echo test 2 FAILED >&2; exit 7" did not complete successfully: exit code: 7';
+/** How plain and tty output end: the failing step's error, then the summary naming where it failed. */
+const failureLines = [
+  ` +test | ERROR ${message}`,
+  "",
+  "ERROR +test failed at Buildfile:7:3",
+  "  RUN ./run-tests",
+  "  exit code 7",
+  "  last 2 lines of output:",
+  "    test 1 ok",
+  "    test 2 FAILED",
+];
 
 test("plain: both targets' steps and output under their prefixes, redacted, then the failing step", () => {
   assert.deepEqual(replay("plain").lines, [
@@ -55,14 +66,7 @@ test("plain: both targets' steps and output under their prefixes, redacted, then
     "  +lib | no newline",
     " +test | test 1 ok",
     " +test | test 2 FAILED",
-    ` +test | ERROR ${message}`,
-    "",
-    "ERROR +test failed at Buildfile:7:3",
-    "  RUN ./run-tests",
-    "  exit code 7",
-    "  last 2 lines of output:",
-    "    test 1 ok",
-    "    test 2 FAILED",
+    ...failureLines,
   ]);
 });
 
@@ -109,14 +113,7 @@ test("tty: each step's output stays together in one block when it ends, whatever
     " +test | --> RUN ./run-tests 0.7s",
     " +test | test 1 ok",
     " +test | test 2 FAILED",
-    ` +test | ERROR ${message}`,
-    "",
-    "ERROR +test failed at Buildfile:7:3",
-    "  RUN ./run-tests",
-    "  exit code 7",
-    "  last 2 lines of output:",
-    "    test 1 ok",
-    "    test 2 FAILED",
+    ...failureLines,
   ]);
   // While both ran, the live view listed both.
   assert.ok(out.text.includes("  +lib | RUN make 0.0s\n +test | RUN ./run-tests 0.0s\n"));

@@ -10,10 +10,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function ebuild(args: string[], cwd = root): CliResult {
+/** Runs `ebuild args…` in `cwd`; `env` is laid over this process's environment. */
+export function ebuild(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}): CliResult {
   const result = spawnSync(process.execPath, ["--import", "tsx", `${root}/src/cli/main.ts`, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env },
     encoding: "utf8",
     timeout: 60_000,
   });
