@@ -1,6 +1,8 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { runBuild } from "../../buildkit/build.js";
+import { pushThroughEngine } from "../../buildkit/engine-push.js";
+import { lookup as lookupCredentials } from "../../buildkit/credentials/index.js";
 import { newBuildRef, type BuildkitClient, type ExporterEntry } from "../../buildkit/client.js";
 import { GatewayBuild, imageConfigMetadataKey } from "../../buildkit/gateway.js";
 import { decodeProgress, type ProgressEvent } from "../../buildkit/progress.js";
@@ -33,7 +35,7 @@ export interface SolveProgressSink {
 }
 
 export interface ExecutionReport {
-  images: Array<{ target: string; names: string[]; digest?: string | undefined }>;
+  images: Array<{ target: string; names: string[]; digest?: string | undefined; pushed?: boolean; pushWanted?: boolean }>;
   artifacts: Array<{ target: string; path: string }>;
   /** What the plan wanted but this run did not do, and why (e.g. pushes without --push). */
   notDone: Array<{ target: string; what: string; reason: string }>;
@@ -60,7 +62,25 @@ export async function executePlan(options: ExecutePlanOptions): Promise<Executio
   for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
     await runPhase(phases.get(phase)!, options, report);
   }
+  await pushImages(options, report);
   return report;
+}
+
+/**
+ * --push on Docker Engine: its `moby` exporter stores images but never pushes, so each image saved
+ * with SAVE IMAGE --push is pushed through the Engine API once the whole build succeeded. (A
+ * standalone buildkitd pushes from the `image` exporter during the Solve instead.)
+ */
+async function pushImages(options: ExecutePlanOptions, report: ExecutionReport): Promise<void> {
+  const address = options.client.address;
+  if (!options.push || address.kind !== "docker-engine") return;
+  for (const image of report.images) {
+    if (!image.pushWanted) continue;
+    for (const name of image.names) {
+      await pushThroughEngine(address.engine, name, { credentials: (host) => lookupCredentials(host), signal: options.signal });
+    }
+    image.pushed = true;
+  }
 }
 
 function checkConsent(options: ExecutePlanOptions): void {
@@ -172,9 +192,14 @@ async function exportArtifact(output: LocalArtifactOutput, options: ExecutePlanO
 
 async function exportImage(output: ImageOutput, options: ExecutePlanOptions, report: ExecutionReport): Promise<void> {
   const session = await openBuildSession(options.client, servicesFor(options), sharedKeyOf(options.plan));
+  // A standalone buildkitd has no image store of Docker's: it pushes from the `image` exporter.
+  const pushHere = output.push && options.push && options.client.address.kind !== "docker-engine";
+  const exporter = pushHere
+    ? { type: "image", attrs: { name: output.names.join(","), push: "true", ...(output.insecure ? { "registry.insecure": "true" } : {}) } }
+    : { type: "moby", attrs: { name: output.names.join(",") } };
   const build = GatewayBuild.open(options.client, {
     sessionId: session.id,
-    exporters: [{ type: "moby", attrs: { name: output.names.join(",") } }],
+    exporters: [exporter],
     entitlements: options.plan.entitlements,
     signal: options.signal,
   });
@@ -189,9 +214,15 @@ async function exportImage(output: ImageOutput, options: ExecutePlanOptions, rep
     }
     const image = { architecture: output.platform.architecture, os: output.platform.os, ...(output.platform.variant ? { variant: output.platform.variant } : {}), config: output.config };
     const result = await build.finish({ ref, metadata: { [imageConfigMetadataKey]: JSON.stringify(image) } });
-    report.images.push({ target: output.target, names: output.names, digest: result.exporterResponse["containerimage.digest"] });
+    report.images.push({
+      target: output.target,
+      names: output.names,
+      digest: result.exporterResponse["containerimage.digest"],
+      pushed: pushHere,
+      pushWanted: output.push && options.push && !pushHere,
+    });
     if (output.push && !options.push) {
-      report.notDone.push({ target: output.target, what: `push of ${output.names.join(", ")}`, reason: "run with --push to push it" });
+      report.notDone.push({ target: output.target, what: `did not push ${output.names.join(", ")}`, reason: "run with --push to push it" });
     }
   } finally {
     await progress.stop();

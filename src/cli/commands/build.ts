@@ -88,7 +88,7 @@ export async function build(operands: string[], options: BuildOptions): Promise<
       );
     }
     renderer.summary({
-      images: reports.flatMap((r) => r.images.flatMap((i) => i.names.map((name) => ({ name, digest: i.digest })))),
+      images: reports.flatMap((r) => r.images.flatMap((i) => i.names.map((name) => ({ name, digest: i.digest, pushed: i.pushed })))),
       artifacts: reports.flatMap((r) => r.artifacts.map((a) => ({ path: a.path }))),
       skipped: reports.flatMap((r) => r.notDone.map((n) => ({ action: `${n.target}: ${n.what}`, reason: n.reason }))),
       durationMs: Date.now() - started,
