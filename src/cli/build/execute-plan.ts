@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { runBuild } from "../../buildkit/build.js";
 import { pushThroughEngine } from "../../buildkit/engine-push.js";
 import { lookup as lookupCredentials } from "../../buildkit/credentials/index.js";
-import { newBuildRef, type BuildkitClient, type ExporterEntry } from "../../buildkit/client.js";
+import { newBuildRef, type BuildkitClient, type CacheEntry, type ExporterEntry } from "../../buildkit/client.js";
 import { GatewayBuild, imageConfigMetadataKey } from "../../buildkit/gateway.js";
 import { decodeProgress, type ProgressEvent } from "../../buildkit/progress.js";
 import type { CredentialSource, SecretSource } from "../../buildkit/session/index.js";
@@ -12,6 +12,7 @@ import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput } from "../.
 import { OutputTransaction } from "../outputs/output-transaction.js";
 import { resolveOutputPath } from "../outputs/safe-path.js";
 import { openBuildSession, type SessionServices } from "./build-session.js";
+import { withoutCache } from "./no-cache.js";
 
 export interface ExecutePlanOptions {
   client: BuildkitClient;
@@ -22,6 +23,11 @@ export interface ExecutePlanOptions {
   localOutput: boolean;
   /** -P: consent to privileged RUNs and other insecure entitlements. */
   allowPrivileged: boolean;
+  /** --no-cache: every op runs again (its result still goes into the cache). */
+  noCache?: boolean | undefined;
+  /** --cache-from / --cache-to, passed to every Solve. */
+  cacheImports?: CacheEntry[] | undefined;
+  cacheExports?: CacheEntry[] | undefined;
   secrets: ReadonlyMap<string, SecretSource>;
   credentials?: CredentialSource | undefined;
   /** Opens the progress display of one Solve (the output it builds); `done` when it ended. */
@@ -51,7 +57,8 @@ export async function executePlan(options: ExecutePlanOptions): Promise<Executio
   checkConsent(options);
   const report: ExecutionReport = { images: [], artifacts: [], notDone: [] };
   const phases = new Map<number, PlannedOutput[]>();
-  for (const output of options.plan.outputs) {
+  for (const planned of options.plan.outputs) {
+    const output = options.noCache ? { ...planned, definition: withoutCache(planned.definition) } : planned;
     if (output.kind === "push-run" && !options.push) {
       report.notDone.push({ target: output.target, what: `RUN --push ${output.command}`, reason: "run with --push to execute it" });
       continue;
@@ -138,6 +145,25 @@ function servicesFor(options: ExecutePlanOptions): SessionServices {
 }
 
 async function runOutput(output: PlannedOutput, options: ExecutePlanOptions, transaction: OutputTransaction, report: ExecutionReport): Promise<void> {
+  try {
+    await runOutputOnce(output, options, transaction, report);
+  } catch (error) {
+    throw explainCacheRefusal(error);
+  }
+}
+
+/** The daemon names a cache backend it lacks tersely; say which daemon lacks it and what works. */
+function explainCacheRefusal(error: unknown): unknown {
+  const match = /unknown cache (exporter|importer)[^"]*"([^"]+)"/.exec(error instanceof Error ? error.message : "");
+  if (!match) return error;
+  const direction = match[1] === "exporter" ? "--cache-to" : "--cache-from";
+  return new EbuildError("usage", `this BuildKit daemon cannot ${match[1] === "exporter" ? "export" : "import"} a "${match[2]}" cache (${direction} type=${match[2]})`, {
+    hint: "Docker Engine's built-in BuildKit exports only type=inline caches; for registry caches use a standalone buildkitd (--buildkit-host / BUILDKIT_HOST)",
+    cause: error,
+  });
+}
+
+async function runOutputOnce(output: PlannedOutput, options: ExecutePlanOptions, transaction: OutputTransaction, report: ExecutionReport): Promise<void> {
   switch (output.kind) {
     case "run":
     case "push-run":
@@ -158,7 +184,15 @@ async function solveWithSession(output: PlannedOutput, options: ExecutePlanOptio
   try {
     await runBuild(
       options.client,
-      { ref: newBuildRef(), definition: output.definition, sessionId: session.id, exporters, entitlements: options.plan.entitlements },
+      {
+        ref: newBuildRef(),
+        definition: output.definition,
+        sessionId: session.id,
+        exporters,
+        entitlements: options.plan.entitlements,
+        cacheImports: options.cacheImports,
+        cacheExports: options.cacheExports,
+      },
       { signal: options.signal, onProgress: (event) => progress?.onProgress(event) },
     );
   } finally {
@@ -200,6 +234,8 @@ async function exportImage(output: ImageOutput, options: ExecutePlanOptions, rep
   const build = GatewayBuild.open(options.client, {
     sessionId: session.id,
     exporters: [exporter],
+    cacheImports: options.cacheImports,
+    cacheExports: options.cacheExports,
     entitlements: options.plan.entitlements,
     signal: options.signal,
   });
@@ -207,7 +243,7 @@ async function exportImage(output: ImageOutput, options: ExecutePlanOptions, rep
   try {
     let ref: string;
     try {
-      ref = await build.solve(output.definition, { evaluate: true, signal: options.signal });
+      ref = await build.solve(output.definition, { evaluate: true, signal: options.signal, ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}) });
     } catch (error) {
       await build.fail(error as Error).catch(() => {});
       throw error;

@@ -15,7 +15,7 @@ import { openBuildSession } from "../build/build-session.js";
 import { ContextDirectories } from "../build/contexts.js";
 import { executePlan, type ExecutionReport } from "../build/execute-plan.js";
 import { fileSystemReader, parseOrThrow } from "../build/load.js";
-import { parseSecretFileFlag, parseSecretFlag, parseTargetOperands, type TargetInvocation } from "../invocation.js";
+import { parseCacheFlag, parseSecretFileFlag, parseSecretFlag, parseTargetOperands, type TargetInvocation } from "../invocation.js";
 import { createRenderer, lookupIn, parseProgressMode} from "../progress/index.js";
 import { loadFlagDefaults } from "../settings.js";
 
@@ -27,7 +27,10 @@ export interface BuildOptions {
   tlsservername?: string;
   push?: boolean;
   allowPrivileged?: boolean;
-  noCache?: boolean;
+  /** commander turns --no-cache into `cache: false`. */
+  cache?: boolean;
+  cacheFrom?: string[];
+  cacheTo?: string[];
   platform?: string;
   secret?: string[];
   secretFile?: string[];
@@ -52,6 +55,9 @@ export async function build(operands: string[], options: BuildOptions): Promise<
   const localOutput = options.output ?? (defaults.noOutput ? false : (defaults.output ?? !ci));
   const allowPrivileged = options.allowPrivileged ?? defaults.allowPrivileged ?? false;
   const platform = options.platform ?? defaults.platform ?? `linux/${goArch[process.arch] ?? process.arch}`;
+  const noCache = options.cache === false || (defaults.noCache ?? false);
+  const cacheImports = (options.cacheFrom ?? []).map((spec) => parseCacheFlag(spec, "--cache-from"));
+  const cacheExports = (options.cacheTo ?? []).map((spec) => parseCacheFlag(spec, "--cache-to"));
   const secrets = await collectSecrets(options, defaults.secrets, defaults.secretFiles, cwd);
   const renderer = createRenderer({
     mode: parseProgressMode(options.progress ?? defaults.progress ?? "auto"),
@@ -80,6 +86,9 @@ export async function build(operands: string[], options: BuildOptions): Promise<
           push,
           localOutput,
           allowPrivileged,
+          noCache,
+          cacheImports: cacheImports.length > 0 ? cacheImports : undefined,
+          cacheExports: cacheExports.length > 0 ? cacheExports : undefined,
           secrets,
           credentials: dockerCredentialSource(),
           progress: (output) => renderer.solve({ target: output.target, lookup: lookupIn(planned.steps) }),
