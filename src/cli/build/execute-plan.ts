@@ -13,6 +13,9 @@ import { OutputTransaction } from "../outputs/output-transaction.js";
 import { resolveOutputPath } from "../outputs/safe-path.js";
 import { openBuildSession, type SessionServices } from "./build-session.js";
 import { withoutCache } from "./no-cache.js";
+import type { ImageFileOutput } from "./output-flag.js";
+import { fileTarget } from "../../buildkit/session/index.js";
+import { basename, dirname } from "node:path";
 
 export interface ExecutePlanOptions {
   client: BuildkitClient;
@@ -21,6 +24,8 @@ export interface ExecutePlanOptions {
   push: boolean;
   /** False under --no-output (and --ci): AS LOCAL artifacts are built but not written. */
   localOutput: boolean;
+  /** `--output type=tar,dest=FILE`: images go to this file instead of Docker's image store. */
+  imageFile?: ImageFileOutput | undefined;
   /** -P: consent to privileged RUNs and other insecure entitlements. */
   allowPrivileged: boolean;
   /** --no-cache: every op runs again (its result still goes into the cache). */
@@ -173,7 +178,7 @@ async function runOutputOnce(output: PlannedOutput, options: ExecutePlanOptions,
       await exportArtifact(output, options, transaction, report);
       return;
     case "image":
-      await exportImage(output, options, report);
+      await exportImage(output, options, transaction, report);
       return;
   }
 }
@@ -224,11 +229,22 @@ async function exportArtifact(output: LocalArtifactOutput, options: ExecutePlanO
   report.artifacts.push({ target: output.target, path: destination });
 }
 
-async function exportImage(output: ImageOutput, options: ExecutePlanOptions, report: ExecutionReport): Promise<void> {
-  const session = await openBuildSession(options.client, servicesFor(options), sharedKeyOf(options.plan));
+async function exportImage(output: ImageOutput, options: ExecutePlanOptions, transaction: OutputTransaction, report: ExecutionReport): Promise<void> {
+  const file = options.imageFile;
+  if (file && file.type !== "tar" && options.client.address.kind === "docker-engine") {
+    throw new EbuildError("usage", `Docker Engine's built-in BuildKit has no "${file.type}" exporter: --output type=${file.type} cannot be written`, {
+      hint: "use --output type=tar,dest=FILE (the image's file system), or a standalone buildkitd (--buildkit-host) for docker/oci archives",
+    });
+  }
+  // The archive is written into a staging folder and moved into place with the other outputs.
+  const staged = file ? join(await transaction.stagingFolder(dirname(file.dest)), basename(file.dest)) : undefined;
+  const services = staged ? { ...servicesFor(options), exports: new Map([[0, fileTarget(staged)]]) } : servicesFor(options);
+  const session = await openBuildSession(options.client, services, sharedKeyOf(options.plan));
   // A standalone buildkitd has no image store of Docker's: it pushes from the `image` exporter.
   const pushHere = output.push && options.push && options.client.address.kind !== "docker-engine";
-  const exporter = pushHere
+  const exporter = file
+    ? { type: file.type, attrs: { name: output.names.join(",") } }
+    : pushHere
     ? { type: "image", attrs: { name: output.names.join(","), push: "true", ...(output.insecure ? { "registry.insecure": "true" } : {}) } }
     : { type: "moby", attrs: { name: output.names.join(",") } };
   const build = GatewayBuild.open(options.client, {
@@ -250,6 +266,11 @@ async function exportImage(output: ImageOutput, options: ExecutePlanOptions, rep
     }
     const image = { architecture: output.platform.architecture, os: output.platform.os, ...(output.platform.variant ? { variant: output.platform.variant } : {}), config: output.config };
     const result = await build.finish({ ref, metadata: { [imageConfigMetadataKey]: JSON.stringify(image) } });
+    if (file && staged) {
+      transaction.add({ staged, destination: file.dest, shape: "file" });
+      report.artifacts.push({ target: output.target, path: file.dest });
+      return;
+    }
     report.images.push({
       target: output.target,
       names: output.names,
