@@ -104,7 +104,7 @@ export async function build(operands: string[], options: BuildOptions): Promise<
     const reports: ExecutionReport[] = [];
     for (const invocation of invocations) {
       renderer.phase(`plan ${invocation.ref}`);
-      const result = await planOne(client, invocation, { cwd, platform, push, ci, buildArgs: defaults.buildArgs, signal: abort.signal });
+      const result = await planOne(client, invocation, { cwd, platform, push, ci, noCache, buildArgs: defaults.buildArgs, signal: abort.signal });
       const planned = artifact
         ? artifactPlan(result, artifact.ref, { cwd, destination: artifact.destination, platform })
         : options.image !== undefined || imageFile
@@ -156,6 +156,7 @@ interface PlanSettings {
   platform: string;
   push: boolean;
   ci: boolean;
+  noCache: boolean;
   buildArgs: Array<{ name: string; value: string }>;
   signal: AbortSignal;
 }
@@ -171,7 +172,7 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
   }
   const directory = resolve(settings.cwd, dirPart || ".");
   const session = await openBuildSession(client, { contexts: new ContextDirectories(directory), secrets: new Map() }, `ebuild-plan:${directory}`);
-  const engine = new BuildkitEngine(client, session.id, settings.signal);
+  const engine = new BuildkitEngine(client, session.id, settings.signal, { noCache: settings.noCache });
   try {
     const overrides = [...settings.buildArgs, ...invocation.args].map(({ name, value }) => [name, value] as [string, string]);
     const result = await planTarget({
