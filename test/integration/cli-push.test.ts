@@ -69,3 +69,27 @@ test("--push pushes SAVE IMAGE --push images with the Docker config's credential
     await Promise.all([good, wrong, dir].map((d) => rm(d, { recursive: true, force: true })));
   }
 });
+
+test("RUN --push runs only under --push, after the rest of the build", async () => {
+  const marker = `push-run-${process.pid}-${Date.now()}`;
+  const dir = await project({
+    Buildfile: `VERSION 0.8
+FROM ebuild-fixture/busybox:latest
+deploy:
+    RUN echo built > /built.txt
+    RUN --push echo "${marker}" "$(cat /built.txt)"
+`,
+  });
+  try {
+    const without = await ebuild(["--progress", "plain", "+deploy"], { cwd: dir });
+    assert.equal(without.code, 0, without.stderr + without.stdout);
+    assert.doesNotMatch(without.stdout, new RegExp(`${marker} built`));
+    assert.match(without.stdout, /RUN --push .*run with --push/);
+
+    const pushed = await ebuild(["--progress", "plain", "--push", "+deploy"], { cwd: dir });
+    assert.equal(pushed.code, 0, pushed.stderr + pushed.stdout);
+    assert.match(pushed.stdout, new RegExp(`${marker} built`));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
