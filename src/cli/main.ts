@@ -24,12 +24,18 @@ export function buildProgram(): Command {
     .option("--tlsservername <name>", "name the daemon's certificate must carry (default: its host)")
     .option("--push", "push images saved with SAVE IMAGE --push and run RUN --push commands")
     .option("-P, --allow-privileged", "allow RUN --privileged and other privileged work")
+    .option("--no-cache", "run every step again, ignoring cached results (they are still cached for later builds)")
+    .option("--cache-from <spec>", "import build cache: type=registry,ref=IMAGE or a bare image reference (repeatable)", collect)
+    .option("--cache-to <spec>", "export build cache: type=registry,ref=IMAGE[,mode=max] or type=inline (repeatable)", collect)
     .option("--platform <os/arch>", "the platform to build for (default: this machine's)")
     .option("-s, --secret <id[=value]>", "a secret for RUN --secret / --mount type=secret (value from the environment when omitted; repeatable)", collect)
     .option("--secret-file <id=path>", "a secret read from a file (repeatable)", collect)
     .option("--ci", "CI mode: no local outputs unless --output is given")
-    .option("--output", "write local outputs even under --ci")
+    .option("--output [type=tar,dest=FILE]", "write local outputs even under --ci; with a value, write the target's image to a file instead")
     .option("--no-output", "do not write SAVE ARTIFACT ... AS LOCAL outputs")
+    .option("-a, --artifact <+target/path>", "artifact mode: build the target and write only this artifact to the DEST operand (default ./)")
+    .option("--image <+target>", "image mode: build the target and output only its image")
+    .option("--metadata-file <file>", "write what was built (images with digests, artifacts, pushes) as JSON")
     .option("--progress <mode>", "auto, tty, plain or json")
     .option("-C, --directory <dir>", "run as if started in this directory")
     .enablePositionalOptions()
@@ -44,12 +50,15 @@ Examples:
   ebuild ./services/api+docker     build a target of another directory
   ebuild +lint +test               several targets, one after the other
   ebuild -s NPM_TOKEN +publish     pass a secret from the environment
+  ebuild -a +build/dist ./out/     write only the artifact dist of +build into ./out/
+  ebuild --image +docker           output only the image of +docker
+  ebuild --push +release           push SAVE IMAGE --push images (credentials: docker login)
 
 Exit codes: 0 ok, 1 build failed, 2 bad command line or Buildfile, 3 cancelled,
 6 no BuildKit daemon answered, 9 privileged work needs -P.`,
     )
     .action(async (targets: string[], options: Record<string, never>, command: Command) => {
-      if (targets.length === 0) return command.help();
+      if (targets.length === 0 && options.artifact === undefined && options.image === undefined) return command.help();
       await (await import("./commands/build.js")).build(targets, options);
     });
   program

@@ -9,6 +9,7 @@ import type { BuildkitClient } from "../../buildkit/client.js";
 import { GatewayBuild } from "../../buildkit/gateway.js";
 import { EbuildError } from "../../errors.js";
 import { marshal, parsePlatform, scratch, State } from "../../planner/llb/index.js";
+import { withoutCache } from "./no-cache.js";
 import type { PlannedImageConfig } from "../../planner/plan.js";
 
 /** Where a shell-out or condition runs (the planner's BuildPlace). */
@@ -33,6 +34,8 @@ export class BuildkitEngine {
     private readonly client: BuildkitClient,
     private readonly sessionId: string,
     private readonly signal?: AbortSignal,
+    /** --no-cache: `$(...)`, IF and FOR commands run again too. */
+    private readonly options: { noCache?: boolean } = {},
   ) {}
 
   async resolveImageConfig(ref: string, platform: string): Promise<{ digest?: string; config: PlannedImageConfig }> {
@@ -94,7 +97,8 @@ export class BuildkitEngine {
     const exec = place.state.run({ args: ["/bin/sh", "-c", script], mounts: [{ type: "bind", target: outputDir, from: scratch() }] });
     const output = exec.getMount(outputDir);
     const bridge = this.open();
-    const ref = await bridge.solve(marshal(output, { platform: parsePlatform(place.platform) }).definition, { evaluate: true, signal: this.signal });
+    const definition = marshal(output, { platform: parsePlatform(place.platform) }).definition;
+    const ref = await bridge.solve(this.options.noCache ? withoutCache(definition) : definition, { evaluate: true, signal: this.signal });
     const decoder = new TextDecoder();
     const status = Number.parseInt(decoder.decode(await bridge.readFile(ref, "/status", { signal: this.signal })).trim(), 10);
     const stdout = decoder.decode(await bridge.readFile(ref, "/stdout", { signal: this.signal }));

@@ -1,7 +1,9 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { runBuild } from "../../buildkit/build.js";
-import { newBuildRef, type BuildkitClient, type ExporterEntry } from "../../buildkit/client.js";
+import { pushThroughEngine } from "../../buildkit/engine-push.js";
+import { lookup as lookupCredentials } from "../../buildkit/credentials/index.js";
+import { newBuildRef, type BuildkitClient, type CacheEntry, type ExporterEntry } from "../../buildkit/client.js";
 import { GatewayBuild, imageConfigMetadataKey } from "../../buildkit/gateway.js";
 import { decodeProgress, type ProgressEvent } from "../../buildkit/progress.js";
 import type { CredentialSource, SecretSource } from "../../buildkit/session/index.js";
@@ -10,6 +12,10 @@ import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput } from "../.
 import { OutputTransaction } from "../outputs/output-transaction.js";
 import { resolveOutputPath } from "../outputs/safe-path.js";
 import { openBuildSession, type SessionServices } from "./build-session.js";
+import { withoutCache } from "./no-cache.js";
+import type { ImageFileOutput } from "./output-flag.js";
+import { fileTarget } from "../../buildkit/session/index.js";
+import { basename, dirname } from "node:path";
 
 export interface ExecutePlanOptions {
   client: BuildkitClient;
@@ -18,8 +24,15 @@ export interface ExecutePlanOptions {
   push: boolean;
   /** False under --no-output (and --ci): AS LOCAL artifacts are built but not written. */
   localOutput: boolean;
+  /** `--output type=tar,dest=FILE`: images go to this file instead of Docker's image store. */
+  imageFile?: ImageFileOutput | undefined;
   /** -P: consent to privileged RUNs and other insecure entitlements. */
   allowPrivileged: boolean;
+  /** --no-cache: every op runs again (its result still goes into the cache). */
+  noCache?: boolean | undefined;
+  /** --cache-from / --cache-to, passed to every Solve. */
+  cacheImports?: CacheEntry[] | undefined;
+  cacheExports?: CacheEntry[] | undefined;
   secrets: ReadonlyMap<string, SecretSource>;
   credentials?: CredentialSource | undefined;
   /** Opens the progress display of one Solve (the output it builds); `done` when it ended. */
@@ -33,7 +46,7 @@ export interface SolveProgressSink {
 }
 
 export interface ExecutionReport {
-  images: Array<{ target: string; names: string[]; digest?: string | undefined }>;
+  images: Array<{ target: string; names: string[]; digest?: string | undefined; pushed?: boolean; pushWanted?: boolean }>;
   artifacts: Array<{ target: string; path: string }>;
   /** What the plan wanted but this run did not do, and why (e.g. pushes without --push). */
   notDone: Array<{ target: string; what: string; reason: string }>;
@@ -49,7 +62,8 @@ export async function executePlan(options: ExecutePlanOptions): Promise<Executio
   checkConsent(options);
   const report: ExecutionReport = { images: [], artifacts: [], notDone: [] };
   const phases = new Map<number, PlannedOutput[]>();
-  for (const output of options.plan.outputs) {
+  for (const planned of options.plan.outputs) {
+    const output = options.noCache ? { ...planned, definition: withoutCache(planned.definition) } : planned;
     if (output.kind === "push-run" && !options.push) {
       report.notDone.push({ target: output.target, what: `RUN --push ${output.command}`, reason: "run with --push to execute it" });
       continue;
@@ -60,7 +74,25 @@ export async function executePlan(options: ExecutePlanOptions): Promise<Executio
   for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
     await runPhase(phases.get(phase)!, options, report);
   }
+  await pushImages(options, report);
   return report;
+}
+
+/**
+ * --push on Docker Engine: its `moby` exporter stores images but never pushes, so each image saved
+ * with SAVE IMAGE --push is pushed through the Engine API once the whole build succeeded. (A
+ * standalone buildkitd pushes from the `image` exporter during the Solve instead.)
+ */
+async function pushImages(options: ExecutePlanOptions, report: ExecutionReport): Promise<void> {
+  const address = options.client.address;
+  if (!options.push || address.kind !== "docker-engine") return;
+  for (const image of report.images) {
+    if (!image.pushWanted) continue;
+    for (const name of image.names) {
+      await pushThroughEngine(address.engine, name, { credentials: (host) => lookupCredentials(host), signal: options.signal });
+    }
+    image.pushed = true;
+  }
 }
 
 function checkConsent(options: ExecutePlanOptions): void {
@@ -118,6 +150,25 @@ function servicesFor(options: ExecutePlanOptions): SessionServices {
 }
 
 async function runOutput(output: PlannedOutput, options: ExecutePlanOptions, transaction: OutputTransaction, report: ExecutionReport): Promise<void> {
+  try {
+    await runOutputOnce(output, options, transaction, report);
+  } catch (error) {
+    throw explainCacheRefusal(error);
+  }
+}
+
+/** The daemon names a cache backend it lacks tersely; say which daemon lacks it and what works. */
+function explainCacheRefusal(error: unknown): unknown {
+  const match = /unknown cache (exporter|importer)[^"]*"([^"]+)"/.exec(error instanceof Error ? error.message : "");
+  if (!match) return error;
+  const direction = match[1] === "exporter" ? "--cache-to" : "--cache-from";
+  return new EbuildError("usage", `this BuildKit daemon cannot ${match[1] === "exporter" ? "export" : "import"} a "${match[2]}" cache (${direction} type=${match[2]})`, {
+    hint: "Docker Engine's built-in BuildKit exports only type=inline caches; for registry caches use a standalone buildkitd (--buildkit-host / BUILDKIT_HOST)",
+    cause: error,
+  });
+}
+
+async function runOutputOnce(output: PlannedOutput, options: ExecutePlanOptions, transaction: OutputTransaction, report: ExecutionReport): Promise<void> {
   switch (output.kind) {
     case "run":
     case "push-run":
@@ -127,7 +178,7 @@ async function runOutput(output: PlannedOutput, options: ExecutePlanOptions, tra
       await exportArtifact(output, options, transaction, report);
       return;
     case "image":
-      await exportImage(output, options, report);
+      await exportImage(output, options, transaction, report);
       return;
   }
 }
@@ -138,7 +189,15 @@ async function solveWithSession(output: PlannedOutput, options: ExecutePlanOptio
   try {
     await runBuild(
       options.client,
-      { ref: newBuildRef(), definition: output.definition, sessionId: session.id, exporters, entitlements: options.plan.entitlements },
+      {
+        ref: newBuildRef(),
+        definition: output.definition,
+        sessionId: session.id,
+        exporters,
+        entitlements: options.plan.entitlements,
+        cacheImports: options.cacheImports,
+        cacheExports: options.cacheExports,
+      },
       { signal: options.signal, onProgress: (event) => progress?.onProgress(event) },
     );
   } finally {
@@ -170,11 +229,29 @@ async function exportArtifact(output: LocalArtifactOutput, options: ExecutePlanO
   report.artifacts.push({ target: output.target, path: destination });
 }
 
-async function exportImage(output: ImageOutput, options: ExecutePlanOptions, report: ExecutionReport): Promise<void> {
-  const session = await openBuildSession(options.client, servicesFor(options), sharedKeyOf(options.plan));
+async function exportImage(output: ImageOutput, options: ExecutePlanOptions, transaction: OutputTransaction, report: ExecutionReport): Promise<void> {
+  const file = options.imageFile;
+  if (file && file.type !== "tar" && options.client.address.kind === "docker-engine") {
+    throw new EbuildError("usage", `Docker Engine's built-in BuildKit has no "${file.type}" exporter: --output type=${file.type} cannot be written`, {
+      hint: "use --output type=tar,dest=FILE (the image's file system), or a standalone buildkitd (--buildkit-host) for docker/oci archives",
+    });
+  }
+  // The archive is written into a staging folder and moved into place with the other outputs.
+  const staged = file ? join(await transaction.stagingFolder(dirname(file.dest)), basename(file.dest)) : undefined;
+  const services = staged ? { ...servicesFor(options), exports: new Map([[0, fileTarget(staged)]]) } : servicesFor(options);
+  const session = await openBuildSession(options.client, services, sharedKeyOf(options.plan));
+  // A standalone buildkitd has no image store of Docker's: it pushes from the `image` exporter.
+  const pushHere = output.push && options.push && options.client.address.kind !== "docker-engine";
+  const exporter = file
+    ? { type: file.type, attrs: { name: output.names.join(",") } }
+    : pushHere
+    ? { type: "image", attrs: { name: output.names.join(","), push: "true", ...(output.insecure ? { "registry.insecure": "true" } : {}) } }
+    : { type: "moby", attrs: { name: output.names.join(",") } };
   const build = GatewayBuild.open(options.client, {
     sessionId: session.id,
-    exporters: [{ type: "moby", attrs: { name: output.names.join(",") } }],
+    exporters: [exporter],
+    cacheImports: options.cacheImports,
+    cacheExports: options.cacheExports,
     entitlements: options.plan.entitlements,
     signal: options.signal,
   });
@@ -182,16 +259,27 @@ async function exportImage(output: ImageOutput, options: ExecutePlanOptions, rep
   try {
     let ref: string;
     try {
-      ref = await build.solve(output.definition, { evaluate: true, signal: options.signal });
+      ref = await build.solve(output.definition, { evaluate: true, signal: options.signal, ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}) });
     } catch (error) {
       await build.fail(error as Error).catch(() => {});
       throw error;
     }
     const image = { architecture: output.platform.architecture, os: output.platform.os, ...(output.platform.variant ? { variant: output.platform.variant } : {}), config: output.config };
     const result = await build.finish({ ref, metadata: { [imageConfigMetadataKey]: JSON.stringify(image) } });
-    report.images.push({ target: output.target, names: output.names, digest: result.exporterResponse["containerimage.digest"] });
+    if (file && staged) {
+      transaction.add({ staged, destination: file.dest, shape: "file" });
+      report.artifacts.push({ target: output.target, path: file.dest });
+      return;
+    }
+    report.images.push({
+      target: output.target,
+      names: output.names,
+      digest: result.exporterResponse["containerimage.digest"],
+      pushed: pushHere,
+      pushWanted: output.push && options.push && !pushHere,
+    });
     if (output.push && !options.push) {
-      report.notDone.push({ target: output.target, what: `push of ${output.names.join(", ")}`, reason: "run with --push to push it" });
+      report.notDone.push({ target: output.target, what: `did not push ${output.names.join(", ")}`, reason: "run with --push to push it" });
     }
   } finally {
     await progress.stop();

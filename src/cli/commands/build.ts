@@ -8,14 +8,16 @@ import { BuildkitClient } from "../../buildkit/client.js";
 import { dockerCredentialSource } from "../../buildkit/credentials/index.js";
 import type { SecretSource } from "../../buildkit/session/index.js";
 import { EbuildError } from "../../errors.js";
-import { plan as planTarget } from "../../planner/assemble.js";
-import type { Plan } from "../../planner/plan.js";
+import { plan as planTarget, type PlanResult } from "../../planner/assemble.js";
 import { BuildkitEngine } from "../build/buildkit-engine.js";
 import { openBuildSession } from "../build/build-session.js";
 import { ContextDirectories } from "../build/contexts.js";
 import { executePlan, type ExecutionReport } from "../build/execute-plan.js";
 import { fileSystemReader, parseOrThrow } from "../build/load.js";
-import { parseSecretFileFlag, parseSecretFlag, parseTargetOperands, type TargetInvocation } from "../invocation.js";
+import { artifactDestination, artifactPlan, imagePlan, parseArtifactRef, type ArtifactRef } from "../build/output-modes.js";
+import { parseOutputFlag, type ImageFileOutput } from "../build/output-flag.js";
+import { writeMetadataFile } from "../build/metadata-file.js";
+import { parseCacheFlag, parseSecretFileFlag, parseSecretFlag, parseTargetOperands, type TargetInvocation } from "../invocation.js";
 import { createRenderer, lookupIn, parseProgressMode} from "../progress/index.js";
 import { loadFlagDefaults } from "../settings.js";
 
@@ -27,13 +29,19 @@ export interface BuildOptions {
   tlsservername?: string;
   push?: boolean;
   allowPrivileged?: boolean;
-  noCache?: boolean;
+  /** commander turns --no-cache into `cache: false`. */
+  cache?: boolean;
+  cacheFrom?: string[];
+  cacheTo?: string[];
   platform?: string;
   secret?: string[];
   secretFile?: string[];
   ci?: boolean;
-  /** commander turns --output/--no-output into one boolean. */
-  output?: boolean;
+  /** commander turns --output/--no-output into one boolean; `--output type=tar,dest=FILE` is a string. */
+  output?: boolean | string;
+  artifact?: string;
+  image?: string;
+  metadataFile?: string;
   progress?: string;
   directory?: string;
 }
@@ -43,15 +51,40 @@ const goArch: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm
 export async function build(operands: string[], options: BuildOptions): Promise<void> {
   const cwd = resolve(options.directory ?? process.cwd());
   const defaults = await loadFlagDefaults(cwd, process.env);
+  // `--output` takes an optional value; a target right after a bare --output is not that value.
+  let output = options.output;
+  let imageFile: ImageFileOutput | undefined;
+  if (typeof output === "string") {
+    if (output.includes("=")) imageFile = parseOutputFlag(output);
+    else operands = [output, ...operands];
+    output = true;
+  }
+  let artifact: { ref: ArtifactRef; destination: string } | undefined;
+  if (options.artifact !== undefined) {
+    const ref = parseArtifactRef(options.artifact);
+    // `-a +t/path [dest] [--ARG=value ...]`: the first operand that is not a build arg is dest.
+    const dest = operands[0] !== undefined && !operands[0].startsWith("--") ? operands[0] : undefined;
+    artifact = { ref, destination: artifactDestination(ref.path, dest) };
+    operands = [ref.target, ...operands.slice(dest === undefined ? 0 : 1)];
+  } else if (options.image !== undefined) {
+    operands = [options.image, ...operands];
+  }
   const invocations = parseTargetOperands(operands);
+  if ((artifact || options.image !== undefined || imageFile) && invocations.length > 1) {
+    throw new EbuildError("usage", "artifact mode, image mode and --output type=… build one target", { hint: "name one target" });
+  }
   if (invocations.length === 0) {
     throw new EbuildError("usage", "name a target to build", { hint: "for example: ebuild +build (ebuild ls lists the targets)" });
   }
   const push = options.push ?? defaults.push ?? false;
   const ci = options.ci ?? defaults.ci ?? false;
-  const localOutput = options.output ?? (defaults.noOutput ? false : (defaults.output ?? !ci));
+  // --ci means no local output in target mode only; artifact and image mode output what was asked.
+  const localOutput = output ?? (defaults.noOutput ? false : (defaults.output ?? (artifact !== undefined || !ci)));
   const allowPrivileged = options.allowPrivileged ?? defaults.allowPrivileged ?? false;
   const platform = options.platform ?? defaults.platform ?? `linux/${goArch[process.arch] ?? process.arch}`;
+  const noCache = options.cache === false || (defaults.noCache ?? false);
+  const cacheImports = (options.cacheFrom ?? []).map((spec) => parseCacheFlag(spec, "--cache-from"));
+  const cacheExports = (options.cacheTo ?? []).map((spec) => parseCacheFlag(spec, "--cache-to"));
   const secrets = await collectSecrets(options, defaults.secrets, defaults.secretFiles, cwd);
   const renderer = createRenderer({
     mode: parseProgressMode(options.progress ?? defaults.progress ?? "auto"),
@@ -71,7 +104,12 @@ export async function build(operands: string[], options: BuildOptions): Promise<
     const reports: ExecutionReport[] = [];
     for (const invocation of invocations) {
       renderer.phase(`plan ${invocation.ref}`);
-      const planned = await planOne(client, invocation, { cwd, platform, push, ci, buildArgs: defaults.buildArgs, signal: abort.signal });
+      const result = await planOne(client, invocation, { cwd, platform, push, ci, noCache, buildArgs: defaults.buildArgs, signal: abort.signal });
+      const planned = artifact
+        ? artifactPlan(result, artifact.ref, { cwd, destination: artifact.destination, platform })
+        : options.image !== undefined || imageFile
+          ? imagePlan(result, invocation.ref)
+          : result.plan;
       renderer.phase(`build ${invocation.ref}`);
       reports.push(
         await executePlan({
@@ -79,7 +117,11 @@ export async function build(operands: string[], options: BuildOptions): Promise<
           plan: planned,
           push,
           localOutput,
+          imageFile: imageFile && { ...imageFile, dest: resolve(cwd, imageFile.dest) },
           allowPrivileged,
+          noCache,
+          cacheImports: cacheImports.length > 0 ? cacheImports : undefined,
+          cacheExports: cacheExports.length > 0 ? cacheExports : undefined,
           secrets,
           credentials: dockerCredentialSource(),
           progress: (output) => renderer.solve({ target: output.target, lookup: lookupIn(planned.steps) }),
@@ -87,8 +129,9 @@ export async function build(operands: string[], options: BuildOptions): Promise<
         }),
       );
     }
+    if (options.metadataFile !== undefined) await writeMetadataFile(resolve(cwd, options.metadataFile), reports);
     renderer.summary({
-      images: reports.flatMap((r) => r.images.flatMap((i) => i.names.map((name) => ({ name, digest: i.digest })))),
+      images: reports.flatMap((r) => r.images.flatMap((i) => i.names.map((name) => ({ name, digest: i.digest, pushed: i.pushed })))),
       artifacts: reports.flatMap((r) => r.artifacts.map((a) => ({ path: a.path }))),
       skipped: reports.flatMap((r) => r.notDone.map((n) => ({ action: `${n.target}: ${n.what}`, reason: n.reason }))),
       durationMs: Date.now() - started,
@@ -113,12 +156,13 @@ interface PlanSettings {
   platform: string;
   push: boolean;
   ci: boolean;
+  noCache: boolean;
   buildArgs: Array<{ name: string; value: string }>;
   signal: AbortSignal;
 }
 
 /** Plans one invoked target; `$(...)`, IF and FOR run on the daemon through a planning session. */
-async function planOne(client: BuildkitClient, invocation: TargetInvocation, settings: PlanSettings): Promise<Plan> {
+async function planOne(client: BuildkitClient, invocation: TargetInvocation, settings: PlanSettings): Promise<PlanResult> {
   const plus = invocation.ref.lastIndexOf("+");
   const dirPart = invocation.ref.slice(0, plus);
   if (dirPart !== "" && !dirPart.startsWith(".") && !dirPart.startsWith("/")) {
@@ -128,7 +172,7 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
   }
   const directory = resolve(settings.cwd, dirPart || ".");
   const session = await openBuildSession(client, { contexts: new ContextDirectories(directory), secrets: new Map() }, `ebuild-plan:${directory}`);
-  const engine = new BuildkitEngine(client, session.id, settings.signal);
+  const engine = new BuildkitEngine(client, session.id, settings.signal, { noCache: settings.noCache });
   try {
     const overrides = [...settings.buildArgs, ...invocation.args].map(({ name, value }) => [name, value] as [string, string]);
     const result = await planTarget({
@@ -143,7 +187,7 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
       parse: parseOrThrow,
       engine,
     });
-    return { ...result.plan, contexts: result.plan.contexts.map((c) => ({ ...c, dir: resolve(directory, c.dir) })) };
+    return { ...result, plan: { ...result.plan, contexts: result.plan.contexts.map((c) => ({ ...c, dir: resolve(directory, c.dir) })) } };
   } finally {
     await engine.close().catch(() => {});
     await session.close();

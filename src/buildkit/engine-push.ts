@@ -1,0 +1,111 @@
+/**
+ * Pushing an image from Docker's image store through the Engine API, the way buildx's docker
+ * driver pushes: Docker 26's `moby` exporter ignores `push=true`, so `SAVE IMAGE --push` images go
+ * to the registry by `POST /images/{name}/push?tag=…` with the credentials in `X-Registry-Auth`.
+ * The answer is a stream of JSON progress lines; a failed push is a line with `error` (the HTTP
+ * status is still 200).
+ */
+import { request } from "node:http";
+import { EbuildError } from "../errors.js";
+import type { EngineEndpoint } from "./connection/address.js";
+import { dialTcp, dialUnix } from "./connection/socket.js";
+import { registryAuthHeader, registryAuthValue, type Credentials } from "./credentials/index.js";
+
+/** An image name split the way the push endpoint wants it. */
+export interface PushTarget {
+  /** `host:5000/team/app` (everything before the tag). */
+  repository: string;
+  tag: string;
+  /** The registry the name points at: `host:5000`, or `docker.io` for short names. */
+  registryHost: string;
+}
+
+/** Splits `host:5000/team/app:1.2` into repository, tag (default `latest`) and registry host. */
+export function pushTargetOf(name: string): PushTarget {
+  const withoutDigest = name.split("@", 1)[0]!;
+  const lastSlash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.lastIndexOf(":");
+  const hasTag = colon > lastSlash;
+  const repository = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
+  const tag = hasTag ? withoutDigest.slice(colon + 1) : "latest";
+  const first = repository.split("/", 1)[0]!;
+  // Docker's rule: the first part is a registry only when it looks like a host.
+  const isHost = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  return { repository, tag, registryHost: isHost ? first : "docker.io" };
+}
+
+export interface EnginePushOptions {
+  /** Finds the credentials for a registry host (undefined: push anonymously). */
+  credentials?: ((host: string) => Promise<Credentials | undefined>) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Pushes `name` (already in Docker's image store) to its registry; throws EbuildError("build") on failure. */
+export async function pushThroughEngine(engine: EngineEndpoint, name: string, options: EnginePushOptions = {}): Promise<void> {
+  const target = pushTargetOf(name);
+  const credentials = await options.credentials?.(target.registryHost);
+  const signal = options.signal ?? new AbortController().signal;
+  const socket = engine.kind === "unix" ? await dialUnix(engine.path, signal) : await dialTcp(engine.host, engine.port, engine.tls, signal);
+  let body: string;
+  let status: number;
+  try {
+    ({ status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          method: "POST",
+          path: `/images/${encodeURIComponent(target.repository)}/push?tag=${encodeURIComponent(target.tag)}`,
+          headers: { host: "docker", "user-agent": "ebuild", [registryAuthHeader]: registryAuthValue(target.registryHost, credentials) },
+          createConnection: () => socket,
+          signal,
+        },
+        (response) => {
+          let text = "";
+          response.setEncoding("utf8");
+          response.on("data", (chunk: string) => (text += chunk));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+          response.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    }));
+  } catch (error) {
+    if (signal.aborted) throw new EbuildError("cancelled", `the push of ${name} was cancelled`, { cause: error });
+    throw new EbuildError("build", `pushing ${name} failed: ${(error as Error).message}`, { cause: error });
+  } finally {
+    socket.destroy();
+  }
+  const failure = status === 200 ? streamError(body) : messageOf(body);
+  if (failure !== undefined) {
+    const denied = /unauthorized|authentication required|denied|no basic auth/i.test(failure);
+    throw new EbuildError("build", `pushing ${name} failed: ${failure}`, {
+      hint: denied
+        ? `check the credentials for ${target.registryHost} ("docker login ${target.registryHost}" writes them to the Docker config)`
+        : undefined,
+    });
+  }
+}
+
+/** The first error message of the Engine's JSON progress stream, if any. */
+function streamError(body: string): string | undefined {
+  for (const line of body.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      const message = JSON.parse(line) as { error?: string; errorDetail?: { message?: string } };
+      if (message.error !== undefined || message.errorDetail !== undefined) return message.errorDetail?.message ?? message.error;
+    } catch {
+      // A torn line is progress, never an error report.
+    }
+  }
+  return undefined;
+}
+
+function messageOf(body: string): string {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    if (typeof message === "string") return message;
+  } catch {
+    // Not JSON: the text itself.
+  }
+  return body.trim().slice(0, 300) || "the Docker API refused the push";
+}
