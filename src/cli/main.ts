@@ -80,6 +80,13 @@ Exit codes: 0 ok, 1 build failed, 2 bad command line or Buildfile, 3 cancelled,
     .option("--keep-storage <size>", "keep the cache below this size, e.g. 10GB or 512MiB")
     .option("-v, --verbose", "list every entry removed")
     .action(async (options: Record<string, never>) => (await import("./commands/prune.js")).prune(options));
+  program
+    .command("fmt")
+    .description("format Buildfiles in the canonical layout: print one, --check them (diff, exit 1) or --write them in place")
+    .argument("[paths...]", "Buildfiles, or directories holding one (default: .)")
+    .option("--check", "print a unified diff for each file that is not formatted and exit 1; change nothing")
+    .option("--write", "rewrite the files that are not formatted, in place")
+    .action(async (paths: string[], options: Record<string, never>) => (await import("./commands/fmt.js")).fmt(paths, options));
   return program;
 }
 
