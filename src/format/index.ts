@@ -10,7 +10,7 @@ import { sameMeaning } from "./equivalence.js";
 import { type BlankLine, type CommentLine, type LogicalLine, sourceLines } from "./lines.js";
 import { type LineNode, printLine } from "./statement.js";
 
-export { sameMeaning } from "./equivalence.js";
+export { canonical, sameMeaning } from "./equivalence.js";
 
 /** The formatted text, or the problems that stop a file from being formatted. */
 export type FormatResult = { text: string; problems: [] } | { text?: undefined; problems: SyntaxProblem[] };
