@@ -24,9 +24,9 @@ export function fixtureFiles(): string[] {
   return out.map((p) => relative(root, p));
 }
 
-/** Where the golden formatted text of a fixture lives: fixtures/parser/blocks/Buildfile → corpus/parser-blocks.Buildfile. */
+/** Where the golden formatted text of a fixture lives: fixtures/parser/blocks/Buildfile → corpus/parser-blocks.Buildfile (an Earthfile keeps its name: projects-both-Earthfile.Buildfile). */
 export function goldenOf(fixture: string): string {
   const parts = fixture.split(sep).filter((p) => p !== "fixtures");
-  const name = parts.join("-").replace(/\.Buildfile$|-(Buildfile|Earthfile)$/, "");
+  const name = parts.join("-").replace(/\.Buildfile$|-Buildfile$/, "");
   return join("fixtures", "format", "corpus", `${name}.Buildfile`);
 }
