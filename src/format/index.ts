@@ -26,15 +26,23 @@ export const indentWidth = 4;
 export function formatBuildfile(text: string, file: string): FormatResult {
   const parsed = parseBuildfile(text, file);
   if (parsed.problems.length > 0 || parsed.buildfile === undefined) return { problems: parsed.problems };
-  const formatted = layout(text, parsed.buildfile);
+  let formatted: string;
+  try {
+    formatted = layout(text, parsed.buildfile);
+  } catch (error) {
+    return internalError(file, `internal formatter error: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const again = parseBuildfile(formatted, file);
   if (again.problems.length > 0 || again.buildfile === undefined || !sameMeaning(parsed.buildfile, again.buildfile)) {
-    const at = { file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
-    return {
-      problems: [{ message: "internal formatter error: the formatted file would not mean the same as the original, so it was left unchanged", range: at, hint: "please report this with the file" }],
-    };
+    return internalError(file, "internal formatter error: the formatted file would not mean the same as the original, so it was left unchanged");
   }
   return { text: formatted, problems: [] };
+}
+
+/** A bug in the formatter, as a problem at the top of the file: the file is left as it is. */
+function internalError(file: string, message: string): FormatResult {
+  const at = { file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+  return { problems: [{ message, range: at, hint: "please report this with the file" }] };
 }
 
 /** Every AST node that starts a line, by the offset of its keyword. */

@@ -68,6 +68,11 @@ class Writer {
       } else line += this.blanks() + word;
     }
     if (this.chance(0.1)) line += `${this.blanks()}${this.comment()}`;
+    if (this.chance(0.03)) {
+      // A dangling `\` before a blank line: the statement ends there all the same.
+      this.lines.push(`${line} \\`, "");
+      return;
+    }
     this.lines.push(line + (this.chance(0.05) ? " \t" : ""));
   }
 

@@ -59,7 +59,7 @@ test(`${fuzzCount} fuzz-generated Buildfiles: idempotent and the same AST after 
 
 test("the fuzz corpus exercises what the formatter rewrites", () => {
   const corpus = Array.from({ length: fuzzCount }, (_, i) => randomBuildfile(i + 1)).join("\n");
-  for (const feature of ["\\\n", "\t", "--platform linux", "--mount=", "[ \"", "IF ", "ELSE IF", "TRY", "WITH DOCKER", "# "]) {
+  for (const feature of ["\\\n", " \\\n\n", "\t", "--platform linux", "--mount=", "[ \"", "IF ", "ELSE IF", "TRY", "WITH DOCKER", "# "]) {
     assert.ok(corpus.includes(feature), `no generated file contains ${JSON.stringify(feature)}`);
   }
   const changed = Array.from({ length: 50 }, (_, i) => randomBuildfile(i + 1)).filter((t) => formatBuildfile(t, "Buildfile").text !== t);
