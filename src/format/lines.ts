@@ -105,8 +105,7 @@ export function sourceLines(text: string): SourceLine[] {
   for (const group of groups) {
     const first = group[0]!;
     const lineStart = text.lastIndexOf("\n", first.startOffset - 1) + 1;
-    // Whole lines between the previous logical line and this one (the first piece is the rest of
-    // the previous line, read by `restOfLine`).
+    // The comment and blank lines between the previous logical line and this one.
     if (lineStart > offset) triviaLines(text.slice(offset, lineStart - 1), out);
     const line: LogicalLine = { kind: "line", tokens: group, gaps: [], column: widthOf(text.slice(lineStart, first.startOffset)) };
     for (let i = 0; i < group.length; i++) {
