@@ -130,6 +130,13 @@ Exit codes: 0 ok, 1 build failed, 2 bad command line or Buildfile, 3 cancelled,
     .option("--list-rules", "list every rule with its level and what it catches")
     .addHelpText("after", "\nSilence a rule on one command with a comment above it: # ebuild-lint-disable-next-line RULE_ID\nor for the whole file: # ebuild-lint-disable-file RULE_ID. See docs/lint.md.")
     .action(async (paths: string[], options: Record<string, never>) => (await import("./commands/lint.js")).lint(paths, options));
+  program
+    .command("fmt")
+    .description("format Buildfiles in the canonical layout: print one, --check them (diff, exit 1) or --write them in place")
+    .argument("[paths...]", "Buildfiles, or directories holding one (default: .)")
+    .option("--check", "print a unified diff for each file that is not formatted and exit 1; change nothing")
+    .option("--write", "rewrite the files that are not formatted, in place")
+    .action(async (paths: string[], options: Record<string, never>) => (await import("./commands/fmt.js")).fmt(paths, options));
   return program;
 }
 
