@@ -112,6 +112,8 @@ const cases: Case[] = [
   { name: "an unknown CLI flag", buildfile: t("    RUN echo\n"), args: ["--bogus", "+t"], code: 2, says: /--bogus/, todo: "cli: commander's unknown option exits 1; bad command lines are documented as exit 2 (exitOverride)" },
   { name: "an unknown --progress mode", buildfile: t("    RUN echo\n"), args: ["--progress", "fancy", "+t"], code: 2, says: /fancy/ },
   { name: "a target without +", buildfile: t("    RUN echo\n"), args: ["t"], code: 2, says: /\+t|target/ },
+  { name: "a daemon address where nothing listens", buildfile: t("    RUN echo\n"), args: ["--buildkit-host", "unix:///nonexistent/buildkitd.sock", "+t"], code: 6, says: /nonexistent\/buildkitd\.sock/ },
+  { name: "a daemon address with an unknown scheme", buildfile: t("    RUN echo\n"), args: ["--buildkit-host", "ftp://127.0.0.1:1", "+t"], code: 2, says: /ftp/ },
   { name: "-C to a missing directory", args: ["-C", "/nonexistent/project", "+t"], code: 2, says: /nonexistent/ },
 ];
 

@@ -134,6 +134,16 @@ test("RUN --privileged needs -P: exit 9 without it; with it ebuild asks the daem
   }
 });
 
+test("RUN --network=host is refused outright (exit 2, with or without -P): no build gets the host network", async () => {
+  const dir = await project({ Buildfile: `${header}t:\n    RUN --network=host echo ${nonce()} > n.txt\n    SAVE ARTIFACT n.txt AS LOCAL n.txt\n` });
+  for (const flags of [[], ["-P"]]) {
+    const refused = await ebuild(["--progress", "plain", ...flags, "+t"], { cwd: dir });
+    assert.equal(refused.code, 2, refused.stderr + refused.stdout);
+    assert.match(refused.stderr, /Buildfile:5:19: unknown network host/);
+    assert.equal(existsSync(join(dir, "n.txt")), false);
+  }
+});
+
 describe("a secret never leaves the RUN that reads it", () => {
   const value = `sekret-${nonce()}`;
   const image = `ebuild-test/reliability-secret:${nonce()}`;
