@@ -44,3 +44,25 @@ test("a context of 50,000 small files arrives whole through COPY with bounded me
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a RUN that prints megabytes of text and binary output builds, with bounded memory", async () => {
+  const { mkdtemp, writeFile } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const dir = await mkdtemp(join(tmpdir(), "ebuild-load-noisy-"));
+  const buildfile = (nonce: string) =>
+    `VERSION 0.8\nFROM ebuild-fixture/busybox:latest\nWORKDIR /w\nnoisy:\n    RUN echo ${nonce} && yes "a line of text that repeats" | head -n 200000 && head -c 4000000 /dev/urandom && echo done > done.txt\n    SAVE ARTIFACT done.txt AS LOCAL done.txt\n`;
+  try {
+    for (const progress of ["plain", "json"]) {
+      // A fresh line per mode, so the daemon runs (and streams) the RUN each time instead of caching it.
+      await writeFile(join(dir, "Buildfile"), buildfile(`${progress}-${process.pid}-${Date.now()}`));
+      const run = await measuredEbuild(["--progress", progress, "+noisy"], dir);
+      console.log(`load: noisy RUN (--progress ${progress}): exit ${run.code}, peak RSS ${mib(run.peakRss)}, ${run.stdout.length + run.stderr.length} characters printed`);
+      assert.equal(run.code, 0, run.stderr.slice(-3000));
+      assert.equal(await readFile(join(dir, "done.txt"), "utf8"), "done\n");
+      assert.ok(run.peakRss > 0 && run.peakRss < memoryBound, `peak RSS ${mib(run.peakRss)}`);
+      if (progress === "json") for (const line of run.stdout.split("\n").filter((l) => l !== "")) JSON.parse(line);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
