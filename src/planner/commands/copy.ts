@@ -34,7 +34,18 @@ export function planCopy(build: TargetBuild, command: CopyCommand, sources: read
       });
     }
   }
-  const context = contextPaths.length === 0 ? undefined : local(contextName, { includePatterns: contextPaths.map((p) => normalizePath(p)), sharedKeyHint: contextName });
+  // Only the named paths travel; copying the context's root (".") sends all of it, since an
+  // include pattern "." matches no file in the upload.
+  const patterns = contextPaths.map((p) => normalizePath(p));
+  const context =
+    contextPaths.length === 0
+      ? undefined
+      : local(contextName, {
+          ...(patterns.includes(".") ? {} : { includePatterns: patterns }),
+          // Outputs of a running build are staged in the project (src/cli/outputs); never upload them.
+          excludePatterns: [".ebuild-staging-*"],
+          sharedKeyHint: contextName,
+        });
   const options: CopyOptions = {
     followSymlinks: !command.flags.symlinkNoFollow,
     copyDirContentsOnly: !command.flags.dir,
