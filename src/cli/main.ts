@@ -2,7 +2,8 @@
  * The `ebuild` command line. This file only declares commands; each command's code lives in
  * `commands/` and is imported when that command runs, so `ebuild --help` stays fast.
  */
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
+import { ExitCode } from "../errors.js";
 import { createRequire } from "node:module";
 import { reportFailure } from "./report-failure.js";
 
@@ -41,6 +42,8 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .passThroughOptions()
     .showHelpAfterError()
+    // Commander reports bad command lines itself; exitOverride lets main() give them exit code 2.
+    .exitOverride()
     .addHelpText(
       "after",
       `
@@ -145,6 +148,11 @@ async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version end here with 0; a bad command line was already explained by commander.
+      process.exitCode = error.exitCode === 0 ? 0 : ExitCode.usage;
+      return;
+    }
     process.exitCode = reportFailure(error, { debug: program.opts().debug === true });
   }
 }
