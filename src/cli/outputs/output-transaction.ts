@@ -99,7 +99,10 @@ async function replaceWith(source: string, destination: string, scratch: string)
       return;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if ((code !== "ENOTEMPTY" && code !== "EEXIST") || attempt >= 5) throw error;
+      if ((code !== "ENOTEMPTY" && code !== "EEXIST") || attempt >= 50) throw error;
+      // Another process put its copy in place between our two renames: back off a random moment
+      // so one of us wins, and its output is whole.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
     }
   }
 }
