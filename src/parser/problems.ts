@@ -62,10 +62,24 @@ export function formatProblem(p: SyntaxProblem, sourceText: string): string {
   const pad = " ".repeat(gutter.length);
   const caretStart = Math.max(0, start.column - 1);
   const caretEnd = end.line === start.line ? Math.max(caretStart + 1, end.column - 1) : Math.max(caretStart + 1, line.length);
-  const visible = line.replace(/\t/g, " ");
-  const carets = " ".repeat(Math.min(caretStart, visible.length)) + "^".repeat(Math.max(1, Math.min(caretEnd, Math.max(visible.length, caretStart + 1)) - caretStart));
+  // A very long line is shown as a window around the caret, so one error cannot flood a terminal.
+  const window = clipWindow(line.length, caretStart);
+  const visible = (window.from > 0 ? "…" : "") + line.slice(window.from, window.to).replace(/\t/g, " ") + (window.to < line.length ? "…" : "");
+  const shift = window.from > 0 ? window.from - 1 : 0;
+  const caretFrom = caretStart - shift;
+  const caretTo = Math.min(caretEnd - shift, visible.length);
+  const carets = " ".repeat(Math.min(caretFrom, visible.length)) + "^".repeat(Math.max(1, Math.min(caretTo, Math.max(visible.length, caretFrom + 1)) - caretFrom));
   const out = [`${p.range.file}:${start.line}:${start.column}: ${p.message}`, `  ${gutter} | ${visible}`, `  ${pad} | ${carets}`];
   if (p.expected !== undefined && p.expected.length > 0) out.push(`  expected: ${p.expected.join(", ")}`);
   if (p.hint !== undefined) out.push(`  hint: ${p.hint}`);
   return out.join("\n");
+}
+
+const maxShownLine = 160;
+
+/** The part of a line of `length` characters shown around column `at` (0-based). */
+function clipWindow(length: number, at: number): { from: number; to: number } {
+  if (length <= maxShownLine) return { from: 0, to: length };
+  const from = Math.max(0, Math.min(at - maxShownLine / 4, length - maxShownLine));
+  return { from, to: Math.min(length, from + maxShownLine) };
 }
