@@ -165,7 +165,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       const image = await expand(s.image);
       const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
       if (!looksLikeReference(image)) {
-        await planFromImage(ctx.build, image, platform, ctx.reacher.request.engine);
+        await planFromImage(ctx.build, image, platform, ctx.reacher.request.engine, at);
         ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
         return;
       }

@@ -88,9 +88,9 @@ const cases: Case[] = [
   { name: "a target that builds itself", buildfile: `${header}t:\n    BUILD +t\n`, args: ["+t"], code: 2, says: /cycle|loop|itself/i, at: "Buildfile:4:" },
   // Platforms.
   { name: "a nonsense --platform on the command line", buildfile: t("    RUN echo\n"), args: ["--platform", "foo/bar/baz/qux", "+t"], code: 2, says: /platform/ },
-  { name: "FROM --platform with too many parts", buildfile: t("    FROM --platform=foo/bar/baz/qux ebuild-fixture/busybox:latest\n"), args: ["+t"], code: 2, says: /invalid platform/, at: "Buildfile:4:", todo: "planner: invalid platform in FROM is an EbuildError without a position" },
-  { name: "FROM --platform with an empty value", buildfile: t("    FROM --platform= ebuild-fixture/busybox:latest\n"), args: ["+t"], code: 2, says: /platform/, at: "Buildfile:4:", todo: "planner: invalid platform in FROM is an EbuildError without a position" },
-  { name: "FROM an invalid image reference", buildfile: t("    FROM :bad\n"), args: ["+t"], code: 2, says: /invalid image reference/, at: "Buildfile:4:", todo: "planner: FROM :bad reaches the daemon (exit 1, 'cannot resolve image'); it should be exit 2 with the FROM's position" },
+  { name: "FROM --platform with too many parts", buildfile: t("    FROM --platform=foo/bar/baz/qux ebuild-fixture/busybox:latest\n"), args: ["+t"], code: 2, says: /invalid platform/, at: "Buildfile:4:" },
+  { name: "FROM --platform with an empty value", buildfile: t("    FROM --platform= ebuild-fixture/busybox:latest\n"), args: ["+t"], code: 2, says: /platform/, at: "Buildfile:4:" },
+  { name: "FROM an invalid image reference", buildfile: t("    FROM :bad\n"), args: ["+t"], code: 2, says: /invalid image reference/, at: "Buildfile:4:" },
   // Bad --secret and --mount specs.
   { name: "RUN --mount of an unknown type", buildfile: t("    RUN --mount type=bogus,target=/x echo\n"), args: ["+t"], code: 2, says: /bogus/, at: "Buildfile:4:" },
   { name: "RUN --mount type=cache without a target", buildfile: t("    RUN --mount type=cache echo\n"), args: ["+t"], code: 2, says: /target/, at: "Buildfile:4:" },

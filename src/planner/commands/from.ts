@@ -2,11 +2,25 @@
  * FROM: an image (its config resolved through the engine, so ENV, WORKDIR, USER, CMD carry over),
  * `scratch`, or another target's result (its state and config; its artifacts stay its own).
  */
+import { EbuildError, type SourcePosition } from "../../errors.js";
 import { copyConfig, configEnvPairs, type TargetBuild } from "../build-state.js";
 import type { Engine } from "../engine.js";
-import { image, parsePlatform, scratch } from "../llb/index.js";
+import { image, normalizeImageRef, parsePlatform, scratch } from "../llb/index.js";
 
-export async function planFromImage(build: TargetBuild, ref: string, platform: string, engine: Engine | undefined): Promise<void> {
+export async function planFromImage(build: TargetBuild, ref: string, platform: string, engine: Engine | undefined, at?: SourcePosition): Promise<void> {
+  // Checked here, before the daemon is asked, so a typo points at the FROM line.
+  try {
+    parsePlatform(platform);
+  } catch (error) {
+    throw new EbuildError("semantic", `FROM --platform=${platform}: ${(error as Error).message}`, { at, hint: "write os/arch or os/arch/variant, e.g. linux/amd64" });
+  }
+  if (ref !== "scratch") {
+    try {
+      normalizeImageRef(ref);
+    } catch (error) {
+      throw new EbuildError("semantic", `FROM ${ref}: ${(error as Error).message}`, { at, hint: "write an image name such as alpine:3.20, or +target" });
+    }
+  }
   if (ref === "scratch") {
     build.state = scratch().platform(parsePlatform(platform));
     build.config = {};
