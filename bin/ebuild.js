@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (`npm run build` makes dist/); in a checkout without it, runs the sources.
+// Runs the bundled CLI (`npm run build` makes dist/cli/main.js with esbuild); in a checkout
+// without it, runs the sources through tsx.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const compiled = join(root, "dist", "cli", "main.js");
-if (existsSync(compiled)) {
-  await import(compiled);
+const bundle = join(root, "dist", "cli", "main.js");
+if (existsSync(bundle)) {
+  await import(bundle);
 } else {
   const { register } = await import("tsx/esm/api");
   register();
