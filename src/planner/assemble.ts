@@ -3,7 +3,7 @@
  * SourceReader, everything that needs a daemon through the Engine.
  */
 import type { SourcePosition } from "../errors.js";
-import { formatPlatform, marshal, parsePlatform, type State } from "./llb/index.js";
+import { formatPlatform, marshal, outputDigests, parsePlatform, type State } from "./llb/index.js";
 import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput, PlannedPlatform, PlannedStep, PushRun, ReachEdge, SkippedEffect, TargetRun } from "./plan.js";
 import { reachTargets, type ReachPlan, type ReachRequest } from "./reach.js";
 
@@ -106,7 +106,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
 }
 
 /**
- * Op digest → the statement that made it. One marshal per platform of every recorded state finds
+ * Op digest → the statement that made it. One walk per platform of every recorded state finds
  * each op's digest exactly as the outputs' definitions have it.
  */
 function stepsOf(reach: ReachPlan): Record<string, PlannedStep> {
@@ -118,7 +118,7 @@ function stepsOf(reach: ReachPlan): Record<string, PlannedStep> {
     else list.push(entry);
   }
   for (const [platform, entries] of byPlatform) {
-    const { outputs } = marshal(
+    const outputs = outputDigests(
       entries.map((e) => e.state),
       { platform: parsePlatform(platform) },
     );

@@ -62,6 +62,15 @@ export function marshal(states: State | readonly State[], options: MarshalOption
   return graph.finish(graph.inputOf(last), outputs);
 }
 
+/**
+ * The digest of the op holding each state's output ("" for scratch), as {@link marshal} would
+ * report them in `outputs`, without serializing a Definition.
+ */
+export function outputDigests(states: readonly State[], options: MarshalOptions = {}): string[] {
+  const graph = new GraphWriter(options.platform ?? defaultPlatform);
+  return states.map((s) => (s.output ? graph.add(s.output.vertex) : ""));
+}
+
 /** A vertex's op as marshalled for one default platform. */
 interface WrittenOp {
   readonly bytes: Uint8Array;
