@@ -3,7 +3,7 @@
  * SourceReader, everything that needs a daemon through the Engine.
  */
 import type { SourcePosition } from "../errors.js";
-import { formatPlatform, marshal, parsePlatform, type State } from "./llb/index.js";
+import { formatPlatform, marshal, outputDigests, parsePlatform, type State } from "./llb/index.js";
 import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput, PlannedPlatform, PlannedStep, PushRun, ReachEdge, SkippedEffect, TargetRun } from "./plan.js";
 import { reachTargets, type ReachPlan, type ReachRequest } from "./reach.js";
 
@@ -31,6 +31,12 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     }
     return bytes;
   };
+  // Definitions are marshalled when first read: each carries its ancestors and the Buildfile text,
+  // so planning thousands of outputs eagerly would build (and hold) gigabytes the executor reads
+  // one at a time, and `ebuild plan` may not read at all.
+  const deferred = <T extends { definition: Uint8Array }>(output: T, state: State, platform: string): T =>
+    Object.defineProperty(output, "definition", { enumerable: true, configurable: true, get: () => definitionOf(state, platform) });
+  const pending = new Uint8Array(0); // replaced by the getter `deferred` defines in its place
   const targetOf = new Map(reach.targets.map((t) => [t.key, t]));
 
   // A target that only BUILDs others has nothing of its own to solve.
@@ -38,7 +44,8 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     .filter((key) => finalState(reach, key).output !== undefined)
     .map((key) => {
       const target = targetOf.get(key)!;
-      return { kind: "run", target: label(key), definition: definitionOf(finalState(reach, key), target.invocation.platform), at: target.at };
+      const run: TargetRun = { kind: "run", target: label(key), definition: pending, at: target.at };
+      return deferred(run, finalState(reach, key), target.invocation.platform);
     });
   const images: ImageOutput[] = [];
   const artifacts: LocalArtifactOutput[] = [];
@@ -57,10 +64,10 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
       case "image":
         // SAVE IMAGE without a name only marks the target for the cache: nothing to export.
         if (output.names.length === 0) break;
-        images.push({
+        images.push(deferred<ImageOutput>({
           kind: "image",
           target,
-          definition: definitionOf(output.state, output.platform),
+          definition: pending,
           at,
           ...(phase === 0 ? {} : { phase }),
           names: output.names,
@@ -68,23 +75,23 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           insecure: output.insecure,
           config: output.config,
           platform: plannedPlatform(output.platform),
-        });
+        }, output.state, output.platform));
         break;
       case "artifact":
-        artifacts.push({
+        artifacts.push(deferred<LocalArtifactOutput>({
           kind: "artifact",
           target,
-          definition: definitionOf(output.state, targetOf.get(verdict.invocation)!.invocation.platform),
+          definition: pending,
           at,
           ...(phase === 0 ? {} : { phase }),
           baseDir: output.baseDir,
           destination: output.destination,
           shape: output.shape,
           force: output.force,
-        });
+        }, output.state, targetOf.get(verdict.invocation)!.invocation.platform));
         break;
       case "push-run":
-        pushes.push({ kind: "push-run", target, definition: definitionOf(output.state, targetOf.get(verdict.invocation)!.invocation.platform), at, command: output.command });
+        pushes.push(deferred<PushRun>({ kind: "push-run", target, definition: pending, at, command: output.command }, output.state, targetOf.get(verdict.invocation)!.invocation.platform));
         break;
     }
   }
@@ -99,7 +106,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
 }
 
 /**
- * Op digest → the statement that made it. One marshal per platform of every recorded state finds
+ * Op digest → the statement that made it. One walk per platform of every recorded state finds
  * each op's digest exactly as the outputs' definitions have it.
  */
 function stepsOf(reach: ReachPlan): Record<string, PlannedStep> {
@@ -111,7 +118,7 @@ function stepsOf(reach: ReachPlan): Record<string, PlannedStep> {
     else list.push(entry);
   }
   for (const [platform, entries] of byPlatform) {
-    const { outputs } = marshal(
+    const outputs = outputDigests(
       entries.map((e) => e.state),
       { platform: parsePlatform(platform) },
     );

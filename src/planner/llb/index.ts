@@ -14,7 +14,7 @@ export type { RunOptions, Mount, CacheSharing, SecretEnv, ProxyEnv } from "./exe
 export { FileAction, copy, mkdir, mkfile, rm, constantCopyTime } from "./file.js";
 export type { CopyOptions, MkdirOptions, MkfileOptions, RmOptions, Chown } from "./file.js";
 export { merge, diff } from "./merge.js";
-export { marshal, type MarshalOptions, type MarshalledDefinition } from "./marshal.js";
+export { marshal, outputDigests, type MarshalOptions, type MarshalledDefinition } from "./marshal.js";
 export { dumpDefinition, type DumpedDefinition, type DumpedOp } from "./dump.js";
 export { digestOf } from "./digest.js";
 export { SourceMap, type SourceLocation, type SourceRange, type SourcePosition } from "./sourcemap.js";

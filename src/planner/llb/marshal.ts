@@ -10,18 +10,15 @@ import {
   DefinitionSchema,
   InputSchema,
   LocationSchema,
-  LocationsSchema,
   OpSchema,
   PositionSchema,
   RangeSchema,
-  SourceInfoSchema,
-  SourceSchema,
   type Input,
   type Location,
   type OpMetadata,
-  type Source,
 } from "../../gen/pb/ops_pb.js";
 import { defaultPlatform, mergeMetadata, opMetadata, type Platform } from "./constraints.js";
+import { join, locationsRecord, messageRecord, metadataRecord, opRecord, sourceInfoRecord } from "./definition-bytes.js";
 import { digestOf } from "./digest.js";
 import { sameSourceMap, type SourceLocation, type SourceMap } from "./sourcemap.js";
 import type { State } from "./state.js";
@@ -65,11 +62,22 @@ export function marshal(states: State | readonly State[], options: MarshalOption
   return graph.finish(graph.inputOf(last), outputs);
 }
 
+/**
+ * The digest of the op holding each state's output ("" for scratch), as {@link marshal} would
+ * report them in `outputs`, without serializing a Definition.
+ */
+export function outputDigests(states: readonly State[], options: MarshalOptions = {}): string[] {
+  const graph = new GraphWriter(options.platform ?? defaultPlatform);
+  return states.map((s) => (s.output ? graph.add(s.output.vertex) : ""));
+}
+
 /** A vertex's op as marshalled for one default platform. */
 interface WrittenOp {
   readonly bytes: Uint8Array;
   readonly digest: string;
   readonly encoded: EncodedOp;
+  /** The op as a Definition.def record, ready to join. */
+  readonly record: Uint8Array;
 }
 
 /**
@@ -82,7 +90,7 @@ const writtenOps = new WeakMap<Vertex, Map<string, WrittenOp>>();
 /** Encodes vertices into ops, each once, parents before children. */
 class GraphWriter {
   private readonly digestByVertex = new Map<Vertex, string>();
-  private readonly defs: Uint8Array[] = [];
+  private readonly records: Uint8Array[] = [];
   private readonly digests: string[] = [];
   private readonly metadata = new Map<string, OpMetadata>();
   private readonly locations = new Map<string, SourceLocation[]>();
@@ -125,15 +133,17 @@ class GraphWriter {
   }
 
   private write(vertex: Vertex): void {
-    const { bytes, digest, encoded } = this.opOf(vertex);
+    const { record, digest, encoded } = this.opOf(vertex);
     this.digestByVertex.set(vertex, digest);
     const known = this.metadata.get(digest);
     this.metadata.set(digest, known ? mergeMetadata(known, encoded.metadata) : encoded.metadata);
     if (encoded.locations.length > 0) {
-      this.locations.set(digest, [...(this.locations.get(digest) ?? []), ...encoded.locations]);
+      // The vertex's own array is kept when it is the only one, so its encoding can be reused.
+      const before = this.locations.get(digest);
+      this.locations.set(digest, before ? [...before, ...encoded.locations] : (encoded.locations as SourceLocation[]));
     }
     if (known) return; // an identical op is already in the definition
-    this.defs.push(bytes);
+    this.records.push(record);
     this.digests.push(digest);
   }
 
@@ -144,7 +154,7 @@ class GraphWriter {
     if (cached) return cached;
     const encoded = vertex.encode(this.ctx);
     const bytes = toBinary(OpSchema, encoded.op);
-    const written = { bytes, digest: digestOf(bytes), encoded };
+    const written = { bytes, digest: digestOf(bytes), encoded, record: opRecord(bytes) };
     if (!byPlatform) writtenOps.set(vertex, (byPlatform = new Map()));
     byPlatform.set(platformKey, written);
     return written;
@@ -161,15 +171,13 @@ class GraphWriter {
       if (Object.keys(md.description).length > 0) caps.push("meta.description");
     }
     this.metadata.set(terminalDigest, opMetadata({}, caps));
-    const metadata: Record<string, OpMetadata> = {};
-    for (const digest of [...this.metadata.keys()].sort()) metadata[digest] = this.metadata.get(digest)!;
-    const definition = create(DefinitionSchema, {
-      def: [...this.defs, terminal],
-      metadata,
-      source: this.sourceMessage(),
-    });
+    // Joined from cached records rather than encoded whole: see definition-bytes.ts.
+    const parts: Uint8Array[] = [...this.records, opRecord(terminal)];
+    for (const digest of [...this.metadata.keys()].sort()) parts.push(metadataRecord(digest, this.metadata.get(digest)!));
+    const source = this.sourceBytes();
+    if (source) parts.push(messageRecord(3, source));
     return {
-      definition: toBinary(DefinitionSchema, definition),
+      definition: join(parts),
       digests: [...this.digests, terminalDigest],
       rootDigest: root.digest,
       outputs,
@@ -177,7 +185,7 @@ class GraphWriter {
   }
 
   /** Definition.source: each distinct file once, and the locations of each op by digest. */
-  private sourceMessage(): Source | undefined {
+  private sourceBytes(): Uint8Array | undefined {
     if (this.locations.size === 0) return undefined;
     const files: SourceMap[] = [];
     const indexOf = (map: SourceMap): number => {
@@ -185,30 +193,42 @@ class GraphWriter {
       if (i < 0) i = files.push(map) - 1;
       return i;
     };
-    const locations: Record<string, { locations: Location[] }> = {};
+    const records = new Map<string, Uint8Array>();
     // Files are numbered in op order so the same graph always gives the same indexes.
     for (const digest of this.digests) {
       const locs = this.locations.get(digest);
       if (!locs) continue;
-      locations[digest] = {
-        locations: locs.map((l) =>
-          create(LocationSchema, {
-            sourceIndex: indexOf(l.source),
-            ranges: l.ranges.map((r) =>
-              create(RangeSchema, {
-                start: create(PositionSchema, r.start),
-                end: create(PositionSchema, r.end),
-              }),
-            ),
+      records.set(digest, this.locationsOf(digest, locs, locs.map((l) => indexOf(l.source))));
+    }
+    const parts: Uint8Array[] = [];
+    for (const digest of [...records.keys()].sort()) parts.push(records.get(digest)!);
+    for (const file of files) parts.push(sourceInfoRecord(file));
+    return join(parts);
+  }
+
+  /** One op's Source.locations record, kept per locations array, digest and file numbering. */
+  private locationsOf(digest: string, locs: readonly SourceLocation[], indexes: readonly number[]): Uint8Array {
+    const key = `${digest} ${indexes.join(",")}`;
+    let byKey = locationRecords.get(locs);
+    const cached = byKey?.get(key);
+    if (cached) return cached;
+    const locations: Location[] = locs.map((l, i) =>
+      create(LocationSchema, {
+        sourceIndex: indexes[i]!,
+        ranges: l.ranges.map((r) =>
+          create(RangeSchema, {
+            start: create(PositionSchema, r.start),
+            end: create(PositionSchema, r.end),
           }),
         ),
-      };
-    }
-    const sorted: Record<string, ReturnType<typeof create<typeof LocationsSchema>>> = {};
-    for (const digest of Object.keys(locations).sort()) sorted[digest] = create(LocationsSchema, locations[digest]!);
-    return create(SourceSchema, {
-      locations: sorted,
-      infos: files.map((f) => create(SourceInfoSchema, { filename: f.file, data: f.data, language: f.language })),
-    });
+      }),
+    );
+    const bytes = locationsRecord(digest, locations);
+    if (!byKey) locationRecords.set(locs, (byKey = new Map()));
+    byKey.set(key, bytes);
+    return bytes;
   }
 }
+
+/** Encoded Source.locations records, kept across marshal calls like the ops themselves. */
+const locationRecords = new WeakMap<readonly SourceLocation[], Map<string, Uint8Array>>();

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fromBinary } from "@bufbuild/protobuf";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { DefinitionSchema, type DiffOp, type MergeOp } from "../../../src/gen/pb/ops_pb.js";
-import { copy, diff, digestOf, image, local, marshal, merge, scratch, SourceMap } from "../../../src/planner/llb/index.js";
+import { copy, diff, digestOf, image, local, marshal, merge, outputDigests, scratch, SourceMap } from "../../../src/planner/llb/index.js";
 import { decode } from "./decode.js";
 
 test("ops come parents first, each once, with the terminal op last", () => {
@@ -102,4 +102,28 @@ test("the same source map is carried once even when many ops point into it", () 
   const d = decode(st);
   assert.equal(d.definition.source?.infos.length, 1);
   assert.equal(Object.keys(d.definition.source!.locations).length, 2);
+});
+
+test("a definition joined from cached parts has the bytes protobuf-es gives the whole message", () => {
+  const one = new SourceMap("Buildfile", "a\nb\nc\n", "Buildfile");
+  const two = new SourceMap("sub/Buildfile", "x\n", "Buildfile");
+  const r = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 1 } });
+  const base = image("busybox", { location: one.at(r(1)) });
+  // Two identical RUNs from different lines: one op whose locations are merged.
+  const x = base.run({ args: "same", description: "d", location: one.at(r(2)) }).root();
+  const y = base.run({ args: "same", location: two.at(r(1)) }).root();
+  const cases = [[x], [merge([x, y])], [y, x], [base.run({ args: "other", ignoreCache: true, location: one.at(r(3)) }).root()]];
+  for (const states of cases) {
+    for (let pass = 0; pass < 2; pass++) {
+      const m = marshal(states);
+      assert.deepEqual(toBinary(DefinitionSchema, fromBinary(DefinitionSchema, m.definition)), m.definition);
+    }
+  }
+});
+
+test("outputDigests names the same ops as marshal's outputs", () => {
+  const base = image("busybox");
+  const states = [base, scratch(), base.run({ args: "a" }).root(), merge([base.run({ args: "b" }).root(), base])];
+  assert.deepEqual(outputDigests(states), marshal(states).outputs);
+  assert.notEqual(outputDigests([states[2]!])[0], "");
 });
