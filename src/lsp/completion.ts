@@ -1,0 +1,108 @@
+/**
+ * Completion: command keywords at the start of a line, the flags of the command being written after
+ * `-`, and target (or, after DO, function) names where a reference goes — this file's after `+`,
+ * another directory's after `./dir+` or an IMPORT alias's after `alias+`.
+ */
+import { dirname } from "node:path";
+import { CompletionItemKind, CompletionItemTag, type CompletionItem, type Position, type Range } from "vscode-languageserver";
+import { commandDocs, type CommandDoc } from "../parser/command-docs.js";
+import { featureFlags } from "../parser/commands.js";
+import type { Buildfile } from "../parser/index.js";
+import { directoryOfReference } from "../planner/locate.js";
+import { parseReference } from "../planner/reference.js";
+import { commandMarkdown, flagMarkdown } from "./hover.js";
+import { flagName, lineContext, type LineContext } from "./line-context.js";
+import { definitionsOf, importsOf } from "./targets.js";
+import type { Workspace } from "./workspace.js";
+
+/** Commands whose arguments are target (or function) references. */
+const referenceCommands = new Set(["BUILD", "FROM", "COPY", "DO", "WITH DOCKER"]);
+
+export function completionsAt(workspace: Workspace, text: string, buildfile: Buildfile | undefined, at: Position): CompletionItem[] {
+  const context = lineContext(text, at);
+  if (context.header) return [];
+  const replace: Range = { start: context.typedStart, end: at };
+  if (context.atCommandStart) return keywordItems(replace);
+  const { command } = context;
+  if (command === undefined) return [];
+  const before = context.args.filter((w) => w !== context.cursorWord && (w.line < at.line || w.end <= at.character));
+  const onlyFlagsBefore = before.every((w) => flagName(w.text) !== undefined);
+  if (context.typed.startsWith("-") && !context.typed.startsWith("--load=") && onlyFlagsBefore) return flagItems(command, replace);
+  if (buildfile !== undefined && referenceCommands.has(command.keyword)) return referenceItems(workspace, buildfile, command, context, at, onlyFlagsBefore);
+  return [];
+}
+
+function keywordItems(replace: Range): CompletionItem[] {
+  return commandDocs
+    .filter((c) => c.status !== "rejected")
+    .map((c) => {
+      const item: CompletionItem = {
+        label: c.keyword,
+        kind: CompletionItemKind.Keyword,
+        detail: c.synopsis.split("\n")[0]!,
+        documentation: { kind: "markdown", value: commandMarkdown(c) },
+        textEdit: { range: replace, newText: c.keyword },
+      };
+      if (c.status === "deprecated") item.tags = [CompletionItemTag.Deprecated];
+      return item;
+    });
+}
+
+function flagItems(command: CommandDoc, replace: Range): CompletionItem[] {
+  if (command.keyword === "VERSION") {
+    return featureFlags.map((f) => ({ label: `--${f}`, kind: CompletionItemKind.Property, detail: "feature flag", textEdit: { range: replace, newText: `--${f}` } }));
+  }
+  return command.flags
+    .filter((f) => f.status !== "rejected")
+    .map((f) => {
+      const item: CompletionItem = {
+        label: f.name,
+        kind: CompletionItemKind.Property,
+        detail: f.value === "switch" ? "switch" : `${f.name}=${f.placeholder ?? "<value>"}`,
+        documentation: { kind: "markdown", value: flagMarkdown(command, f) },
+        textEdit: { range: replace, newText: f.name },
+      };
+      if (f.status === "deprecated") item.tags = [CompletionItemTag.Deprecated];
+      return item;
+    });
+}
+
+function referenceItems(workspace: Workspace, buildfile: Buildfile, command: CommandDoc, context: LineContext, at: Position, firstArgument: boolean): CompletionItem[] {
+  // The reference part of the typed word: after `(` of a COPY group, after `--load=` and `name=`.
+  let typed = context.typed;
+  if (typed.startsWith("--load=")) typed = typed.slice(typed.lastIndexOf("=") + 1);
+  if (typed.startsWith("(")) typed = typed.slice(1);
+  const plus = typed.indexOf("+");
+  if (plus < 0 && !(typed === "" && firstArgument && command.keyword !== "COPY")) return [];
+  const home = plus < 0 ? "" : typed.slice(0, plus);
+  const file = buildfileOfHome(workspace, buildfile, home);
+  const target = file === undefined ? undefined : file === buildfile.file ? buildfile : workspace.parsed(file)?.result.buildfile;
+  const definitions = target === undefined ? [] : definitionsOf(target);
+  const wanted = command.keyword === "DO" ? "function" : "target";
+  const replace: Range = { start: { line: at.line, character: at.character - typed.length }, end: at };
+  return definitions
+    .filter((d) => d.kind === wanted)
+    .map((d) => {
+      const label = `${home}+${d.name}`;
+      const item: CompletionItem = {
+        label,
+        kind: d.kind === "function" ? CompletionItemKind.Function : CompletionItemKind.Module,
+        detail: `${d.kind} in ${file === buildfile.file ? "this file" : file}`,
+        filterText: label,
+        textEdit: { range: replace, newText: label },
+      };
+      if (d.docs !== undefined) item.documentation = d.docs;
+      return item;
+    });
+}
+
+/** The Buildfile that `home+` names: this one for "", a directory's, or an IMPORT alias's. */
+function buildfileOfHome(workspace: Workspace, buildfile: Buildfile, home: string): string | undefined {
+  if (home === "") return buildfile.file;
+  try {
+    const reference = parseReference(`${home}+x`);
+    return workspace.buildfileIn(directoryOfReference(reference, { directory: dirname(buildfile.file), imports: importsOf(buildfile) }));
+  } catch {
+    return undefined;
+  }
+}
