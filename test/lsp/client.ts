@@ -33,8 +33,9 @@ export class LspClient {
   private stderr = "";
   readonly exited: Promise<number | null>;
 
-  constructor(cwd: string, args: string[] = ["lsp", "--stdio"]) {
-    this.child = spawn(process.execPath, ["--import", tsx, main, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+  /** `argv`: what node runs; by default the CLI's sources through tsx, as `ebuild lsp --stdio`. */
+  constructor(cwd: string, argv: string[] = ["--import", tsx, main, "lsp", "--stdio"]) {
+    this.child = spawn(process.execPath, argv, { cwd, env: { ...process.env, NO_COLOR: "1" } });
     this.child.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
     this.child.stderr.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
