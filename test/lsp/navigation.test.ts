@@ -84,3 +84,31 @@ test("unsaved edits count: a target renamed in the editor is found under its new
   s.client.notify("textDocument/didChange", { textDocument: { uri: s.uri, version: 3 }, contentChanges: [{ text: rootBuildfile }] });
   await s.client.notification("textDocument/publishDiagnostics", (p: { version?: number }) => p.version === 3);
 });
+
+test("IMPORT aliases and WITH DOCKER --load groups resolve too, in a file open only in the editor", async () => {
+  const uses = [
+    "VERSION 0.8",
+    "IMPORT ../sub AS tools",
+    "FROM busybox",
+    "run:",
+    "    WITH DOCKER --load app=(tools+lib --X=1)",
+    "        RUN docker run app",
+    "    END",
+    "    BUILD tools+other",
+    "",
+  ].join("\n");
+  const usesUri = s.uri.replace(/Buildfile$/, "uses/Buildfile");
+  s.client.notify("textDocument/didOpen", { textDocument: { uri: usesUri, languageId: "buildfile", version: 1, text: uses } });
+  const published = await s.client.notification("textDocument/publishDiagnostics", (p: { uri: string }) => p.uri === usesUri);
+  assert.deepEqual((published.params as { diagnostics: unknown[] }).diagnostics, []);
+
+  assert.deepEqual(await definition(usesUri, positionOf(uses, "tools+other", 7)), { uri: s.subUri, range: at(8, 0, 5) });
+  assert.deepEqual(await definition(usesUri, positionOf(uses, "tools+lib", 7)), { uri: s.subUri, range: at(4, 0, 3) });
+  const completions = await s.client.request<Array<{ label: string }>>("textDocument/completion", { textDocument: { uri: usesUri }, position: positionOf(uses, "tools+other", 6) });
+  assert.deepEqual(completions.map((c) => c.label).sort(), ["tools+base", "tools+lib", "tools+other"]);
+
+  // References to lib now count the open file's --load as well.
+  const refs = await s.client.request<Location[]>("textDocument/references", { textDocument: { uri: s.subUri }, position: { line: 4, character: 1 }, context: { includeDeclaration: false } });
+  assert.deepEqual(refs.filter((l) => l.uri === usesUri).map((l) => l.range), [at(4, 28, 9)]);
+  s.client.notify("textDocument/didClose", { textDocument: { uri: usesUri } });
+});
