@@ -11,7 +11,7 @@ import type { Buildfile } from "../parser/index.js";
 import { directoryOfReference } from "../planner/locate.js";
 import { parseReference } from "../planner/reference.js";
 import { commandMarkdown, flagMarkdown } from "./hover.js";
-import { flagName, lineContext, type LineContext } from "./line-context.js";
+import { leadingFlagCount, lineContext, type LineContext } from "./line-context.js";
 import { definitionsOf, importsOf } from "./targets.js";
 import type { Workspace } from "./workspace.js";
 
@@ -25,10 +25,11 @@ export function completionsAt(workspace: Workspace, text: string, buildfile: Bui
   if (context.atCommandStart) return keywordItems(replace);
   const { command } = context;
   if (command === undefined) return [];
-  const before = context.args.filter((w) => w !== context.cursorWord && (w.line < at.line || w.end <= at.character));
-  const onlyFlagsBefore = before.every((w) => flagName(w.text) !== undefined);
-  if (context.typed.startsWith("-") && !context.typed.startsWith("--load=") && onlyFlagsBefore) return flagItems(command, replace);
-  if (buildfile !== undefined && referenceCommands.has(command.keyword)) return referenceItems(workspace, buildfile, command, context, at, onlyFlagsBefore);
+  // The cursor's word (or the blank it stands on) is still among the leading flags.
+  const index = context.cursorWord === undefined ? context.args.filter((w) => w.line < at.line || w.end <= at.character).length : context.args.indexOf(context.cursorWord);
+  const amongFlags = index <= leadingFlagCount(context);
+  if (context.typed.startsWith("-") && !context.typed.startsWith("--load=") && amongFlags) return flagItems(command, replace);
+  if (buildfile !== undefined && referenceCommands.has(command.keyword)) return referenceItems(workspace, buildfile, command, context, at, amongFlags);
   return [];
 }
 

@@ -5,7 +5,7 @@
 import type { Hover, Position } from "vscode-languageserver";
 import { flagDoc, type CommandDoc, type FlagDoc } from "../parser/command-docs.js";
 import type { Buildfile } from "../parser/index.js";
-import { flagName, lineContext } from "./line-context.js";
+import { flagName, leadingFlagCount, lineContext } from "./line-context.js";
 import { definitionOf, symbolAt, type Definition } from "./targets.js";
 import type { Workspace } from "./workspace.js";
 
@@ -20,7 +20,7 @@ export function hoverAt(workspace: Workspace, text: string, buildfile: Buildfile
     return { contents: { kind: "markdown", value: commandMarkdown(command) }, range: keywordRange };
   }
   const name = flagName(word.text);
-  if (command !== undefined && name !== undefined) {
+  if (command !== undefined && name !== undefined && context.args.indexOf(word) < leadingFlagCount(context)) {
     if (command.keyword === "VERSION") return { contents: { kind: "markdown", value: `\`VERSION ${name}\`: a feature flag; it switches on the behaviour of that name (see VERSION in the language reference).` }, range };
     const flag = flagDoc(command, name);
     if (flag !== undefined) return { contents: { kind: "markdown", value: flagMarkdown(command, flag) }, range };

@@ -85,6 +85,24 @@ function wordsOf(line: string, lineNumber: number): LineWord[] {
   return out;
 }
 
+/**
+ * How many of the arguments are the command's leading flags: flags stop at the first other word
+ * (a value flag written `--flag value` takes the next word with it) or after a lone `--`.
+ */
+export function leadingFlagCount(context: LineContext): number {
+  const { args, command } = context;
+  let i = 0;
+  while (i < args.length) {
+    const word = args[i]!.text;
+    if (word === "--") return i;
+    const name = flagName(word);
+    if (name === undefined) return i;
+    const takesNext = !word.includes("=") && command?.flags.find((f) => f.name === name)?.value === "value";
+    i += takesNext && i + 1 < args.length ? 2 : 1;
+  }
+  return i;
+}
+
 /** The flag name of a word (`--mount=type=cache` → `--mount`), or undefined when it is no flag. */
 export function flagName(word: string): string | undefined {
   if (!word.startsWith("-")) return undefined;

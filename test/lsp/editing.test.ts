@@ -96,6 +96,14 @@ test("after DO +, completion offers functions, not targets", async () => {
   assert.deepEqual((await complete(text, "DO +", 4, 16)).map((i) => i.label), ["+GREET"]);
 });
 
+test("a flag is documented only among the command's leading flags, not inside its shell command", async () => {
+  const text = rootBuildfile.replace("    RUN echo hi > /out", "    RUN --no-cache echo --push");
+  s.client.notify("textDocument/didChange", { textDocument: { uri: s.uri, version: 17 }, contentChanges: [{ text }] });
+  await s.client.notification("textDocument/publishDiagnostics", (p: { version?: number }) => p.version === 17);
+  assert.match((await hover(positionOf(text, "--no-cache", 3)))!.contents.value, /^`RUN --no-cache`/);
+  assert.equal(await hover(positionOf(text, "--push", 3)), null);
+});
+
 test("document symbols list targets and functions (not the implicit +base) with their ranges, and ARGs inside", async () => {
   s.client.notify("textDocument/didChange", { textDocument: { uri: s.uri, version: 20 }, contentChanges: [{ text: rootBuildfile }] });
   await s.client.notification("textDocument/publishDiagnostics", (p: { version?: number }) => p.version === 20);
