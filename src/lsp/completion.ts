@@ -1,18 +1,20 @@
 /**
  * Completion: command keywords at the start of a line, the flags of the command being written after
- * `-`, and target (or, after DO, function) names where a reference goes — this file's after `+`,
- * another directory's after `./dir+` or an IMPORT alias's after `alias+`.
+ * `-`, target (or, after DO, function) names where a reference goes — this file's after `+`,
+ * another directory's after `./dir+` or an IMPORT alias's after `alias+` — and, after a reference,
+ * the ARGs of the target or function it names as `--NAME=`.
  */
 import { dirname } from "node:path";
 import { CompletionItemKind, CompletionItemTag, type CompletionItem, type Position, type Range } from "vscode-languageserver";
+import { eachStatement } from "../lint/walk.js";
 import { commandDocs, type CommandDoc } from "../parser/command-docs.js";
 import { featureFlags } from "../parser/commands.js";
 import type { Buildfile } from "../parser/index.js";
 import { directoryOfReference } from "../planner/locate.js";
-import { parseReference } from "../planner/reference.js";
+import { parseReference, type Reference } from "../planner/reference.js";
 import { commandMarkdown, flagMarkdown } from "./hover.js";
 import { leadingFlagCount, lineContext, type LineContext } from "./line-context.js";
-import { definitionsOf, importsOf } from "./targets.js";
+import { definitionsOf, fileOfReference, importsOf } from "./targets.js";
 import type { Workspace } from "./workspace.js";
 
 /** Commands whose arguments are target (or function) references. */
@@ -29,7 +31,10 @@ export function completionsAt(workspace: Workspace, text: string, buildfile: Bui
   const index = context.cursorWord === undefined ? context.args.filter((w) => w.line < at.line || w.end <= at.character).length : context.args.indexOf(context.cursorWord);
   const amongFlags = index <= leadingFlagCount(context);
   if (context.typed.startsWith("-") && !context.typed.startsWith("--load=") && amongFlags) return flagItems(command, replace);
-  if (buildfile !== undefined && referenceCommands.has(command.keyword)) return referenceItems(workspace, buildfile, command, context, at, amongFlags);
+  if (buildfile === undefined || !referenceCommands.has(command.keyword)) return [];
+  const reference = context.args[leadingFlagCount(context)];
+  if (context.typed.startsWith("--") && reference !== undefined && index > context.args.indexOf(reference)) return argItems(workspace, buildfile, reference.text, replace);
+  return referenceItems(workspace, buildfile, command, context, at, amongFlags);
   return [];
 }
 
@@ -95,6 +100,28 @@ function referenceItems(workspace: Workspace, buildfile: Buildfile, command: Com
       if (d.docs !== undefined) item.documentation = d.docs;
       return item;
     });
+}
+
+/** `--NAME=` for each ARG the referenced target or function declares, after its reference. */
+function argItems(workspace: Workspace, buildfile: Buildfile, referenceText: string, replace: Range): CompletionItem[] {
+  let reference: Reference;
+  try {
+    reference = parseReference(referenceText.replace(/^\(/, ""));
+  } catch {
+    return [];
+  }
+  const file = fileOfReference(workspace, buildfile, reference);
+  const home = file === undefined ? undefined : workspace.parsed(file)?.result.buildfile;
+  const recipe = [...(home?.targets ?? []), ...(home?.functions ?? [])].find((n) => n.name === reference.name)?.recipe ?? [];
+  const items: CompletionItem[] = [];
+  eachStatement(recipe, (statement) => {
+    if (statement.kind !== "ARG" || statement.name.text === "" || items.some((i) => i.label === `--${statement.name.text}`)) return;
+    const detail = statement.flags.required ? "required ARG" : statement.value === undefined ? "ARG" : `ARG, default ${statement.value.text}`;
+    const item: CompletionItem = { label: `--${statement.name.text}`, kind: CompletionItemKind.Variable, detail, textEdit: { range: replace, newText: `--${statement.name.text}=` } };
+    if (statement.docs !== undefined) item.documentation = statement.docs;
+    items.push(item);
+  });
+  return items;
 }
 
 /** The Buildfile that `home+` names: this one for "", a directory's, or an IMPORT alias's. */

@@ -96,6 +96,12 @@ test("after DO +, completion offers functions, not targets", async () => {
   assert.deepEqual((await complete(text, "DO +", 4, 16)).map((i) => i.label), ["+GREET"]);
 });
 
+test("after a reference and --, completion offers the ARGs of the target or function it names", async () => {
+  const text = rootBuildfile.replace("    DO +GREET", "    DO +GREET --");
+  const items = await complete(text, "DO +GREET --", 12, 18);
+  assert.deepEqual(items.map((i) => [i.label, i.textEdit.newText]), [["--WHO", "--WHO="]]);
+});
+
 test("a flag is documented only among the command's leading flags, not inside its shell command", async () => {
   const text = rootBuildfile.replace("    RUN echo hi > /out", "    RUN --no-cache echo --push");
   s.client.notify("textDocument/didChange", { textDocument: { uri: s.uri, version: 17 }, contentChanges: [{ text }] });
