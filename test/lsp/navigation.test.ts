@@ -85,7 +85,7 @@ test("unsaved edits count: a target renamed in the editor is found under its new
   await s.client.notification("textDocument/publishDiagnostics", (p: { version?: number }) => p.version === 3);
 });
 
-test("IMPORT aliases and WITH DOCKER --load groups resolve too, in a file open only in the editor", async () => {
+test("IMPORT aliases, WITH DOCKER --load groups and Earthfiles resolve too, from a file open only in the editor", async () => {
   const uses = [
     "VERSION 0.8",
     "IMPORT ../sub AS tools",
@@ -95,6 +95,7 @@ test("IMPORT aliases and WITH DOCKER --load groups resolve too, in a file open o
     "        RUN docker run app",
     "    END",
     "    BUILD tools+other",
+    "    BUILD ../earth+image",
     "",
   ].join("\n");
   const usesUri = s.uri.replace(/Buildfile$/, "uses/Buildfile");
@@ -104,6 +105,8 @@ test("IMPORT aliases and WITH DOCKER --load groups resolve too, in a file open o
 
   assert.deepEqual(await definition(usesUri, positionOf(uses, "tools+other", 7)), { uri: s.subUri, range: at(8, 0, 5) });
   assert.deepEqual(await definition(usesUri, positionOf(uses, "tools+lib", 7)), { uri: s.subUri, range: at(4, 0, 3) });
+  // A directory without a Buildfile: its Earthfile.
+  assert.deepEqual(await definition(usesUri, positionOf(uses, "../earth+image", 9)), { uri: s.uri.replace(/Buildfile$/, "earth/Earthfile"), range: at(3, 0, 5) });
   const completions = await s.client.request<Array<{ label: string }>>("textDocument/completion", { textDocument: { uri: usesUri }, position: positionOf(uses, "tools+other", 6) });
   assert.deepEqual(completions.map((c) => c.label).sort(), ["tools+base", "tools+lib", "tools+other"]);
 

@@ -50,7 +50,7 @@ export interface Session {
 
 /** A project on disk, a server initialized on it, and the root Buildfile opened. */
 export async function openProject(): Promise<Session> {
-  const root = await project({ Buildfile: rootBuildfile, "sub/Buildfile": subBuildfile });
+  const root = await project({ Buildfile: rootBuildfile, "sub/Buildfile": subBuildfile, "earth/Earthfile": "VERSION 0.8\nFROM busybox\n\nimage:\n    SAVE IMAGE earth:dev\n" });
   const client = new LspClient(root);
   await client.initialize(root);
   const uri = uriOf(join(root, "Buildfile"));
