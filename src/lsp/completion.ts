@@ -4,7 +4,7 @@
  * another directory's after `./dir+` or an IMPORT alias's after `alias+` — and, after a reference,
  * the ARGs of the target or function it names as `--NAME=`.
  */
-import { dirname } from "node:path";
+import { dirname, relative } from "node:path";
 import { CompletionItemKind, CompletionItemTag, type CompletionItem, type Position, type Range } from "vscode-languageserver";
 import { eachStatement } from "../lint/walk.js";
 import { commandDocs, type CommandDoc } from "../parser/command-docs.js";
@@ -35,7 +35,6 @@ export function completionsAt(workspace: Workspace, text: string, buildfile: Bui
   const reference = context.args[leadingFlagCount(context)];
   if (context.typed.startsWith("--") && reference !== undefined && index > context.args.indexOf(reference)) return argItems(workspace, buildfile, reference.text, replace);
   return referenceItems(workspace, buildfile, command, context, at, amongFlags);
-  return [];
 }
 
 function keywordItems(replace: Range): CompletionItem[] {
@@ -93,7 +92,7 @@ function referenceItems(workspace: Workspace, buildfile: Buildfile, command: Com
       const item: CompletionItem = {
         label,
         kind: d.kind === "function" ? CompletionItemKind.Function : CompletionItemKind.Module,
-        detail: `${d.kind} in ${file === buildfile.file ? "this file" : file}`,
+        detail: `${d.kind} in ${file === buildfile.file ? "this file" : relative(dirname(buildfile.file), file!)}`,
         filterText: label,
         textEdit: { range: replace, newText: label },
       };
