@@ -4,8 +4,8 @@
  * inlined (DO), and SAVE statements and RUN --push are recorded for the invocation.
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
-import type { ArgOverride, Buildfile, CommandLine, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
-import { configEnvPairs, copyConfig } from "./build-state.js";
+import type { ArgOverride, Buildfile, CommandLine, IfBranch, SaveArtifactCommand, Statement, WithDockerBlock, Word } from "../parser/ast.js";
+import { configEnvPairs, copyConfig, emptyBuild } from "./build-state.js";
 import type { EdgeKind, Invocation } from "./invocation.js";
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
 import { directoryOfReference } from "./locate.js";
@@ -19,8 +19,9 @@ import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost
 import { planCopy, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
+import { planWithDocker, runOfBlock, type LoadedImage } from "./commands/with-docker.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
-import { constantCopyTime, copy, git, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
+import { constantCopyTime, copy, git, normalizeImageRef, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
@@ -207,12 +208,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       return;
     }
     case "WITH_DOCKER":
-      // The loads are walked (for `ebuild plan` and their effects) before the block is refused.
-      for (const load of s.flags.loads) {
-        const ref = parseTargetReference(await expand(load.target), positionOf(load.target.range));
-        await invokeAll(ctx, ref, "LOAD", await overridesOf(ctx, load.overrides, s.flags.buildArgs), s.flags.passArgs, [ctx.invocation.platform], positionOf(load.range));
-      }
-      throw new EbuildError("semantic", "WITH DOCKER is not supported yet", { at, hint: "run the containers' test outside ebuild, or with RUN --privileged and a dockerd you install" });
+      return walkWithDocker(ctx, s);
     case "DO":
       return callFunction(ctx, s.function, s.overrides, s.flags.passArgs, at);
     case "RUN":
@@ -276,6 +272,60 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       const unhandled: never = s;
       throw new EbuildError("internal", `no planner for ${(unhandled as Statement).kind}`, { at });
     }
+  }
+}
+
+/**
+ * WITH DOCKER: the --load targets (LOAD edges: their results, never their effects) and --pull
+ * images become images of the block's RUN, which runs privileged and so needs -P.
+ */
+async function walkWithDocker(ctx: RecipeContext, block: WithDockerBlock): Promise<void> {
+  const run = runOfBlock(block);
+  const expand = (word: Word) => expandOne(word, scopeOf(ctx));
+  const platform = block.flags.platform === undefined ? ctx.invocation.platform : await expand(block.flags.platform);
+  const images: LoadedImage[] = [];
+  for (const load of block.flags.loads) {
+    const ref = parseTargetReference(await expand(load.target), positionOf(load.target.range));
+    const [key] = await invokeAll(ctx, ref, "LOAD", await overridesOf(ctx, load.overrides, block.flags.buildArgs), block.flags.passArgs, [platform], positionOf(load.range));
+    const result = ctx.reacher.resultOf(key!);
+    const names = load.image === undefined ? ctx.reacher.graph.imageNamesOf(key!) : [await expand(load.image)];
+    if (names.length === 0) {
+      throw new EbuildError("semantic", `WITH DOCKER --load ${load.target.text} needs an image name: the target has no SAVE IMAGE`, {
+        at: positionOf(load.range),
+        hint: `write --load name:tag=${load.target.text}`,
+      });
+    }
+    for (const name of names) checkImageName(name, positionOf(load.range));
+    images.push({ names, state: result.state, config: result.config });
+  }
+  for (const pull of block.flags.pulls) {
+    const name = await expand(pull);
+    checkImageName(name, positionOf(pull.range));
+    const pulled = emptyBuild();
+    await planFromImage(pulled, name, platform, ctx.reacher.request.engine, positionOf(pull.range));
+    images.push({ names: [name], state: pulled.state, config: pulled.config });
+  }
+  if (block.flags.services.length > 0 && block.flags.composes.length === 0) {
+    throw new EbuildError("semantic", "WITH DOCKER --service needs --compose", { at: positionOf(block.flags.services[0]!.range), hint: "name the compose file with --compose FILE" });
+  }
+  const composeFiles = await Promise.all(block.flags.composes.map(expand));
+  const services = await Promise.all(block.flags.services.map(expand));
+  const cacheId = block.flags.cacheId === undefined ? undefined : await expand(block.flags.cacheId);
+  noteRunNeeds(ctx, true, run.flags.secrets, run.flags.mounts.map((m) => m.options));
+  planWithDocker(ctx.build, run, { images, composeFiles, services, ...(cacheId === undefined ? {} : { cacheId }) }, {
+    environment: ctx.vars.runEnvironment(),
+    cacheScope: ctx.key,
+    caches: ctx.build.caches,
+    location: locationOf(ctx, run.range),
+  });
+  ctx.reacher.addStep(ctx.build.state, ctx.invocation.platform, { target: ctx.label, command: `WITH DOCKER RUN ${commandText(run)}`, at: positionOf(run.range) });
+}
+
+function checkImageName(name: string, at: SourcePosition): void {
+  try {
+    normalizeImageRef(name);
+  } catch (error) {
+    throw new EbuildError("semantic", `WITH DOCKER: ${name} is not an image name: ${(error as Error).message}`, { at, hint: "write a name such as app:latest" });
   }
 }
 
