@@ -4,8 +4,8 @@
  * inlined (DO), and SAVE statements and RUN --push are recorded for the invocation.
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
-import type { ArgOverride, Buildfile, CommandLine, IfBranch, SaveArtifactCommand, Statement, WithDockerBlock, Word } from "../parser/ast.js";
-import { configEnvPairs, copyConfig, emptyBuild } from "./build-state.js";
+import type { ArgOverride, Buildfile, CommandLine, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
+import { configEnvPairs, copyConfig } from "./build-state.js";
 import type { EdgeKind, Invocation } from "./invocation.js";
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
 import { directoryOfReference } from "./locate.js";
@@ -19,9 +19,9 @@ import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost
 import { planCopy, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
-import { planWithDocker, runOfBlock, type LoadedImage } from "./commands/with-docker.js";
+import { walkWithDocker } from "./walk-with-docker.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
-import { constantCopyTime, copy, git, normalizeImageRef, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
+import { constantCopyTime, copy, git, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
@@ -61,7 +61,7 @@ export async function walkRecipe(ctx: RecipeContext, statements: readonly Statem
 }
 
 /** Where an op comes from, for the source map (BuildKit counts characters from 0). */
-function locationOf(ctx: RecipeContext, range: SourceRange): SourceLocation {
+export function locationOf(ctx: RecipeContext, range: SourceRange): SourceLocation {
   return ctx.file.sourceMap.at({
     start: { line: range.start.line, character: range.start.column - 1 },
     end: { line: range.end.line, character: range.end.column - 1 },
@@ -73,7 +73,7 @@ export function sourceMapOf(ctx: { reacher: Reacher }, path: string, text: strin
   return new SourceMap(relativePath(ctx.reacher.request.entry.directory, path), text, "Buildfile");
 }
 
-function scopeOf(ctx: RecipeContext): ExpansionScope {
+export function scopeOf(ctx: RecipeContext): ExpansionScope {
   return {
     lookup: (name) => ctx.vars.lookup(name),
     engine: ctx.reacher.request.engine,
@@ -275,62 +275,8 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
   }
 }
 
-/**
- * WITH DOCKER: the --load targets (LOAD edges: their results, never their effects) and --pull
- * images become images of the block's RUN, which runs privileged and so needs -P.
- */
-async function walkWithDocker(ctx: RecipeContext, block: WithDockerBlock): Promise<void> {
-  const run = runOfBlock(block);
-  const expand = (word: Word) => expandOne(word, scopeOf(ctx));
-  const platform = block.flags.platform === undefined ? ctx.invocation.platform : await expand(block.flags.platform);
-  const images: LoadedImage[] = [];
-  for (const load of block.flags.loads) {
-    const ref = parseTargetReference(await expand(load.target), positionOf(load.target.range));
-    const [key] = await invokeAll(ctx, ref, "LOAD", await overridesOf(ctx, load.overrides, block.flags.buildArgs), block.flags.passArgs, [platform], positionOf(load.range));
-    const result = ctx.reacher.resultOf(key!);
-    const names = load.image === undefined ? ctx.reacher.graph.imageNamesOf(key!) : [await expand(load.image)];
-    if (names.length === 0) {
-      throw new EbuildError("semantic", `WITH DOCKER --load ${load.target.text} needs an image name: the target has no SAVE IMAGE`, {
-        at: positionOf(load.range),
-        hint: `write --load name:tag=${load.target.text}`,
-      });
-    }
-    for (const name of names) checkImageName(name, positionOf(load.range));
-    images.push({ names, state: result.state, config: result.config });
-  }
-  for (const pull of block.flags.pulls) {
-    const name = await expand(pull);
-    checkImageName(name, positionOf(pull.range));
-    const pulled = emptyBuild();
-    await planFromImage(pulled, name, platform, ctx.reacher.request.engine, positionOf(pull.range));
-    images.push({ names: [name], state: pulled.state, config: pulled.config });
-  }
-  if (block.flags.services.length > 0 && block.flags.composes.length === 0) {
-    throw new EbuildError("semantic", "WITH DOCKER --service needs --compose", { at: positionOf(block.flags.services[0]!.range), hint: "name the compose file with --compose FILE" });
-  }
-  const composeFiles = await Promise.all(block.flags.composes.map(expand));
-  const services = await Promise.all(block.flags.services.map(expand));
-  const cacheId = block.flags.cacheId === undefined ? undefined : await expand(block.flags.cacheId);
-  noteRunNeeds(ctx, true, run.flags.secrets, run.flags.mounts.map((m) => m.options));
-  planWithDocker(ctx.build, run, { images, composeFiles, services, ...(cacheId === undefined ? {} : { cacheId }) }, {
-    environment: ctx.vars.runEnvironment(),
-    cacheScope: ctx.key,
-    caches: ctx.build.caches,
-    location: locationOf(ctx, run.range),
-  });
-  ctx.reacher.addStep(ctx.build.state, ctx.invocation.platform, { target: ctx.label, command: `WITH DOCKER RUN ${commandText(run)}`, at: positionOf(run.range) });
-}
-
-function checkImageName(name: string, at: SourcePosition): void {
-  try {
-    normalizeImageRef(name);
-  } catch (error) {
-    throw new EbuildError("semantic", `WITH DOCKER: ${name} is not an image name: ${(error as Error).message}`, { at, hint: "write a name such as app:latest" });
-  }
-}
-
 /** Overrides as written (`--A=v`, deprecated `--build-arg A=v`), expanded in the caller's scope. */
-async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[], buildArgs: readonly Word[]): Promise<Array<[string, string]>> {
+export async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[], buildArgs: readonly Word[]): Promise<Array<[string, string]>> {
   const out: Array<[string, string]> = [];
   for (const word of buildArgs) {
     const [name = "", ...rest] = (await expandOne(word, scopeOf(ctx))).split("=");
@@ -348,7 +294,7 @@ async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[]
  * this invocation propagate to targets of the same Buildfile; `--pass-args` forwards every ARG to
  * any Buildfile; explicit overrides win.
  */
-async function invokeAll(
+export async function invokeAll(
   ctx: RecipeContext,
   ref: Reference,
   kind: EdgeKind,
@@ -440,7 +386,7 @@ async function walkFor(ctx: RecipeContext, variable: Word, expression: readonly 
   }
 }
 
-function noteRunNeeds(ctx: RecipeContext, privileged: boolean, secrets: readonly Word[], mounts: ReadonlyArray<ReadonlyArray<{ key: string; value?: string }>>): void {
+export function noteRunNeeds(ctx: RecipeContext, privileged: boolean, secrets: readonly Word[], mounts: ReadonlyArray<ReadonlyArray<{ key: string; value?: string }>>): void {
   if (privileged) ctx.reacher.entitlements.add("security.insecure");
   for (const secret of secrets) {
     // `--secret ENV=id` or `--secret id`; an empty id means no secret.
@@ -455,7 +401,7 @@ function noteRunNeeds(ctx: RecipeContext, privileged: boolean, secrets: readonly
   }
 }
 
-function commandText(line: CommandLine): string {
+export function commandText(line: CommandLine): string {
   return line.form === "exec" ? JSON.stringify(line.exec ?? []) : line.text;
 }
 
