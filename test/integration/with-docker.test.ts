@@ -46,6 +46,15 @@ test("WITH DOCKER needs -P: exit 9 without it, and nothing is written", async ()
   assert.equal(existsSync(join(dir, "out")), false);
 });
 
+test("a WITH DOCKER block with more than its RUN is a Buildfile error: exit 2 at the extra command, before anything runs", async () => {
+  const dir = await project({ Buildfile: `${header}test:\n    WITH DOCKER\n        RUN docker info\n        COPY a b\n    END\n` });
+  for (const flags of [[], ["-P"]]) {
+    const result = await ebuild(["--progress", "plain", ...flags, "+test"], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr + result.stdout);
+    assert.match(result.stderr, /Buildfile:7:9: WITH DOCKER holds a single RUN, not COPY/);
+  }
+});
+
 describe("WITH DOCKER on a daemon that grants security.insecure", { concurrency: 2 }, () => {
   test("--load app=+app: the app's files, ENV, CMD, WORKDIR, USER and LABEL are there; its SAVE IMAGE does not fire", async (t) => {
     if (!(await needsPrivileged(t))) return;
