@@ -13,14 +13,14 @@ import { baseName, joinPath, normalizePath, relativePath, staysInside } from "./
 import type { Reacher } from "./reach.js";
 import { matrixOf } from "./reach.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
-import type { Variables } from "./variables.js";
+import { checkOverridable, type Variables } from "./variables.js";
 import type { TargetBuild } from "./build-state.js";
 import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost, planLabel, planUser, planVolume, planWorkdir } from "./commands/config.js";
 import { planCopy, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
-import { constantCopyTime, copy, git, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
+import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
@@ -284,9 +284,11 @@ async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[]
   const out: Array<[string, string]> = [];
   for (const word of buildArgs) {
     const [name = "", ...rest] = (await expandOne(word, scopeOf(ctx))).split("=");
+    checkOverridable(name, "semantic", positionOf(word.range));
     out.push([name, rest.length > 0 ? rest.join("=") : (ctx.vars.lookup(name) ?? "")]);
   }
   for (const o of overrides) {
+    checkOverridable(o.name, "semantic", positionOf(o.range));
     // A bare `--NAME` passes the caller's value of NAME.
     out.push([o.name, o.value === undefined ? (ctx.vars.lookup(o.name) ?? "") : await expandOne(o.value, scopeOf(ctx))]);
   }
@@ -308,6 +310,8 @@ async function invokeAll(
   at: SourcePosition,
 ): Promise<string[]> {
   const directory = directoryOfReference(ref, ctx.file, at);
+  // Checked here, where the position is known, not when the invoked target is planned.
+  for (const platform of platforms) checkPlatform(platform, `${kind} --platform=${platform}`, at);
   const inherited = new Map<string, string>();
   if (directory === ctx.invocation.directory) for (const [k, v] of ctx.invocation.overrides) inherited.set(k, v);
   if (passArgs) for (const [k, v] of ctx.vars.passArgs()) inherited.set(k, v);
@@ -321,6 +325,14 @@ async function invokeAll(
     }
   }
   return keys;
+}
+
+function checkPlatform(platform: string, what: string, at: SourcePosition): void {
+  try {
+    parsePlatform(platform);
+  } catch (error) {
+    throw new EbuildError("semantic", `${what}: ${(error as Error).message}`, { at, hint: "write os/arch or os/arch/variant, e.g. linux/amd64" });
+  }
 }
 
 /** DO: the function's statements run in the caller's invocation, with their own ARG scope. */
