@@ -89,11 +89,24 @@ const stepless = new Set<Statement["kind"]>(["DO", "IF", "FOR", "WAIT", "TRY", "
  */
 async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
   const before = { state: ctx.build.state.output?.vertex, artifacts: ctx.build.artifacts.output?.vertex };
-  await planStatement(ctx, s);
+  try {
+    await planStatement(ctx, s);
+  } catch (error) {
+    throw positioned(error, positionOf(s.range));
+  }
   if (stepless.has(s.kind)) return;
   const step = { target: ctx.label, command: commandOf(s), at: positionOf(s.range) };
   if (ctx.build.state.output?.vertex !== before.state) ctx.reacher.addStep(ctx.build.state, ctx.invocation.platform, step);
   if (ctx.build.artifacts.output?.vertex !== before.artifacts) ctx.reacher.addStep(ctx.build.artifacts, ctx.invocation.platform, step);
+}
+
+/**
+ * The LLB builder's own checks (a mount target used twice, a git URL that does not parse) know no
+ * Buildfile; the statement that called them is where to point.
+ */
+function positioned(error: unknown, at: SourcePosition): unknown {
+  if (!(error instanceof EbuildError) || error.at !== undefined) return error;
+  return new EbuildError(error.kind, error.message, { at, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error.cause });
 }
 
 /** The command as written, for progress: keyword and arguments. */

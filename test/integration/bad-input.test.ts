@@ -94,8 +94,10 @@ const cases: Case[] = [
   { name: "BUILD --platform with too many parts", buildfile: `${header}u:\n    RUN echo\nt:\n    BUILD --platform=a/b/c/d +u\n`, args: ["+t"], code: 2, says: /BUILD --platform=a\/b\/c\/d: invalid platform/, at: "Buildfile:6:5" },
   { name: "FROM --platform with an empty value before a target", buildfile: `${header}u:\n    RUN echo\nt:\n    FROM --platform= +u\n`, args: ["+t"], code: 2, says: /FROM --platform=: invalid platform/, at: "Buildfile:6:5" },
   { name: "FROM an invalid image reference", buildfile: t("    FROM :bad\n"), args: ["+t"], code: 2, says: /invalid image reference/, at: "Buildfile:4:" },
+  { name: "GIT CLONE of a URL that does not parse", buildfile: t("    GIT CLONE htt:ps-ish/repo dir\n"), args: ["+t"], code: 2, says: /invalid git URL "htt:ps-ish\/repo"/, at: "Buildfile:4:5" },
   // Bad --secret and --mount specs.
   { name: "RUN --mount of an unknown type", buildfile: t("    RUN --mount type=bogus,target=/x echo\n"), args: ["+t"], code: 2, says: /bogus/, at: "Buildfile:4:" },
+  { name: "RUN with two mounts at one target", buildfile: t("    RUN --mount type=cache,target=/c --mount type=tmpfs,target=/c echo\n"), args: ["+t"], code: 2, says: /RUN mounts \/c twice/, at: "Buildfile:4:5" },
   { name: "RUN --mount type=cache without a target", buildfile: t("    RUN --mount type=cache echo\n"), args: ["+t"], code: 2, says: /target/, at: "Buildfile:4:" },
   { name: "RUN --secret with an empty name", buildfile: t("    RUN --secret =x echo\n"), args: ["+t"], code: 2, says: /--secret =x has an empty variable name/, at: "Buildfile:4:18" },
   { name: "a RUN secret that was not passed", buildfile: t("    RUN --secret TOKEN=token echo\n"), args: ["+t"], code: 2, says: /--secret token=VALUE/ },
