@@ -5,10 +5,10 @@
  * a build started after the daemon is gone must fail fast with the fix.
  */
 import assert from "node:assert/strict";
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { ebuild, project, stagingLeftovers, startEbuild } from "../support/cli.js";
+import { ebuild, project, stagedBytes, stagingLeftovers, startEbuild } from "../support/cli.js";
 import { privateDockerdUnavailable, startPrivateDockerd, type PrivateDockerd } from "../support/private-dockerd.js";
 
 const header = "VERSION 0.8\nFROM ebuild-fixture/busybox:latest\nWORKDIR /w\n";
@@ -68,7 +68,7 @@ describe("the daemon killed in the middle of a build", { concurrency: 1, timeout
         "big.bin": "earlier\n",
       });
       const build = startEbuild(["--progress", "plain", "+t"], { cwd: dir, env: only(daemon) });
-      const staged = await firstStagedBytes(dir, build.exited);
+      const staged = await stagedBytes(dir, build.exited);
       await daemon.kill();
       const code = await build.exited;
       const said = build.output();
@@ -85,20 +85,6 @@ describe("the daemon killed in the middle of a build", { concurrency: 1, timeout
     }
   });
 });
-
-/** Waits until the export has written part of a file into a staging folder; returns its size. */
-async function firstStagedBytes(dir: string, exited: Promise<unknown>): Promise<number> {
-  let over = false;
-  void exited.then(() => (over = true));
-  while (!over) {
-    for (const path of await stagingLeftovers(dir)) {
-      const info = await stat(join(dir, path)).catch(() => undefined);
-      if (info?.isFile() && info.size > 0) return info.size;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("ebuild exited before the export started");
-}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");

@@ -98,3 +98,19 @@ export async function stagingLeftovers(dir: string): Promise<string[]> {
   const { readdir } = await import("node:fs/promises");
   return (await readdir(dir, { recursive: true })).filter((p) => p.split("/").some((part) => part.startsWith(".ebuild-staging-")));
 }
+
+/** Waits until an export has written part of a file into a staging folder below `dir`; returns its size. */
+export async function stagedBytes(dir: string, exited: Promise<unknown>): Promise<number> {
+  const { stat } = await import("node:fs/promises");
+  let over = false;
+  void exited.then(() => (over = true));
+  while (!over) {
+    // A staging folder may vanish while it is listed.
+    for (const path of await stagingLeftovers(dir).catch(() => [])) {
+      const info = await stat(join(dir, path)).catch(() => undefined);
+      if (info?.isFile() && info.size > 0) return info.size;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("ebuild exited before the export started");
+}
