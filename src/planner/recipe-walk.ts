@@ -105,7 +105,7 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
  * Buildfile; the statement that called them is where to point.
  */
 function positioned(error: unknown, at: SourcePosition): unknown {
-  if (!(error instanceof EbuildError) || error.at !== undefined) return error;
+  if (!(error instanceof EbuildError) || error.kind !== "semantic" || error.at !== undefined) return error;
   return new EbuildError(error.kind, error.message, { at, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error.cause });
 }
 
