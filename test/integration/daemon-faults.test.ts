@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { before, describe, test } from "node:test";
+import { existsSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
 import { ebuild, project, stagedBytes, stagingLeftovers, startEbuild } from "../support/cli.js";
 import { privateDockerdUnavailable, startPrivateDockerd, type PrivateDockerd } from "../support/private-dockerd.js";
 
@@ -19,8 +20,15 @@ const nonce = () => `${process.pid}-${Date.now()}`;
 const only = (daemon: PrivateDockerd): NodeJS.ProcessEnv => ({ DOCKER_HOST: daemon.host, BUILDKIT_HOST: "" });
 
 let unavailable: string | undefined;
+/** The shared daemon's bridge: a private daemon must never take it away (see private-dockerd.ts). */
+const sharedBridge = "/sys/class/net/docker0";
+let bridgeBefore = false;
 before(async () => {
   unavailable = await privateDockerdUnavailable();
+  bridgeBefore = existsSync(sharedBridge);
+});
+after(() => {
+  assert.equal(existsSync(sharedBridge), bridgeBefore, "the host's docker0 is as it was");
 });
 
 describe("the daemon killed in the middle of a build", { concurrency: 1, timeout: 300_000 }, () => {

@@ -1,9 +1,13 @@
 /**
  * A private Docker daemon for fault tests that must kill the daemon: its own socket, data root,
- * exec root and managed containerd under a temporary folder, no bridge and no iptables rules, so
+ * exec root and managed containerd under a temporary folder, and its own network namespace, so
  * killing it touches nothing the shared daemon or other tests use. It holds only the fixture
  * busybox image (copied from the shared daemon), and builds in it must use `RUN --network=none`:
  * without a bridge the daemon has no default network for RUNs.
+ *
+ * The network namespace is not optional: dockerd started with `--bridge=none` deletes the host's
+ * `docker0` (moby's removeDefaultBridgeInterface), which would cut every RUN of the shared daemon
+ * off its bridge. Inside `unshare --net` there is no docker0 to delete.
  *
  *   const daemon = await startPrivateDockerd();
  *   try { … DOCKER_HOST: daemon.host … await daemon.kill(); … } finally { await daemon.cleanUp(); }
@@ -30,7 +34,7 @@ export interface PrivateDockerd {
 /** Why a private daemon cannot run here, or undefined when it can (checked by starting one). */
 export async function privateDockerdUnavailable(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return "a second dockerd needs root";
-  for (const tool of ["dockerd", "containerd", "runc"]) {
+  for (const tool of ["dockerd", "containerd", "runc", "unshare"]) {
     if (!(await run("sh", ["-c", `command -v ${tool}`]).then(() => true, () => false))) return `${tool} is not installed`;
   }
   return undefined;
@@ -52,7 +56,8 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
     "--ip6tables=false",
   ];
   const log = openSync(join(dir, "dockerd.log"), "a");
-  const child = spawn("dockerd", args, { detached: true, stdio: ["ignore", log, log] });
+  // unshare execs dockerd in place: the child's pid is the daemon's.
+  const child = spawn("unshare", ["--net", "dockerd", ...args], { detached: true, stdio: ["ignore", log, log] });
   child.unref();
   const pid = child.pid!;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
