@@ -67,7 +67,7 @@ slow:
   }
 });
 
-test("Ctrl-C during the context upload exits 3 before anything is copied, and keeps earlier outputs", { timeout: 120_000 }, async () => {
+test("Ctrl-C during the context upload exits 3 before anything is copied, and keeps earlier outputs", { timeout: 600_000 }, async () => {
   // 256 MB of fresh random files: the upload takes seconds, and no earlier session sent them.
   const dir = await project({
     Buildfile: `VERSION 0.8
@@ -98,7 +98,7 @@ t:
   }
 });
 
-test("Ctrl-C during the export of a large artifact exits 3, removes the half-written export, and keeps earlier outputs", { timeout: 180_000 }, async () => {
+test("Ctrl-C during the export of a large artifact exits 3, removes the half-written export, and keeps earlier outputs", { timeout: 600_000 }, async () => {
   const megabytes = 256;
   const dir = await project({
     Buildfile: `VERSION 0.8

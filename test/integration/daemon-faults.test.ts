@@ -31,7 +31,7 @@ after(() => {
   assert.equal(existsSync(sharedBridge), bridgeBefore, "the host's docker0 is as it was");
 });
 
-describe("the daemon killed in the middle of a build", { concurrency: 1, timeout: 300_000 }, () => {
+describe("the daemon killed in the middle of a build", { concurrency: 1, timeout: 900_000 }, () => {
   test("while a RUN runs: exit 6 naming the daemon, no outputs, no staging, earlier outputs kept; then a new build fails fast with the fix", async (t) => {
     if (unavailable) return t.skip(unavailable);
     const daemon = await startPrivateDockerd();

@@ -58,7 +58,7 @@ async function manifestStatus(registry: TestRegistry, repository: string, tag: s
   return response.status;
 }
 
-describe("--push to a registry that fails", { concurrency: 1, timeout: 300_000 }, () => {
+describe("--push to a registry that fails", { concurrency: 1, timeout: 900_000 }, () => {
   test("a registry that refuses the password: exit 1 with the registry and docker login, nothing pushed, local outputs kept", async () => {
     const registry = await startRegistry({ auth: { user, password } });
     const image = `${registry.address}/ebuild-faults/refused:1`;
@@ -95,7 +95,7 @@ describe("--push to a registry that fails", { concurrency: 1, timeout: 300_000 }
     const image = `${registry.address}/ebuild-faults/dies:1`;
     const config = await dockerConfig(registry.address, undefined);
     // A layer large enough that the upload is still running when the registry is killed.
-    const dir = await project({ Buildfile: buildfile(image, 128) });
+    const dir = await project({ Buildfile: buildfile(image, 64) });
     try {
       const build = startEbuild(["--progress", "plain", "--push", "+t"], { cwd: dir, env: { DOCKER_CONFIG: config, BUILDKIT_HOST: "" } });
       await uploadStarted(registry, build.exited);
