@@ -12,7 +12,7 @@ import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput } from "../.
 import { OutputTransaction } from "../outputs/output-transaction.js";
 import { resolveOutputPath } from "../outputs/safe-path.js";
 import { openBuildSession, type SessionServices } from "./build-session.js";
-import { withoutCache } from "./no-cache.js";
+import { reusingCache, withoutCache } from "./no-cache.js";
 import type { ImageFileOutput } from "./output-flag.js";
 import { fileTarget } from "../../buildkit/session/index.js";
 import { basename, dirname } from "node:path";
@@ -64,18 +64,47 @@ export async function executePlan(options: ExecutePlanOptions): Promise<Executio
   const phases = new Map<number, PlannedOutput[]>();
   for (const planned of options.plan.outputs) {
     const output = options.noCache ? { ...planned, definition: withoutCache(planned.definition) } : planned;
-    if (output.kind === "push-run" && !options.push) {
-      report.notDone.push({ target: output.target, what: `RUN --push ${output.command}`, reason: "run with --push to execute it" });
+    const phase = phaseOf(output, options.push);
+    if (phase === undefined) {
+      report.notDone.push(...notRunWithoutPush(output));
       continue;
     }
-    const phase = output.kind === "push-run" ? Number.MAX_SAFE_INTEGER : (output.phase ?? 0);
-    phases.set(phase, [...(phases.get(phase) ?? []), output]);
+    // What a target saves after its RUN --push reuses the results its push phase just produced:
+    // solved again with the cache ignored, the push commands would run a second time.
+    const solved = phase === afterPushPhase ? { ...output, definition: reusingCache(output.definition) } : output;
+    phases.set(phase, [...(phases.get(phase) ?? []), solved]);
   }
   for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
     await runPhase(phases.get(phase)!, options, report);
   }
   await pushImages(options, report);
   return report;
+}
+
+// The push phase comes after every WAIT phase; what targets save after a RUN --push, after that.
+const pushPhase = Number.MAX_SAFE_INTEGER - 1;
+const afterPushPhase = Number.MAX_SAFE_INTEGER;
+
+/** When an output runs, or undefined when it does not run at all (push phase without --push). */
+function phaseOf(output: PlannedOutput, push: boolean): number | undefined {
+  if (output.kind === "push-run") return push ? pushPhase : undefined;
+  if (output.kind !== "run" && output.pushPhase === true) return push ? afterPushPhase : undefined;
+  return output.phase ?? 0;
+}
+
+/** The summary lines of a push-phase output skipped without --push. */
+function notRunWithoutPush(output: PlannedOutput): ExecutionReport["notDone"] {
+  const reason = "RUN --push without --push";
+  switch (output.kind) {
+    case "push-run":
+      return output.commands.map((command) => ({ target: output.target, what: `not run: ${command}`, reason }));
+    case "image":
+      return [{ target: output.target, what: `not run: SAVE IMAGE ${output.names.join(" ")} (after RUN --push)`, reason }];
+    case "artifact":
+      return [{ target: output.target, what: `not run: SAVE ARTIFACT … AS LOCAL ${output.destination} (after RUN --push)`, reason }];
+    case "run":
+      return [];
+  }
 }
 
 /**
