@@ -40,6 +40,11 @@ export interface ReachRequest {
   overrides?: Array<[string, string]>;
   /** The platform to plan for, `os/arch[/variant]`. */
   platform: string;
+  /**
+   * `--platform a,b`: the entry is invoked once per platform (as `BUILD --platform` does), so one
+   * SAVE IMAGE name becomes a multi-platform image. Defaults to `[platform]`.
+   */
+  platforms?: readonly string[];
   nativePlatform?: string;
   userPlatform?: string;
   push?: boolean;
@@ -82,9 +87,11 @@ export interface ReachPlan {
 export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
   const reacher = new Reacher(request);
   const entries: string[] = [];
-  for (const overrides of matrixOf(request.overrides ?? [])) {
-    const invocation: Invocation = { directory: request.entry.directory, name: request.entry.name, overrides, platform: request.platform };
-    entries.push(await reacher.invoke(invocation, undefined));
+  for (const platform of request.platforms ?? [request.platform]) {
+    for (const overrides of matrixOf(request.overrides ?? [])) {
+      const invocation: Invocation = { directory: request.entry.directory, name: request.entry.name, overrides, platform };
+      entries.push(await reacher.invoke(invocation, undefined));
+    }
   }
   const effects = resolveAll(reacher.graph, entries, reacher.formatAt);
   return {
@@ -100,7 +107,7 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
   };
 }
 
-/** Several entries (a matrix): a statement fires when any entry fires it. */
+/** Several entries (a matrix, several platforms): a statement fires when any entry fires it. */
 function resolveAll(graph: EffectGraph<SaveOutput>, entries: string[], formatAt: (at: SourcePosition) => string): ResolvedEffects<SaveOutput> {
   if (entries.length === 1) return graph.resolve(entries[0]!, { formatAt });
   // A matrix on the command line: a virtual root BUILDs every entry.
