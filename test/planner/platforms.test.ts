@@ -98,3 +98,12 @@ test("the same name saved by two targets for the same platform is still an error
   const text = "VERSION 0.8\nall:\n    BUILD --platform=linux/arm64 +a\n    BUILD --platform=linux/arm64 +b\na:\n    FROM scratch\n    SAVE IMAGE app:1\nb:\n    FROM scratch\n    SAVE IMAGE app:1\n";
   await assert.rejects(planText(text, "all"), /image app:1 is saved twice for linux\/arm64/);
 });
+
+test("SAVE IMAGE --no-manifest-list refuses a name saved for several platforms, at its line", async () => {
+  const text = "VERSION 0.8\nall:\n    BUILD --platform=linux/amd64 --platform=linux/arm64 +img\nimg:\n    FROM scratch\n    SAVE IMAGE --no-manifest-list app:1\n";
+  await assert.rejects(planText(text, "all"), (error: unknown) => {
+    assert.match(String(error), /image app:1 is saved for linux\/amd64 and linux\/arm64, but SAVE IMAGE --no-manifest-list/);
+    assert.equal((error as { at?: { line: number } }).at?.line, 6);
+    return true;
+  });
+});
