@@ -75,6 +75,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           insecure: output.insecure,
           config: output.config,
           platform: plannedPlatform(output.platform),
+          ...(output.pushPhase ? { pushPhase: true } : {}),
         }, output.state, output.platform));
         break;
       case "artifact":
@@ -88,10 +89,11 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           destination: output.destination,
           shape: output.shape,
           force: output.force,
+          ...(output.pushPhase ? { pushPhase: true } : {}),
         }, output.state, targetOf.get(verdict.invocation)!.invocation.platform));
         break;
       case "push-run":
-        pushes.push(deferred<PushRun>({ kind: "push-run", target, definition: pending, at, command: output.command }, output.state, targetOf.get(verdict.invocation)!.invocation.platform));
+        pushes.push(deferred<PushRun>({ kind: "push-run", target, definition: pending, at, commands: output.commands }, output.state, targetOf.get(verdict.invocation)!.invocation.platform));
         break;
     }
   }

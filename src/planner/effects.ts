@@ -21,8 +21,11 @@ export interface SaveStatement<O> {
   /** What it saves, for people: image names, the AS LOCAL destination, the pushed command. */
   what: string;
   at: SourcePosition | undefined;
-  /** SAVE IMAGE: the names and the platform, checked for duplicates among the firing statements. */
-  image?: { names: readonly string[]; platform: string };
+  /**
+   * SAVE IMAGE: the names and the platform, checked for duplicates among the firing statements;
+   * `single` (--no-manifest-list) forbids saving a name for several platforms.
+   */
+  image?: { names: readonly string[]; platform: string; single?: boolean };
   /** WAIT blocks: statements of phase n are carried out before phase n+1 starts. */
   phase?: number;
   output: O;
@@ -144,9 +147,20 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
 /** Two firing SAVE IMAGE statements may not give the same name for the same platform. */
 function checkDuplicateImages<O>(verdicts: ReadonlyArray<SaveVerdict<O>>, formatAt: (at: SourcePosition) => string): void {
   const seen = new Map<string, SaveVerdict<O>>();
+  const platformsOf = new Map<string, SaveVerdict<O>>();
   for (const verdict of verdicts) {
     if (!verdict.fires || verdict.image === undefined) continue;
     for (const name of verdict.image.names) {
+      // One name from several platforms is a manifest list, which --no-manifest-list refuses.
+      const other = platformsOf.get(name);
+      if (other !== undefined && other.image!.platform !== verdict.image.platform && (other.image!.single || verdict.image.single)) {
+        const single = verdict.image.single ? verdict : other;
+        throw new EbuildError("semantic", `image ${name} is saved for ${other.image!.platform} and ${verdict.image.platform}, but SAVE IMAGE --no-manifest-list makes it one platform's`, {
+          at: single.at,
+          hint: "drop --no-manifest-list to push one multi-platform image, or give each platform its own name",
+        });
+      }
+      platformsOf.set(name, verdict);
       const key = `${name}\u0000${verdict.image.platform}`;
       const first = seen.get(key);
       if (first === undefined) {

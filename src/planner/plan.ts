@@ -41,6 +41,11 @@ interface OutputBase {
   at?: PlanPosition;
   /** WAIT blocks: outputs of phase n are written before phase n+1 starts; 0 without WAIT. */
   phase?: number;
+  /**
+   * Saved after a RUN --push of its target: written only under --push, after the push phase ran
+   * (its state holds the RUN --push commands, which have already run by then).
+   */
+  pushPhase?: boolean;
 }
 
 /** A target's final state, solved because it was invoked or reached through BUILD (it may have no SAVE). */
@@ -78,10 +83,14 @@ export interface LocalArtifactOutput extends OutputBase {
   force: boolean;
 }
 
-/** RUN --push (and what follows it in its target): runs only under --push, after the build succeeded. */
+/**
+ * A target's push phase: its first RUN --push and every command after it. Runs only under --push,
+ * after every other output succeeded; without --push each command is reported as not run.
+ */
 export interface PushRun extends OutputBase {
   kind: "push-run";
-  command: string;
+  /** The commands of the push phase, as written (`RUN --push ./deploy`, `COPY …`). */
+  commands: string[];
 }
 
 export type PlannedOutput = TargetRun | ImageOutput | LocalArtifactOutput | PushRun;

@@ -10,7 +10,7 @@ import { EffectGraph, type ResolvedEffects } from "./effects.js";
 import type { Engine } from "./engine.js";
 import { describeInvocation, invocationKey, InvocationStack, type EdgeKind, type Invocation } from "./invocation.js";
 import { relativePath } from "./paths.js";
-import { sourceMapOf, walkRecipe, type FileScope, type RecipeContext } from "./recipe-walk.js";
+import { sourceMapOf, walkRecipe, type FileScope, type RecipeContext, type WalkBuild } from "./recipe-walk.js";
 import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./source.js";
 import { builtinArgs, checkOverridable, Variables } from "./variables.js";
 import { emptyBuild, type TargetBuild } from "./build-state.js";
@@ -19,9 +19,19 @@ import type { PlannedImageConfig, PlannedStep } from "./plan.js";
 
 /** What a SAVE statement (or RUN --push) asks the executor to do, once it fires. */
 export type SaveOutput =
-  | { kind: "image"; names: string[]; push: boolean; insecure: boolean; platform: string; state: State; config: PlannedImageConfig }
-  | { kind: "artifact"; source: string; baseDir: string; destination: string; shape: "file" | "replace" | "merge"; force: boolean; state: State }
-  | { kind: "push-run"; command: string; state: State };
+  | { kind: "image"; names: string[]; push: boolean; insecure: boolean; platform: string; state: State; config: PlannedImageConfig; pushPhase: boolean }
+  | { kind: "artifact"; source: string; baseDir: string; destination: string; shape: "file" | "replace" | "merge"; force: boolean; state: State; pushPhase: boolean }
+  | PushPhaseOutput;
+
+/**
+ * A target's push phase: everything from its first RUN --push on. The commands and the final
+ * state are filled in as the walk goes; the state is the target's last one.
+ */
+export interface PushPhaseOutput {
+  kind: "push-run";
+  commands: string[];
+  state: State;
+}
 
 export interface ReachRequest {
   /** The invoked target: its Buildfile's absolute directory and its name. */
@@ -30,6 +40,11 @@ export interface ReachRequest {
   overrides?: Array<[string, string]>;
   /** The platform to plan for, `os/arch[/variant]`. */
   platform: string;
+  /**
+   * `--platform a,b`: the entry is invoked once per platform (as `BUILD --platform` does), so one
+   * SAVE IMAGE name becomes a multi-platform image. Defaults to `[platform]`.
+   */
+  platforms?: readonly string[];
   nativePlatform?: string;
   userPlatform?: string;
   push?: boolean;
@@ -73,9 +88,11 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
   const reacher = new Reacher(request);
   const entries: string[] = [];
   for (const [name] of request.overrides ?? []) checkOverridable(name, "usage");
-  for (const overrides of matrixOf(request.overrides ?? [])) {
-    const invocation: Invocation = { directory: request.entry.directory, name: request.entry.name, overrides, platform: request.platform };
-    entries.push(await reacher.invoke(invocation, undefined));
+  for (const platform of request.platforms ?? [request.platform]) {
+    for (const overrides of matrixOf(request.overrides ?? [])) {
+      const invocation: Invocation = { directory: request.entry.directory, name: request.entry.name, overrides, platform };
+      entries.push(await reacher.invoke(invocation, undefined));
+    }
   }
   const effects = resolveAll(reacher.graph, entries, reacher.formatAt);
   return {
@@ -91,7 +108,7 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
   };
 }
 
-/** Several entries (a matrix): a statement fires when any entry fires it. */
+/** Several entries (a matrix, several platforms): a statement fires when any entry fires it. */
 function resolveAll(graph: EffectGraph<SaveOutput>, entries: string[], formatAt: (at: SourcePosition) => string): ResolvedEffects<SaveOutput> {
   if (entries.length === 1) return graph.resolve(entries[0]!, { formatAt });
   // A matrix on the command line: a virtual root BUILDs every entry.
@@ -217,14 +234,21 @@ export class Reacher {
     const overrides = new Map(invocation.overrides);
     const file: FileScope = { directory: invocation.directory, path: buildfile.file, buildfile, imports: new Map(), globals: new Map(), sourceMap: this.sourceMap(buildfile.file, text) };
     const base = new Variables(overrides, new Map(), builtins);
-    const build = { ...emptyBuild(), caches: [], pushState: undefined };
+    const build: WalkBuild = { ...emptyBuild(), caches: [], pushPhase: undefined };
     build.state = build.state.platform(parsePlatform(invocation.platform));
     const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, build });
     // The base recipe opens every target: its IMPORTs and ARG --global serve the whole file.
     await walkRecipe(context(base, true), buildfile.baseRecipe);
     const vars = new Variables(overrides, file.globals, builtins, new Map(base.envEntries()));
     await walkRecipe(context(vars, false), target.recipe);
-    this.results.set(key, { state: build.state, config: build.config, artifacts: build.artifacts });
+    const push = build.pushPhase;
+    if (push === undefined) {
+      this.results.set(key, { state: build.state, config: build.config, artifacts: build.artifacts });
+      return;
+    }
+    // FROM and COPY see the target as it stood before its first RUN --push; the push phase runs the rest.
+    push.output.state = build.state;
+    this.results.set(key, push.main);
   }
 }
 

@@ -10,7 +10,7 @@ import type { EdgeKind, Invocation } from "./invocation.js";
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
 import { directoryOfReference } from "./locate.js";
 import { baseName, joinPath, normalizePath, relativePath, staysInside } from "./paths.js";
-import type { Reacher } from "./reach.js";
+import type { PushPhaseOutput, Reacher } from "./reach.js";
 import { matrixOf } from "./reach.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
 import { checkOverridable, type Variables } from "./variables.js";
@@ -21,7 +21,7 @@ import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { walkWithDocker } from "./walk-with-docker.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
-import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
+import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
@@ -50,11 +50,23 @@ export interface RecipeContext {
   build: WalkBuild;
 }
 
-/** The build plus what only the walk needs: CACHE mounts, and the state RUN --push commands chain on. */
+/** The build plus what only the walk needs: CACHE mounts, and the push phase once a RUN --push started it. */
 export interface WalkBuild extends TargetBuild {
   caches: Mount[];
-  pushState: State | undefined;
+  pushPhase: PushPhase | undefined;
 }
+
+/**
+ * A target split at its first RUN --push: `main` is the target as it stood before (what FROM, COPY
+ * and its own run use); every later command builds on in the push phase, which `output` carries.
+ */
+interface PushPhase {
+  main: TargetBuild;
+  output: PushPhaseOutput;
+}
+
+// Commands that would leave the target or start another's effects: not allowed in a push phase.
+const notInPushPhase = new Set<Statement["kind"]>(["FROM", "FROM_DOCKERFILE", "BUILD", "WAIT", "WITH_DOCKER", "LOCALLY"]);
 
 export async function walkRecipe(ctx: RecipeContext, statements: readonly Statement[]): Promise<void> {
   for (const statement of statements) await walkStatement(ctx, statement);
@@ -90,12 +102,21 @@ const stepless = new Set<Statement["kind"]>(["DO", "IF", "FOR", "WAIT", "TRY", "
  */
 async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
   const before = { state: ctx.build.state.output?.vertex, artifacts: ctx.build.artifacts.output?.vertex };
+  if (ctx.build.pushPhase !== undefined && notInPushPhase.has(s.kind)) {
+    throw new EbuildError("semantic", `${s.kind.replace("_", " ")} after RUN --push: every command after a RUN --push runs in the push phase, after the build`, {
+      at: positionOf(s.range),
+      hint: "move it above the first RUN --push, or into another target",
+    });
+  }
   try {
     await planStatement(ctx, s);
   } catch (error) {
     throw positioned(error, positionOf(s.range));
   }
   if (stepless.has(s.kind)) return;
+  if (ctx.build.pushPhase !== undefined && s.kind !== "SAVE_IMAGE" && s.kind !== "SAVE_ARTIFACT") {
+    ctx.build.pushPhase.output.commands.push(s.kind === "RUN" && s.flags.push ? `RUN --push ${commandText(s)}` : commandOf(s));
+  }
   const step = { target: ctx.label, command: commandOf(s), at: positionOf(s.range) };
   if (ctx.build.state.output?.vertex !== before.state) ctx.reacher.addStep(ctx.build.state, ctx.invocation.platform, step);
   if (ctx.build.artifacts.output?.vertex !== before.artifacts) ctx.reacher.addStep(ctx.build.artifacts, ctx.invocation.platform, step);
@@ -227,23 +248,13 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "RUN":
       noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options));
       if (s.flags.network?.text === "host") ctx.reacher.entitlements.add("network.host");
-      if (!s.flags.push) {
-        planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range) });
-        return;
-      }
-      {
-        // RUN --push runs after the build, only under --push: it chains on the main state (and on
-        // earlier pushes) without changing what the rest of the target builds on.
-        const pushed: WalkBuild = { ...ctx.build, state: ctx.build.pushState ?? ctx.build.state };
-        planRun(pushed, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range) });
-        ctx.build.pushState = pushed.state;
-        ctx.reacher.graph.addStatement({ kind: "push-run", phase: ctx.reacher.phase, invocation: ctx.key, what: commandText(s), at, output: { kind: "push-run", command: commandText(s), state: pushed.state } });
-      }
+      if (s.flags.push && ctx.build.pushPhase === undefined) startPushPhase(ctx, commandText(s), at);
+      planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range), pushPhase: ctx.build.pushPhase !== undefined });
       return;
     case "SAVE_IMAGE": {
       const names = (await Promise.all(s.names.map((w) => expandSplit(w, scopeOf(ctx))))).flat();
-      const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform: ctx.invocation.platform, state: ctx.build.state, config: copyConfig(ctx.build.config) };
-      ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform }, output });
+      const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform: ctx.invocation.platform, state: ctx.build.state, config: copyConfig(ctx.build.config), pushPhase: ctx.build.pushPhase !== undefined };
+      ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform, single: s.flags.noManifestList }, output });
       return;
     }
     case "SAVE_ARTIFACT": {
@@ -451,6 +462,17 @@ async function recordLocalArtifact(ctx: RecipeContext, command: SaveArtifactComm
     invocation: ctx.key,
     what: destination,
     at,
-    output: { kind: "artifact", source, baseDir: ctx.file.directory, destination, shape, force, state: localArtifactState(ctx.build, command, source, shape) },
+    output: { kind: "artifact", source, baseDir: ctx.file.directory, destination, shape, force, state: localArtifactState(ctx.build, command, source, shape), pushPhase: ctx.build.pushPhase !== undefined },
   });
+}
+
+/**
+ * The first RUN --push splits the target: what it was so far stays its result, and this command
+ * and every later one form its push phase, which runs only under --push, after the build.
+ */
+function startPushPhase(ctx: RecipeContext, command: string, at: SourcePosition): void {
+  const build = ctx.build;
+  const output: PushPhaseOutput = { kind: "push-run", commands: [], state: build.state };
+  build.pushPhase = { main: { state: build.state, config: copyConfig(build.config), artifacts: build.artifacts }, output };
+  ctx.reacher.graph.addStatement({ kind: "push-run", phase: ctx.reacher.phase, invocation: ctx.key, what: command, at, output });
 }

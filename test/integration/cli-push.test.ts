@@ -84,7 +84,7 @@ deploy:
     const without = await ebuild(["--progress", "plain", "+deploy"], { cwd: dir });
     assert.equal(without.code, 0, without.stderr + without.stdout);
     assert.doesNotMatch(without.stdout, new RegExp(`${marker} built`));
-    assert.match(without.stdout, /RUN --push .*run with --push/);
+    assert.match(without.stdout, /not run: RUN --push echo .*: RUN --push without --push/);
 
     const pushed = await ebuild(["--progress", "plain", "--push", "+deploy"], { cwd: dir });
     assert.equal(pushed.code, 0, pushed.stderr + pushed.stdout);

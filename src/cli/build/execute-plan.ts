@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { runBuild } from "../../buildkit/build.js";
-import { pushThroughEngine } from "../../buildkit/engine-push.js";
+import { pushTargetOf, pushThroughEngine } from "../../buildkit/engine-push.js";
 import { lookup as lookupCredentials } from "../../buildkit/credentials/index.js";
 import { newBuildRef, type BuildkitClient, type CacheEntry, type ExporterEntry } from "../../buildkit/client.js";
 import { GatewayBuild, imageConfigMetadataKey } from "../../buildkit/gateway.js";
@@ -12,13 +12,17 @@ import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput } from "../.
 import { OutputTransaction } from "../outputs/output-transaction.js";
 import { resolveOutputPath } from "../outputs/safe-path.js";
 import { openBuildSession, type SessionServices } from "./build-session.js";
-import { withoutCache } from "./no-cache.js";
+import { reusingCache, withoutCache } from "./no-cache.js";
 import type { ImageFileOutput } from "./output-flag.js";
 import { fileTarget } from "../../buildkit/session/index.js";
+import { pushManifestList } from "../../buildkit/registry/manifest-list.js";
+import { formatPlannedPlatform, MultiPlatformNames } from "./multi-platform.js";
 import { basename, dirname } from "node:path";
 
 export interface ExecutePlanOptions {
   client: BuildkitClient;
+  /** Set by executePlan: the image names saved for several platforms. */
+  multiPlatform?: MultiPlatformNames | undefined;
   plan: Plan;
   /** --push: SAVE IMAGE --push images are pushed and RUN --push commands run. */
   push: boolean;
@@ -26,6 +30,11 @@ export interface ExecutePlanOptions {
   localOutput: boolean;
   /** `--output type=tar,dest=FILE`: images go to this file instead of Docker's image store. */
   imageFile?: ImageFileOutput | undefined;
+  /**
+   * The daemon's own platform (`linux/amd64`): of a multi-platform image, the variant for it is
+   * also stored under the plain name. Defaults to the first platform saved.
+   */
+  nativePlatform?: string | undefined;
   /** -P: consent to privileged RUNs and other insecure entitlements. */
   allowPrivileged: boolean;
   /** --no-cache: every op runs again (its result still goes into the cache). */
@@ -45,8 +54,19 @@ export interface SolveProgressSink {
   done(): void;
 }
 
+/** An image the run stored or pushed. */
+export interface ReportedImage {
+  target: string;
+  names: string[];
+  digest?: string | undefined;
+  pushed?: boolean;
+  pushWanted?: boolean;
+  /** For people: the platform of a multi-platform image's variant, or the platforms of its list. */
+  note?: string | undefined;
+}
+
 export interface ExecutionReport {
-  images: Array<{ target: string; names: string[]; digest?: string | undefined; pushed?: boolean; pushWanted?: boolean }>;
+  images: ReportedImage[];
   artifacts: Array<{ target: string; path: string }>;
   /** What the plan wanted but this run did not do, and why (e.g. pushes without --push). */
   notDone: Array<{ target: string; what: string; reason: string }>;
@@ -64,18 +84,50 @@ export async function executePlan(options: ExecutePlanOptions): Promise<Executio
   const phases = new Map<number, PlannedOutput[]>();
   for (const planned of options.plan.outputs) {
     const output = options.noCache ? { ...planned, definition: withoutCache(planned.definition) } : planned;
-    if (output.kind === "push-run" && !options.push) {
-      report.notDone.push({ target: output.target, what: `RUN --push ${output.command}`, reason: "run with --push to execute it" });
+    const phase = phaseOf(output, options.push);
+    if (phase === undefined) {
+      report.notDone.push(...notRunWithoutPush(output));
       continue;
     }
-    const phase = output.kind === "push-run" ? Number.MAX_SAFE_INTEGER : (output.phase ?? 0);
-    phases.set(phase, [...(phases.get(phase) ?? []), output]);
+    // What a target saves after its RUN --push reuses the results its push phase just produced:
+    // solved again with the cache ignored, the push commands would run a second time.
+    const solved = phase === afterPushPhase ? { ...output, definition: reusingCache(output.definition) } : output;
+    phases.set(phase, [...(phases.get(phase) ?? []), solved]);
   }
+  const lists = options.imageFile ? new MultiPlatformNames([]) : new MultiPlatformNames([...phases.values()].flat(), options.nativePlatform);
+  options = { ...options, multiPlatform: lists };
   for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
     await runPhase(phases.get(phase)!, options, report);
   }
   await pushImages(options, report);
+  await pushManifestLists(options, lists, report);
   return report;
+}
+
+// The push phase comes after every WAIT phase; what targets save after a RUN --push, after that.
+const pushPhase = Number.MAX_SAFE_INTEGER - 1;
+const afterPushPhase = Number.MAX_SAFE_INTEGER;
+
+/** When an output runs, or undefined when it does not run at all (push phase without --push). */
+function phaseOf(output: PlannedOutput, push: boolean): number | undefined {
+  if (output.kind === "push-run") return push ? pushPhase : undefined;
+  if (output.kind !== "run" && output.pushPhase === true) return push ? afterPushPhase : undefined;
+  return output.phase ?? 0;
+}
+
+/** The summary lines of a push-phase output skipped without --push. */
+function notRunWithoutPush(output: PlannedOutput): ExecutionReport["notDone"] {
+  const reason = "RUN --push without --push";
+  switch (output.kind) {
+    case "push-run":
+      return output.commands.map((command) => ({ target: output.target, what: `not run: ${command}`, reason }));
+    case "image":
+      return [{ target: output.target, what: `not run: SAVE IMAGE ${output.names.join(" ")} (after RUN --push)`, reason }];
+    case "artifact":
+      return [{ target: output.target, what: `not run: SAVE ARTIFACT … AS LOCAL ${output.destination} (after RUN --push)`, reason }];
+    case "run":
+      return [];
+  }
 }
 
 /**
@@ -88,10 +140,39 @@ async function pushImages(options: ExecutePlanOptions, report: ExecutionReport):
   if (!options.push || address.kind !== "docker-engine") return;
   for (const image of report.images) {
     if (!image.pushWanted) continue;
-    for (const name of image.names) {
+    // Of a multi-platform image only the platform's own tag goes: its plain name becomes the list.
+    for (const name of image.names.filter((n) => !options.multiPlatform?.isList(n))) {
       await pushThroughEngine(address.engine, name, { credentials: (host) => lookupCredentials(host), signal: options.signal });
     }
     image.pushed = true;
+  }
+}
+
+/**
+ * --push of a multi-platform image: once each platform's image is in the registry under its own
+ * tag, a manifest list naming them goes under the image's name (Docker's store cannot hold one).
+ */
+async function pushManifestLists(options: ExecutePlanOptions, lists: MultiPlatformNames, report: ExecutionReport): Promise<void> {
+  if (!options.push) {
+    for (const [name, variants] of [...lists.wantedPushes(), ...lists.partialPushes()]) {
+      const platforms = variants.map((v) => formatPlannedPlatform(v.platform)).join(", ");
+      report.notDone.push({ target: variants[0]!.target, what: `did not push ${name} (manifest list: ${platforms})`, reason: "run with --push to push it" });
+    }
+    return;
+  }
+  for (const [name, variants] of lists.partialPushes()) {
+    report.notDone.push({ target: variants[0]!.target, what: `did not push manifest list ${name}`, reason: "only some of its platforms are saved with SAVE IMAGE --push" });
+  }
+  for (const [name, variants] of lists.wantedPushes()) {
+    const pushed = variants.filter((v) => report.images.some((i) => i.pushed && i.names.includes(v.name)));
+    if (pushed.length !== variants.length) continue;
+    const host = pushTargetOf(name).registryHost;
+    const digest = await pushManifestList(name, variants, {
+      credentials: await lookupCredentials(host),
+      insecure: variants.some((v) => v.insecure),
+      signal: options.signal,
+    });
+    report.images.push({ target: variants[0]!.target, names: [name], digest, pushed: true, note: `manifest list: ${variants.map((v) => formatPlannedPlatform(v.platform)).join(", ")}` });
   }
 }
 
@@ -242,11 +323,14 @@ async function exportImage(output: ImageOutput, options: ExecutePlanOptions, tra
   const session = await openBuildSession(options.client, services, sharedKeyOf(options.plan));
   // A standalone buildkitd has no image store of Docker's: it pushes from the `image` exporter.
   const pushHere = output.push && options.push && options.client.address.kind !== "docker-engine";
+  const names = options.multiPlatform?.storedNames(output) ?? output.names;
+  // A standalone buildkitd pushes each platform under its own tag; the lists follow after the build.
+  const pushedNames = names.filter((n) => !options.multiPlatform?.isList(n));
   const exporter = file
     ? { type: file.type, attrs: { name: output.names.join(",") } }
     : pushHere
-    ? { type: "image", attrs: { name: output.names.join(","), push: "true", ...(output.insecure ? { "registry.insecure": "true" } : {}) } }
-    : { type: "moby", attrs: { name: output.names.join(",") } };
+    ? { type: "image", attrs: { name: pushedNames.join(","), push: "true", ...(output.insecure ? { "registry.insecure": "true" } : {}) } }
+    : { type: "moby", attrs: { name: names.join(",") } };
   const build = GatewayBuild.open(options.client, {
     sessionId: session.id,
     exporters: [exporter],
@@ -271,15 +355,19 @@ async function exportImage(output: ImageOutput, options: ExecutePlanOptions, tra
       report.artifacts.push({ target: output.target, path: file.dest });
       return;
     }
+    const multi = output.names.some((n) => options.multiPlatform?.isList(n) === true);
     report.images.push({
       target: output.target,
-      names: output.names,
+      names: pushHere ? pushedNames : names,
       digest: result.exporterResponse["containerimage.digest"],
       pushed: pushHere,
       pushWanted: output.push && options.push && !pushHere,
+      ...(multi ? { note: formatPlannedPlatform(output.platform) } : {}),
     });
-    if (output.push && !options.push) {
-      report.notDone.push({ target: output.target, what: `did not push ${output.names.join(", ")}`, reason: "run with --push to push it" });
+    // A multi-platform name is reported once, as its manifest list, after the build.
+    const single = output.names.filter((n) => options.multiPlatform?.isList(n) !== true);
+    if (output.push && !options.push && single.length > 0) {
+      report.notDone.push({ target: output.target, what: `did not push ${single.join(", ")}`, reason: "run with --push to push it" });
     }
   } finally {
     await progress.stop();

@@ -24,3 +24,13 @@ export function withoutCache(definition: Uint8Array): Uint8Array {
   }
   return toBinary(DefinitionSchema, decoded);
 }
+
+/**
+ * The same Definition with no op marked to ignore the cache: for outputs whose ops an earlier Solve
+ * of this run has just executed (RUN --push and --no-cache ops included) and must not run again.
+ */
+export function reusingCache(definition: Uint8Array): Uint8Array {
+  const decoded = fromBinary(DefinitionSchema, definition);
+  for (const metadata of Object.values(decoded.metadata)) metadata.ignoreCache = false;
+  return toBinary(DefinitionSchema, decoded);
+}

@@ -81,7 +81,8 @@ export async function build(operands: string[], options: BuildOptions): Promise<
   // --ci means no local output in target mode only; artifact and image mode output what was asked.
   const localOutput = output ?? (defaults.noOutput ? false : (defaults.output ?? (artifact !== undefined || !ci)));
   const allowPrivileged = options.allowPrivileged ?? defaults.allowPrivileged ?? false;
-  const platform = options.platform ?? defaults.platform ?? `linux/${goArch[process.arch] ?? process.arch}`;
+  const hostPlatform = `linux/${goArch[process.arch] ?? process.arch}`;
+  const platform = options.platform ?? defaults.platform ?? hostPlatform;
   const noCache = options.cache === false || (defaults.noCache ?? false);
   const cacheImports = (options.cacheFrom ?? []).map((spec) => parseCacheFlag(spec, "--cache-from"));
   const cacheExports = (options.cacheTo ?? []).map((spec) => parseCacheFlag(spec, "--cache-to"));
@@ -118,6 +119,7 @@ export async function build(operands: string[], options: BuildOptions): Promise<
           push,
           localOutput,
           imageFile: imageFile && { ...imageFile, dest: resolve(cwd, imageFile.dest) },
+          nativePlatform: hostPlatform,
           allowPrivileged,
           noCache,
           cacheImports: cacheImports.length > 0 ? cacheImports : undefined,
@@ -131,7 +133,7 @@ export async function build(operands: string[], options: BuildOptions): Promise<
     }
     if (options.metadataFile !== undefined) await writeMetadataFile(resolve(cwd, options.metadataFile), reports);
     renderer.summary({
-      images: reports.flatMap((r) => r.images.flatMap((i) => i.names.map((name) => ({ name, digest: i.digest, pushed: i.pushed })))),
+      images: reports.flatMap((r) => r.images.flatMap((i) => i.names.map((name) => ({ name, digest: i.digest, pushed: i.pushed, note: i.note })))),
       artifacts: reports.flatMap((r) => r.artifacts.map((a) => ({ path: a.path }))),
       skipped: reports.flatMap((r) => r.notDone.map((n) => ({ action: `${n.target}: ${n.what}`, reason: n.reason }))),
       durationMs: Date.now() - started,
@@ -175,12 +177,15 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
   const engine = new BuildkitEngine(client, session.id, settings.signal, { noCache: settings.noCache });
   try {
     const overrides = [...settings.buildArgs, ...invocation.args].map(({ name, value }) => [name, value] as [string, string]);
+    // `--platform linux/amd64,linux/arm64`: the target once per platform, one image of its names.
+    const platforms = settings.platform.split(",").map((p) => p.trim()).filter((p) => p !== "");
     const result = await planTarget({
       entry: { directory, name: invocation.ref.slice(plus + 1) },
       overrides,
-      platform: settings.platform,
-      nativePlatform: settings.platform,
-      userPlatform: settings.platform,
+      platform: platforms[0] ?? settings.platform,
+      platforms,
+      nativePlatform: platforms[0] ?? settings.platform,
+      userPlatform: platforms[0] ?? settings.platform,
       push: settings.push,
       ci: settings.ci,
       reader: fileSystemReader,

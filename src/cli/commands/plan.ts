@@ -52,7 +52,8 @@ export async function planCommand(args: readonly string[], options: PlanOptions)
   const result = await plan({
     entry: { directory, name: ref.name },
     overrides,
-    platform: options.platform ?? "linux/amd64",
+    platform: (options.platform ?? "linux/amd64").split(",")[0]!.trim(),
+    platforms: (options.platform ?? "linux/amd64").split(",").map((p) => p.trim()).filter((p) => p !== ""),
     push: options.push === true,
     reader: nodeSourceReader,
     parse: parseForPlanning,

@@ -9,7 +9,7 @@
  * - `{"type":"log","target":…,"command":…,"digest":…,"stream":"stdout"|"stderr"|"fdN","line":"…"}`
  *    (one per line of output, redacted, without its newline)
  * - `{"type":"warning","target":…,"command":…,"digest":…,"message":"…","detail":[…],"url":"…"?}`
- * - `{"type":"summary","images":[{"name","digest"?,"pushed"}],"artifacts":["path"],
+ * - `{"type":"summary","images":[{"name","digest"?,"pushed","note"?}],"artifacts":["path"],
  *    "skipped":[{"action","reason"}],"durationMs":N,"cachedSteps":N,"totalSteps":N}`
  * - `{"type":"failure","message":"…","kind":"build",…,"target"?,"command"?,"position"?,
  *    "exitCode"?,"lastLines":[…]}`
@@ -56,7 +56,7 @@ export class JsonRenderer implements BuildRenderer {
     this.emit([
       {
         type: "summary",
-        images: (result.images ?? []).map((i) => ({ name: i.name, ...(i.digest ? { digest: i.digest } : {}), pushed: i.pushed === true })),
+        images: (result.images ?? []).map((i) => ({ name: i.name, ...(i.digest ? { digest: i.digest } : {}), pushed: i.pushed === true, ...(i.note ? { note: i.note } : {}) })),
         artifacts: (result.artifacts ?? []).map((a) => a.path),
         skipped: (result.skipped ?? []).map((s) => ({ action: s.action, reason: s.reason })),
         durationMs: result.durationMs ?? this.now() - this.began,

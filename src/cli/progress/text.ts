@@ -64,7 +64,7 @@ export abstract class TextRenderer implements BuildRenderer {
     const lines = [""];
     const label = (text: string) => c.bold(text.padEnd(13));
     for (const image of result.images ?? []) {
-      lines.push(`${label(image.pushed ? "pushed image" : "saved image")}${image.name}${image.digest ? `  ${c.dim(image.digest)}` : ""}`);
+      lines.push(`${label(image.pushed ? "pushed image" : "saved image")}${image.name}${image.note ? ` (${image.note})` : ""}${image.digest ? `  ${c.dim(image.digest)}` : ""}`);
     }
     for (const artifact of result.artifacts ?? []) lines.push(`${label("artifact")}${artifact.path}`);
     for (const skipped of result.skipped ?? []) lines.push(`${label("not done")}${skipped.action}: ${c.dim(skipped.reason)}`);

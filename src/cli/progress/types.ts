@@ -42,6 +42,8 @@ export interface SavedImage {
   name: string;
   digest?: string | undefined;
   pushed?: boolean | undefined;
+  /** e.g. the platform of one variant of a multi-platform image, or the platforms of its list. */
+  note?: string | undefined;
 }
 
 /** What the build did, for the closing summary. */

@@ -27,13 +27,24 @@ export async function planFromImage(build: TargetBuild, ref: string, platform: s
     return;
   }
   const resolved = engine === undefined ? { config: {} } : await engine.resolveImageConfig(ref, platform);
-  let state = image(ref, { platform: parsePlatform(platform) });
+  let state = image(pinnedRef(ref, resolved.digest), { platform: parsePlatform(platform) });
   const config = copyConfig(resolved.config);
   for (const [name, value] of configEnvPairs(config)) state = state.env(name, value);
   if (config.WorkingDir) state = state.dir(config.WorkingDir);
   if (config.User) state = state.user(config.User);
   build.state = state;
   build.config = config;
+}
+
+/**
+ * The name with the digest the engine resolved it to, as buildx's Dockerfile frontend writes it
+ * (`name:tag@sha256:…`): every solve of this plan uses the same image even if the tag moves. An
+ * image only in the daemon's store has no digest and keeps its name; a name that already has a
+ * digest keeps its own.
+ */
+function pinnedRef(ref: string, digest: string | undefined): string {
+  if (digest === undefined || digest === "" || ref.includes("@")) return ref;
+  return `${ref}@${digest}`;
 }
 
 /** FROM +target: continue from the target's final state with a copy of its image config. */

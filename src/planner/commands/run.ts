@@ -18,6 +18,8 @@ export interface RunPlace {
   caches: readonly Mount[];
   /** The RUN's place in its Buildfile, so a failure points at it. */
   location?: SourceLocation;
+  /** In a push phase every RUN runs each time, like RUN --push itself (never from the cache). */
+  pushPhase?: boolean;
 }
 
 export function planRun(build: TargetBuild, command: RunCommand, place: RunPlace): void {
@@ -51,7 +53,7 @@ export function runOptionsOf(build: TargetBuild, command: RunCommand, place: Run
     secretEnv,
     network: network === "none" ? "none" : network === "host" ? "host" : undefined,
     security: command.flags.privileged ? "insecure" : undefined,
-    ignoreCache: command.flags.noCache || command.flags.push,
+    ignoreCache: command.flags.noCache || command.flags.push || place.pushPhase === true,
     description: `RUN ${command.text}`,
     ...(place.location === undefined ? {} : { location: place.location }),
   };
