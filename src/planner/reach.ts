@@ -84,7 +84,7 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
     effects,
     secrets: [...reacher.secrets].sort(),
     entitlements: [...reacher.entitlements].sort(),
-    contexts: [...reacher.contexts].map(([dir, name]) => ({ name, dir })),
+    contexts: [...reacher.contexts].map(([name, dir]) => ({ name, dir })),
     results: reacher.results,
     steps: [...reacher.steps.values()],
   };
@@ -138,7 +138,7 @@ export class Reacher {
 
   /** The current WAIT phase: each WAIT block's end starts the next one. */
   phase = 0;
-  /** The `local` source name of each Buildfile directory whose files a COPY sends. */
+  /** Each `local` source name the plan uploads → its directory (Buildfile, Dockerfile or host files). */
   readonly contexts = new Map<string, string>();
 
   constructor(request: ReachRequest) {
@@ -155,12 +155,18 @@ export class Reacher {
 
   /** The name of a directory's build context: `context` for the entry's, `context:<relative dir>` else. */
   contextName(directory: string): string {
-    let name = this.contexts.get(directory);
-    if (name === undefined) {
-      const rel = relativePath(this.request.entry.directory, directory);
-      name = rel === "." ? "context" : `context:${rel}`;
-      this.contexts.set(directory, name);
-    }
+    return this.namedContext("context", directory);
+  }
+
+  /**
+   * The `local` source name for a directory under `kind` (`context` for COPY, `dockerfile` for a
+   * FROM DOCKERFILE context, `host` for LOCALLY files): `kind` for the entry's directory,
+   * `kind:<relative dir>` else. Kinds keep apart uploads that send different files of one folder.
+   */
+  namedContext(kind: string, directory: string): string {
+    const rel = relativePath(this.request.entry.directory, directory);
+    const name = rel === "." ? kind : `${kind}:${rel}`;
+    this.contexts.set(name, directory);
     return name;
   }
 
