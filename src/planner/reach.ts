@@ -15,7 +15,7 @@ import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./sourc
 import { builtinArgs, Variables } from "./variables.js";
 import { emptyBuild, type TargetBuild } from "./build-state.js";
 import { parsePlatform, type SourceMap, type State } from "./llb/index.js";
-import type { PlannedImageConfig, PlannedStep } from "./plan.js";
+import type { HostRun, PlannedImageConfig, PlannedStep } from "./plan.js";
 
 /** What a SAVE statement (or RUN --push) asks the executor to do, once it fires. */
 export type SaveOutput =
@@ -64,6 +64,8 @@ export interface ReachPlan {
   contexts: Array<{ name: string; dir: string }>;
   /** Each invocation's final state, config and artifacts. */
   results: ReadonlyMap<string, TargetBuild>;
+  /** What LOCALLY targets run on the host, in walk order. */
+  hostRuns: HostRun[];
   /** The statement behind each op, with the state holding it. */
   steps: ReadonlyArray<{ state: State; platform: string; step: PlannedStep }>;
 }
@@ -87,6 +89,7 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
     contexts: [...reacher.contexts].map(([name, dir]) => ({ name, dir })),
     results: reacher.results,
     steps: [...reacher.steps.values()],
+    hostRuns: reacher.hostRuns,
   };
 }
 
@@ -138,6 +141,8 @@ export class Reacher {
 
   /** The current WAIT phase: each WAIT block's end starts the next one. */
   phase = 0;
+  /** What LOCALLY targets run on the host, in walk order. */
+  readonly hostRuns: HostRun[] = [];
   /** Each `local` source name the plan uploads → its directory (Buildfile, Dockerfile or host files). */
   readonly contexts = new Map<string, string>();
 
@@ -229,7 +234,7 @@ export class Reacher {
     await walkRecipe(context(base, true), buildfile.baseRecipe);
     const vars = new Variables(overrides, file.globals, builtins, new Map(base.envEntries()));
     await walkRecipe(context(vars, false), target.recipe);
-    this.results.set(key, { state: build.state, config: build.config, artifacts: build.artifacts });
+    this.results.set(key, { state: build.state, config: build.config, artifacts: build.artifacts, host: build.host });
   }
 }
 

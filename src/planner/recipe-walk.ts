@@ -22,6 +22,7 @@ import { planCopy, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
+import { checkAllowedLocally, hostFiles, planHostRun, planHostWorkdir, planLocally } from "./commands/locally.js";
 import { constantCopyTime, copy, git, scratch, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
@@ -108,6 +109,7 @@ function commandOf(s: Statement): string {
 async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
   const at = positionOf(s.range);
   const expand = (word: Word) => expandOne(word, scopeOf(ctx));
+  if (ctx.build.host !== undefined) checkAllowedLocally(s, at);
   switch (s.kind) {
     case "ARG": {
       if (s.flags.global && !ctx.inBase) {
@@ -126,6 +128,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "ENV":
       return planEnv(ctx.build, s, scopeOf(ctx), (name, value) => ctx.vars.setEnv(name, value));
     case "WORKDIR":
+      if (ctx.build.host !== undefined) return planHostWorkdir(ctx.build, await expand(s.path));
       return planWorkdir(ctx.build, s, scopeOf(ctx));
     case "USER":
       return planUser(ctx.build, s, scopeOf(ctx));
@@ -174,7 +177,11 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       const ref = parseTargetReference(image, positionOf(s.image.range));
       const keys = await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, [platform], at);
       if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
-      planFromTarget(ctx.build, ctx.reacher.resultOf(keys[0]!));
+      const from = ctx.reacher.resultOf(keys[0]!);
+      if (from.host !== undefined) {
+        throw new EbuildError("semantic", `FROM ${image}: a LOCALLY target has no image to start from`, { at, hint: "BUILD it, or COPY the artifacts it saves" });
+      }
+      planFromTarget(ctx.build, from);
       ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
       return;
     }
@@ -220,6 +227,11 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "DO":
       return callFunction(ctx, s.function, s.overrides, s.flags.passArgs, at);
     case "RUN":
+      if (ctx.build.host !== undefined) {
+        const environment = [...ctx.vars.envEntries(), ...ctx.vars.runEnvironment()];
+        ctx.reacher.hostRuns.push(planHostRun(ctx.build, s, { target: ctx.label, environment, phase: ctx.reacher.phase, at }));
+        return;
+      }
       noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options));
       if (s.flags.network?.text === "host") ctx.reacher.entitlements.add("network.host");
       if (!s.flags.push) {
@@ -243,8 +255,12 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     }
     case "SAVE_ARTIFACT": {
       const source = await expand(s.source);
-      planSaveArtifact(ctx.build, s, source, s.artifactDest === undefined ? undefined : await expand(s.artifactDest));
-      if (s.asLocal !== undefined) await recordLocalArtifact(ctx, s, source, s.asLocal, at);
+      // A LOCALLY target saves host files: they reach the build as an upload of its directory.
+      const host = ctx.build.host;
+      const from: WalkBuild = host === undefined ? ctx.build : { ...ctx.build, state: hostFiles(source, ctx.reacher.namedContext("host", host.directory), at) };
+      planSaveArtifact(from, s, source, s.artifactDest === undefined ? undefined : await expand(s.artifactDest));
+      ctx.build.artifacts = from.artifacts;
+      if (s.asLocal !== undefined) await recordLocalArtifact(ctx, from, s, source, s.asLocal, at);
       return;
     }
     case "IF":
@@ -270,7 +286,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       return;
     }
     case "LOCALLY":
-      throw new EbuildError("semantic", "LOCALLY is not supported", { at, hint: "LOCALLY needs Earthly's BuildKit fork; run host commands outside ebuild" });
+      return planLocally(ctx.build, ctx.file.directory);
     case "UNSUPPORTED":
       throw new EbuildError("semantic", `${s.keyword} is not supported`, { at, hint: "see `ebuild --help` for the commands ebuild runs" });
     case "PROJECT":
@@ -485,7 +501,7 @@ function commandText(line: CommandLine): string {
  * saves under the artifact's own name; a glob merges into a directory; a path ending in `/` (or `.`)
  * replaces the directory; anything else is saved as what it is (a file, or a directory replaced).
  */
-async function recordLocalArtifact(ctx: RecipeContext, command: SaveArtifactCommand, source: string, localWord: Word, at: SourcePosition): Promise<void> {
+async function recordLocalArtifact(ctx: RecipeContext, build: WalkBuild, command: SaveArtifactCommand, source: string, localWord: Word, at: SourcePosition): Promise<void> {
   const force = command.flags.force;
   const local = await expandOne(localWord, scopeOf(ctx));
   const glob = /[*?[]/.test(source);
@@ -501,6 +517,6 @@ async function recordLocalArtifact(ctx: RecipeContext, command: SaveArtifactComm
     invocation: ctx.key,
     what: destination,
     at,
-    output: { kind: "artifact", source, baseDir: ctx.file.directory, destination, shape, force, state: localArtifactState(ctx.build, command, source, shape) },
+    output: { kind: "artifact", source, baseDir: ctx.file.directory, destination, shape, force, state: localArtifactState(build, command, source, shape) },
   });
 }
