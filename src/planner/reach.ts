@@ -223,6 +223,7 @@ export class Reacher {
       push: this.request.push === true,
       ci: this.request.ci === true,
       version: this.request.version ?? "0.0.0",
+      locally: target.recipe.some((s) => s.kind === "LOCALLY"),
     });
     const overrides = new Map(invocation.overrides);
     const file: FileScope = { directory: invocation.directory, path: buildfile.file, buildfile, imports: new Map(), globals: new Map(), sourceMap: this.sourceMap(buildfile.file, text) };

@@ -286,6 +286,9 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       return;
     }
     case "LOCALLY":
+      if (ctx.reacher.request.ci === true) {
+        throw new EbuildError("semantic", "LOCALLY is not allowed with --ci: a CI build runs only in containers", { at, hint: "run this target without --ci" });
+      }
       return planLocally(ctx.build, ctx.file.directory);
     case "UNSUPPORTED":
       throw new EbuildError("semantic", `${s.keyword} is not supported`, { at, hint: "see `ebuild --help` for the commands ebuild runs" });

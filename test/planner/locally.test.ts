@@ -11,13 +11,14 @@ import { opsOf } from "./support/plan.js";
 
 const header = "VERSION 0.8\nFROM ebuild-fixture/busybox:latest\n";
 
-function planText(body: string, entry: string, overrides: Array<[string, string]> = []) {
+function planText(body: string, entry: string, overrides: Array<[string, string]> = [], ci = false) {
   return plan({
     entry: { directory: "/repo", name: entry },
     platform: "linux/amd64",
     reader: new MemorySourceReader({ "/repo/Buildfile": header + body }),
     parse: parseForPlanning,
     overrides,
+    ci,
   });
 }
 
@@ -72,4 +73,10 @@ test("commands that need a container are refused at their line in a LOCALLY targ
       return true;
     });
   }
+});
+
+test("EBUILD_LOCALLY is true in a LOCALLY target, and --ci refuses LOCALLY at its line", async () => {
+  const { plan: planned } = await planText("t:\n    LOCALLY\n    ARG EARTHLY_LOCALLY\n    RUN echo $EARTHLY_LOCALLY\n", "t");
+  assert.ok(planned.hostRuns![0]!.environment.some(([k, v]) => k === "EARTHLY_LOCALLY" && v === "true"));
+  await assert.rejects(planText("t:\n    LOCALLY\n", "t", [], true), (e: { message: string; at?: { line: number } }) => /not allowed with --ci/.test(e.message) && e.at?.line === 4);
 });
