@@ -5,13 +5,12 @@
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
 import type { ArgOverride, Buildfile, CommandLine, FromDockerfileCommand, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
-import type { DockerfileBuild } from "./engine.js";
-import { planFromDockerfile, type DockerfileContextName } from "./commands/from-dockerfile.js";
+import { planFromDockerfile, resolveDockerfileInputs, type ArtifactSource } from "./commands/from-dockerfile.js";
 import { configEnvPairs, copyConfig } from "./build-state.js";
 import type { EdgeKind, Invocation } from "./invocation.js";
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
 import { directoryOfReference } from "./locate.js";
-import { baseName, directoryOf, joinPath, normalizePath, relativePath, staysInside } from "./paths.js";
+import { baseName, joinPath, normalizePath, relativePath, staysInside } from "./paths.js";
 import type { Reacher } from "./reach.js";
 import { matrixOf } from "./reach.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
@@ -23,7 +22,7 @@ import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
 import { checkAllowedLocally, hostFiles, planHostRun, planHostWorkdir, planLocally } from "./commands/locally.js";
-import { constantCopyTime, copy, git, scratch, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
+import { constantCopyTime, copy, git, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
@@ -303,70 +302,36 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
 }
 
 /**
- * FROM DOCKERFILE [-f file|+t/file] [--target T] [--platform P] [--build-arg K=V] context [--K=V]:
- * the context and the Dockerfile are host paths relative to the Buildfile's directory (which they
- * may not leave) or artifacts of other targets; the build args also reach those targets, as in
- * Earthly. Without -f the Dockerfile is `Dockerfile` in the context.
+ * FROM DOCKERFILE: its words expanded here, artifact references invoked like COPY's (with the
+ * build args as overrides, as Earthly does); the rest is commands/from-dockerfile.ts.
  */
 async function walkFromDockerfile(ctx: RecipeContext, s: FromDockerfileCommand, at: SourcePosition): Promise<void> {
   const expand = (word: Word) => expandOne(word, scopeOf(ctx));
   const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
   const buildArgs = await overridesOf(ctx, s.overrides, s.flags.buildArgs);
-  const artifactsOf = async (text: string, word: Word) => {
+  const artifactsOf = async (text: string, word: Word): Promise<ArtifactSource> => {
     const ref = parseArtifactReference(text, positionOf(word.range));
     const keys = await invokeAll(ctx, ref, "COPY", buildArgs, false, [platform], positionOf(word.range));
     if (keys.length !== 1) throw new EbuildError("semantic", "FROM DOCKERFILE takes a single value of each build arg", { at });
     return { artifacts: ctx.reacher.resultOf(keys[0]!).artifacts, path: ref.path };
   };
-  const hostDirectory = async (text: string, word: Word, what: string) => {
-    if (!staysInside(text)) {
-      throw new EbuildError("semantic", `FROM DOCKERFILE: the ${what} ${text} is outside the Buildfile's directory`, { at: positionOf(word.range), hint: "build it from a target in that directory (FROM DOCKERFILE ../dir+target/path)" });
-    }
-    return joinPath(ctx.file.directory, text);
-  };
-  const reader = ctx.reacher.request.reader;
-  const contextText = await expand(s.context);
-  let context: DockerfileBuild["context"];
-  let dockerfile: DockerfileBuild["dockerfile"] | undefined;
-  let contextName: DockerfileContextName | undefined;
-  if (looksLikeReference(contextText)) {
-    const { artifacts, path } = await artifactsOf(contextText, s.context);
-    // As Earthly: `+t/dir` puts the directory itself in the context, `+t/dir/*` its entries.
-    const state = scratch().file(copy(artifacts, `/${path}`, "/", { allowWildcard: true, createDestPath: true, copyDirContentsOnly: false }), { description: `FROM DOCKERFILE (build context) ${contextText}` });
-    context = { kind: "state", state };
-    dockerfile = /[*?[]/.test(path) ? { kind: "state", state, filename: "Dockerfile" } : { kind: "state", state: artifacts, filename: joinPath("/", `${path}/Dockerfile`).slice(1) };
-  } else {
-    const directory = await hostDirectory(contextText, s.context, "build context");
-    if (!(await reader.exists(directory))) {
-      throw new EbuildError("semantic", `FROM DOCKERFILE: the build context ${contextText} does not exist`, { at: positionOf(s.context.range) });
-    }
-    context = { kind: "directory", directory };
-    dockerfile = { kind: "directory", directory, filename: "Dockerfile" };
-    contextName = { name: ctx.reacher.namedContext("dockerfile", directory), excludes: [".ebuild-staging-*"] };
-  }
-  if (s.flags.file !== undefined) {
-    const fileText = await expand(s.flags.file);
-    if (looksLikeReference(fileText)) {
-      const { artifacts, path } = await artifactsOf(fileText, s.flags.file);
-      dockerfile = { kind: "state", state: artifacts, filename: normalizePath(path) };
-    } else {
-      const path = await hostDirectory(fileText, s.flags.file, "Dockerfile");
-      dockerfile = { kind: "directory", directory: directoryOf(path), filename: baseName(path) };
-    }
-  }
-  if (dockerfile!.kind === "directory" && !(await reader.exists(joinPath(dockerfile!.directory, dockerfile!.filename)))) {
-    const shown = relativePath(ctx.file.directory, joinPath(dockerfile!.directory, dockerfile!.filename));
-    throw new EbuildError("semantic", `FROM DOCKERFILE: there is no Dockerfile at ${shown}`, { at: positionOf((s.flags.file ?? s.context).range), hint: "name it with -f path/to/Dockerfile" });
-  }
-  const request: DockerfileBuild = {
-    target: ctx.label,
-    platform,
-    context,
-    dockerfile: dockerfile!,
-    stage: s.flags.target === undefined ? undefined : await expand(s.flags.target),
-    buildArgs,
-  };
-  await planFromDockerfile(ctx.build, request, ctx.reacher.request.engine, contextName, at);
+  const request = await resolveDockerfileInputs(
+    {
+      context: { text: await expand(s.context), word: s.context },
+      ...(s.flags.file === undefined ? {} : { file: { text: await expand(s.flags.file), word: s.flags.file } }),
+      directory: ctx.file.directory,
+      reader: ctx.reacher.request.reader,
+      artifactsOf,
+      contextName: (directory) => ctx.reacher.namedContext("dockerfile", directory),
+    },
+    {
+      target: ctx.label,
+      platform,
+      stage: s.flags.target === undefined ? undefined : await expand(s.flags.target),
+      buildArgs,
+    },
+  );
+  await planFromDockerfile(ctx.build, request.build, ctx.reacher.request.engine, request.contextName, at);
 }
 
 /** Overrides as written (`--A=v`, deprecated `--build-arg A=v`), expanded in the caller's scope. */

@@ -10,10 +10,95 @@
  * buildx and Earthly rely on to turn results back into states.
  */
 import { EbuildError, type SourcePosition } from "../../errors.js";
+import type { Word } from "../../parser/ast.js";
 import { copyConfig, type TargetBuild } from "../build-state.js";
 import type { BuiltDockerfile, DockerfileBuild, Engine } from "../engine.js";
-import { fromDefinition, parsePlatform, type ImportedSource } from "../llb/index.js";
+import { positionOf } from "../expansion.js";
+import { copy, fromDefinition, parsePlatform, scratch, type ImportedSource, type State } from "../llb/index.js";
+import { baseName, directoryOf, joinPath, normalizePath, relativePath, staysInside } from "../paths.js";
+import type { SourceReader } from "../source.js";
+import { looksLikeReference } from "../reference.js";
 import { applyImageConfig } from "./from.js";
+
+/** A `+t/path` of FROM DOCKERFILE, planned: the target's artifact namespace and the path in it. */
+export interface ArtifactSource {
+  artifacts: State;
+  path: string;
+}
+
+/** The words of a FROM DOCKERFILE (expanded) and how to reach what they name. */
+export interface DockerfileWords {
+  context: { text: string; word: Word };
+  file?: { text: string; word: Word };
+  /** The Buildfile's directory: host paths are relative to it and may not leave it. */
+  directory: string;
+  reader: SourceReader;
+  /** Plans the target of an artifact reference (`+t/path`). */
+  artifactsOf(text: string, word: Word): Promise<ArtifactSource>;
+  /** Registers a host context directory with the plan; returns its `local` name. */
+  contextName(directory: string): string;
+}
+
+/**
+ * Where the context and the Dockerfile come from. Host paths must exist (a missing one is an
+ * error at its word); artifacts follow Earthly: `+t/dir` puts the directory itself in the context,
+ * `+t/dir/*` its entries, and the Dockerfile defaults to `Dockerfile` in the context (for `+t/dir`,
+ * `dir/Dockerfile` of the target's artifacts).
+ */
+export async function resolveDockerfileInputs(
+  words: DockerfileWords,
+  rest: Omit<DockerfileBuild, "context" | "dockerfile">,
+): Promise<{ build: DockerfileBuild; contextName: DockerfileContextName | undefined }> {
+  const hostPath = (text: string, word: Word, what: string): string => {
+    if (!staysInside(text)) {
+      throw new EbuildError("semantic", `FROM DOCKERFILE: the ${what} ${text} is outside the Buildfile's directory`, {
+        at: positionOf(word.range),
+        hint: "build it from a target in that directory (FROM DOCKERFILE ../dir+target/path)",
+      });
+    }
+    return joinPath(words.directory, text);
+  };
+  let context: DockerfileBuild["context"];
+  let dockerfile: DockerfileBuild["dockerfile"];
+  let contextName: DockerfileContextName | undefined;
+  const { text: contextText, word: contextWord } = words.context;
+  if (looksLikeReference(contextText)) {
+    const { artifacts, path } = await words.artifactsOf(contextText, contextWord);
+    const state = scratch().file(copy(artifacts, `/${path}`, "/", { allowWildcard: true, createDestPath: true, copyDirContentsOnly: false }), {
+      description: `FROM DOCKERFILE (build context) ${contextText}`,
+    });
+    context = { kind: "state", state };
+    dockerfile = /[*?[]/.test(path) ? { kind: "state", state, filename: "Dockerfile" } : { kind: "state", state: artifacts, filename: normalizePath(`${path}/Dockerfile`) };
+  } else {
+    const directory = hostPath(contextText, contextWord, "build context");
+    if (!(await words.reader.exists(directory))) {
+      throw new EbuildError("semantic", `FROM DOCKERFILE: the build context ${contextText} does not exist`, { at: positionOf(contextWord.range) });
+    }
+    context = { kind: "directory", directory };
+    dockerfile = { kind: "directory", directory, filename: "Dockerfile" };
+    contextName = { name: words.contextName(directory), excludes: [".ebuild-staging-*"] };
+  }
+  if (words.file !== undefined) {
+    const { text, word } = words.file;
+    if (looksLikeReference(text)) {
+      const { artifacts, path } = await words.artifactsOf(text, word);
+      dockerfile = { kind: "state", state: artifacts, filename: normalizePath(path) };
+    } else {
+      const path = hostPath(text, word, "Dockerfile");
+      dockerfile = { kind: "directory", directory: directoryOf(path), filename: baseName(path) };
+    }
+  }
+  if (dockerfile.kind === "directory") {
+    const path = joinPath(dockerfile.directory, dockerfile.filename);
+    if (!(await words.reader.exists(path))) {
+      throw new EbuildError("semantic", `FROM DOCKERFILE: there is no Dockerfile at ${relativePath(words.directory, path)}`, {
+        at: positionOf((words.file ?? words.context).word.range),
+        hint: "name it with -f path/to/Dockerfile",
+      });
+    }
+  }
+  return { build: { ...rest, context, dockerfile }, contextName };
+}
 
 /** The build context's upload, as the frontend plans it: renamed to the plan's own context name. */
 export interface DockerfileContextName {
