@@ -46,6 +46,22 @@ export interface GatewayResult {
   metadata?: Record<string, Uint8Array | string> | undefined;
 }
 
+/** A frontend run inside a gateway build (see GatewayBuild.solveFrontend). */
+export interface FrontendSolve {
+  frontend: string;
+  options: Record<string, string>;
+  inputs?: Record<string, Uint8Array> | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** What a frontend answered: its result's id, that result's LLB and the frontend's metadata. */
+export interface FrontendResult {
+  ref: string;
+  /** A marshalled pb.Definition; empty when the result is an empty filesystem. */
+  definition: Uint8Array;
+  metadata: Record<string, Uint8Array>;
+}
+
 /** An open bridge build. Finish it (or fail it) exactly once. */
 export class GatewayBuild {
   readonly ref: string;
@@ -133,6 +149,33 @@ export class GatewayBuild {
     if (result?.case === "ref") return result.value.id;
     if (response.ref) return response.ref;
     throw new EbuildError("internal", "the daemon returned no result ref for a gateway solve");
+  }
+
+  /**
+   * Runs a frontend (e.g. "dockerfile.v0") inside this build without evaluating its result: the
+   * answer is the frontend's LLB (the result ref's Definition) and its metadata, such as the image
+   * configuration under "containerimage.config". `inputs` are marshalled Definitions the frontend
+   * reads by name ("context", "dockerfile").
+   */
+  async solveFrontend(request: FrontendSolve): Promise<FrontendResult> {
+    const message = {
+      frontend: request.frontend,
+      frontendOpt: request.options,
+      frontendInputs: request.inputs ?? {},
+      allowResultReturn: true,
+      allowResultArrayRef: true,
+      evaluate: false,
+    };
+    const response = await this.call(
+      `the ${request.frontend} frontend`,
+      (error) => new BuildFailedError(error),
+      () => callUnary(this.client.channel, LLBBridge.method.solve, message, this.callOptions(request.signal)),
+    );
+    const result = response.result;
+    if (result?.result.case !== "ref") {
+      throw new EbuildError("internal", `the ${request.frontend} frontend returned ${result?.result.case === "refs" ? "several platforms" : "no result"}; one was expected`);
+    }
+    return { ref: result.result.value.id, definition: result.result.value.def, metadata: result.metadata };
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 import type { SourcePosition } from "../errors.js";
 import { formatPlatform, marshal, outputDigests, parsePlatform, type State } from "./llb/index.js";
+import { hostRunStepKey } from "./plan.js";
 import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput, PlannedPlatform, PlannedStep, PushRun, ReachEdge, SkippedEffect, TargetRun } from "./plan.js";
 import { reachTargets, type ReachPlan, type ReachRequest } from "./reach.js";
 
@@ -102,7 +103,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     .filter((e) => !e.from.startsWith("\u0000"))
     .map((e) => ({ from: label(e.from), to: label(e.to), kind: e.kind, ...(e.at === undefined ? {} : { at: e.at as SourcePosition }) }));
   return {
-    plan: { outputs, skipped, edges, contexts: reach.contexts, secrets: reach.secrets, entitlements: reach.entitlements, steps: stepsOf(reach) },
+    plan: { outputs, skipped, edges, contexts: reach.contexts, secrets: reach.secrets, entitlements: reach.entitlements, hostRuns: reach.hostRuns, steps: { ...stepsOf(reach), ...hostSteps(reach) } },
     reach,
   };
 }
@@ -129,6 +130,16 @@ function stepsOf(reach: ReachPlan): Record<string, PlannedStep> {
       if (digest !== undefined && digest !== "" && steps[digest] === undefined) steps[digest] = entry.step;
     });
   }
+  return steps;
+}
+
+/** Each host run as a step, so progress shows it under its target with its Buildfile position. */
+function hostSteps(reach: ReachPlan): Record<string, PlannedStep> {
+  const steps: Record<string, PlannedStep> = {};
+  reach.hostRuns.forEach((run, index) => {
+    const command = "shell" in run.command ? run.command.shell : JSON.stringify(run.command.exec);
+    steps[hostRunStepKey(index)] = { target: run.target, command: `LOCALLY RUN ${command}`, ...(run.at === undefined ? {} : { at: run.at }) };
+  });
   return steps;
 }
 

@@ -10,6 +10,8 @@ export interface TargetBuild {
   state: State;
   config: PlannedImageConfig;
   artifacts: State;
+  /** Set by LOCALLY: the target's commands run on the host, in this (absolute) directory. */
+  host?: { directory: string } | undefined;
 }
 
 /** A fresh build: scratch filesystem, empty config, no artifacts. */

@@ -25,10 +25,40 @@ export interface ResolvedImage {
   config: PlannedImageConfig;
 }
 
+/** FROM DOCKERFILE: what BuildKit's Dockerfile frontend is given. */
+export interface DockerfileBuild {
+  /** The invocation asking, as users see it (`+build --V=1`). */
+  target: string;
+  platform: string;
+  /**
+   * The build context: a host directory (the frontend then asks the session for only the files
+   * the Dockerfile copies, minus its .dockerignore) or a planned state (an artifact).
+   */
+  context: { kind: "directory"; directory: string } | { kind: "state"; state: unknown };
+  /** Where the Dockerfile is: `filename` inside a host directory or inside a planned state. */
+  dockerfile: { kind: "directory"; directory: string; filename: string } | { kind: "state"; state: unknown; filename: string };
+  /** The Dockerfile stage to build (`--target`); the last stage when undefined. */
+  stage?: string | undefined;
+  /** The Dockerfile's ARG values. */
+  buildArgs: ReadonlyArray<readonly [string, string]>;
+}
+
+/** The frontend's answer: the stage's LLB and its image configuration. */
+export interface BuiltDockerfile {
+  /**
+   * A marshalled pb.Definition. A host-directory context appears in it as `local://context`
+   * naming the session that served it (`local.session`); the planner renames that source.
+   */
+  definition: Uint8Array;
+  config: PlannedImageConfig;
+}
+
 export interface Engine {
   resolveImageConfig(ref: string, platform: string): Promise<ResolvedImage>;
   /** Runs `command` with `/bin/sh -c` and resolves to its standard output. */
   shellOut(place: BuildPlace, command: string): Promise<string>;
   /** Runs `command`; true when it exits with 0. */
   evaluateCondition(place: BuildPlace, command: string): Promise<boolean>;
+  /** Converts a Dockerfile with BuildKit's Dockerfile frontend (FROM DOCKERFILE); nothing is built yet. */
+  buildDockerfile?(request: DockerfileBuild): Promise<BuiltDockerfile>;
 }

@@ -95,6 +95,32 @@ export interface PushRun extends OutputBase {
 
 export type PlannedOutput = TargetRun | ImageOutput | LocalArtifactOutput | PushRun;
 
+/**
+ * A RUN of a LOCALLY target: a command the executor runs on the host, not in BuildKit. Host runs
+ * have no definition; they run in plan order, each phase's before that phase's solves (so a COPY of
+ * a LOCALLY target's artifact reads what its RUNs wrote), and whenever their target is reached
+ * (BUILD, COPY): they are the target's work, not a SAVE effect.
+ */
+export interface HostRun {
+  kind: "host-run";
+  /** As users write it: `+build --V=1`. */
+  target: string;
+  /** A shell command (run with `/bin/sh -c`), or the exec form's argv. */
+  command: { shell: string } | { exec: string[] };
+  /** The absolute directory it runs in: the Buildfile's, changed by WORKDIR. */
+  directory: string;
+  /** The target's ENVs, ARGs and LETs, added to the host's environment. */
+  environment: Array<[string, string]>;
+  at?: PlanPosition;
+  /** WAIT blocks, as for outputs; 0 without WAIT. */
+  phase?: number;
+}
+
+/** The key of a host run (by its index in Plan.hostRuns) in Plan.steps and in progress events. */
+export function hostRunStepKey(index: number): string {
+  return `host-run:${index}`;
+}
+
 /** A SAVE statement (or RUN --push) reached by the plan that does not fire, and why. */
 export interface SkippedEffect {
   kind: "image" | "artifact" | "push-run";
@@ -140,6 +166,8 @@ export interface Plan {
   secrets: string[];
   /** BuildKit entitlements the build needs (`security.insecure` for RUN --privileged, `network.host`). */
   entitlements: string[];
-  /** Op digest (`sha256:…`, as Status reports vertices) → the step it came from. */
+  /** Commands LOCALLY targets run on the host, in order (`ebuild plan` shows them as LOCALLY). */
+  hostRuns?: HostRun[];
+  /** Op digest (`sha256:…`, as Status reports vertices) → the step it came from; host runs by hostRunStepKey. */
   steps?: Record<string, PlannedStep>;
 }

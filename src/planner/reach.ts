@@ -15,7 +15,7 @@ import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./sourc
 import { builtinArgs, checkOverridable, Variables } from "./variables.js";
 import { emptyBuild, type TargetBuild } from "./build-state.js";
 import { parsePlatform, type SourceMap, type State } from "./llb/index.js";
-import type { PlannedImageConfig, PlannedStep } from "./plan.js";
+import type { HostRun, PlannedImageConfig, PlannedStep } from "./plan.js";
 
 /** What a SAVE statement (or RUN --push) asks the executor to do, once it fires. */
 export type SaveOutput =
@@ -79,6 +79,8 @@ export interface ReachPlan {
   contexts: Array<{ name: string; dir: string }>;
   /** Each invocation's final state, config and artifacts. */
   results: ReadonlyMap<string, TargetBuild>;
+  /** What LOCALLY targets run on the host, in walk order. */
+  hostRuns: HostRun[];
   /** The statement behind each op, with the state holding it. */
   steps: ReadonlyArray<{ state: State; platform: string; step: PlannedStep }>;
 }
@@ -102,9 +104,10 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
     effects,
     secrets: [...reacher.secrets].sort(),
     entitlements: [...reacher.entitlements].sort(),
-    contexts: [...reacher.contexts].map(([dir, name]) => ({ name, dir })),
+    contexts: [...reacher.contexts].map(([name, dir]) => ({ name, dir })),
     results: reacher.results,
     steps: [...reacher.steps.values()],
+    hostRuns: reacher.hostRuns,
   };
 }
 
@@ -156,7 +159,9 @@ export class Reacher {
 
   /** The current WAIT phase: each WAIT block's end starts the next one. */
   phase = 0;
-  /** The `local` source name of each Buildfile directory whose files a COPY sends. */
+  /** What LOCALLY targets run on the host, in walk order. */
+  readonly hostRuns: HostRun[] = [];
+  /** Each `local` source name the plan uploads → its directory (Buildfile, Dockerfile or host files). */
   readonly contexts = new Map<string, string>();
 
   constructor(request: ReachRequest) {
@@ -173,12 +178,18 @@ export class Reacher {
 
   /** The name of a directory's build context: `context` for the entry's, `context:<relative dir>` else. */
   contextName(directory: string): string {
-    let name = this.contexts.get(directory);
-    if (name === undefined) {
-      const rel = relativePath(this.request.entry.directory, directory);
-      name = rel === "." ? "context" : `context:${rel}`;
-      this.contexts.set(directory, name);
-    }
+    return this.namedContext("context", directory);
+  }
+
+  /**
+   * The `local` source name for a directory under `kind` (`context` for COPY, `dockerfile` for a
+   * FROM DOCKERFILE context, `host` for LOCALLY files): `kind` for the entry's directory,
+   * `kind:<relative dir>` else. Kinds keep apart uploads that send different files of one folder.
+   */
+  namedContext(kind: string, directory: string): string {
+    const rel = relativePath(this.request.entry.directory, directory);
+    const name = rel === "." ? kind : `${kind}:${rel}`;
+    this.contexts.set(name, directory);
     return name;
   }
 
@@ -230,6 +241,7 @@ export class Reacher {
       push: this.request.push === true,
       ci: this.request.ci === true,
       version: this.request.version ?? "0.0.0",
+      locally: target.recipe.some((s) => s.kind === "LOCALLY"),
     });
     const overrides = new Map(invocation.overrides);
     const file: FileScope = { directory: invocation.directory, path: buildfile.file, buildfile, imports: new Map(), globals: new Map(), sourceMap: this.sourceMap(buildfile.file, text) };
@@ -243,12 +255,12 @@ export class Reacher {
     await walkRecipe(context(vars, false), target.recipe);
     const push = build.pushPhase;
     if (push === undefined) {
-      this.results.set(key, { state: build.state, config: build.config, artifacts: build.artifacts });
+      this.results.set(key, { state: build.state, config: build.config, artifacts: build.artifacts, host: build.host });
       return;
     }
     // FROM and COPY see the target as it stood before its first RUN --push; the push phase runs the rest.
     push.output.state = build.state;
-    this.results.set(key, push.main);
+    this.results.set(key, { ...push.main, host: build.host });
   }
 }
 

@@ -4,7 +4,8 @@
  * inlined (DO), and SAVE statements and RUN --push are recorded for the invocation.
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
-import type { ArgOverride, Buildfile, CommandLine, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
+import type { ArgOverride, Buildfile, CommandLine, FromDockerfileCommand, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
+import { planFromDockerfile, resolveDockerfileInputs, type ArtifactSource } from "./commands/from-dockerfile.js";
 import { configEnvPairs, copyConfig } from "./build-state.js";
 import type { EdgeKind, Invocation } from "./invocation.js";
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
@@ -21,6 +22,7 @@ import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { walkWithDocker } from "./walk-with-docker.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
+import { checkAllowedLocally, hostFiles, planHostRun, planHostWorkdir, planLocally } from "./commands/locally.js";
 import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
@@ -141,6 +143,7 @@ function commandOf(s: Statement): string {
 async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
   const at = positionOf(s.range);
   const expand = (word: Word) => expandOne(word, scopeOf(ctx));
+  if (ctx.build.host !== undefined) checkAllowedLocally(s, at);
   switch (s.kind) {
     case "ARG": {
       if (s.flags.global && !ctx.inBase) {
@@ -159,6 +162,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "ENV":
       return planEnv(ctx.build, s, scopeOf(ctx), (name, value) => ctx.vars.setEnv(name, value));
     case "WORKDIR":
+      if (ctx.build.host !== undefined) return planHostWorkdir(ctx.build, await expand(s.path));
       return planWorkdir(ctx.build, s, scopeOf(ctx));
     case "USER":
       return planUser(ctx.build, s, scopeOf(ctx));
@@ -207,12 +211,18 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       const ref = parseTargetReference(image, positionOf(s.image.range));
       const keys = await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, [platform], at);
       if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
-      planFromTarget(ctx.build, ctx.reacher.resultOf(keys[0]!));
+      const from = ctx.reacher.resultOf(keys[0]!);
+      if (from.host !== undefined) {
+        throw new EbuildError("semantic", `FROM ${image}: a LOCALLY target has no image to start from`, { at, hint: "BUILD it, or COPY the artifacts it saves" });
+      }
+      planFromTarget(ctx.build, from);
       ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
       return;
     }
     case "FROM_DOCKERFILE":
-      throw new EbuildError("semantic", "FROM DOCKERFILE is not supported yet", { at, hint: "build the Dockerfile's steps as a target, or build the image with docker build first" });
+      await walkFromDockerfile(ctx, s, at);
+      ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
+      return;
     case "BUILD": {
       const ref = parseTargetReference(await expand(s.target), positionOf(s.target.range));
       const platforms = s.flags.platforms.length === 0 ? [ctx.invocation.platform] : await Promise.all(s.flags.platforms.map(expand));
@@ -246,6 +256,11 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "DO":
       return callFunction(ctx, s.function, s.overrides, s.flags.passArgs, at);
     case "RUN":
+      if (ctx.build.host !== undefined) {
+        const environment = [...ctx.vars.envEntries(), ...ctx.vars.runEnvironment()];
+        ctx.reacher.hostRuns.push(planHostRun(ctx.build, s, { target: ctx.label, environment, phase: ctx.reacher.phase, at }));
+        return;
+      }
       noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options));
       if (s.flags.network?.text === "host") ctx.reacher.entitlements.add("network.host");
       if (s.flags.push && ctx.build.pushPhase === undefined) startPushPhase(ctx, commandText(s), at);
@@ -259,8 +274,12 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     }
     case "SAVE_ARTIFACT": {
       const source = await expand(s.source);
-      planSaveArtifact(ctx.build, s, source, s.artifactDest === undefined ? undefined : await expand(s.artifactDest));
-      if (s.asLocal !== undefined) await recordLocalArtifact(ctx, s, source, s.asLocal, at);
+      // A LOCALLY target saves host files: they reach the build as an upload of its directory.
+      const host = ctx.build.host;
+      const from: WalkBuild = host === undefined ? ctx.build : { ...ctx.build, state: hostFiles(source, ctx.reacher.namedContext("host", host.directory), at) };
+      planSaveArtifact(from, s, source, s.artifactDest === undefined ? undefined : await expand(s.artifactDest));
+      ctx.build.artifacts = from.artifacts;
+      if (s.asLocal !== undefined) await recordLocalArtifact(ctx, from, s, source, s.asLocal, at);
       return;
     }
     case "IF":
@@ -286,7 +305,10 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       return;
     }
     case "LOCALLY":
-      throw new EbuildError("semantic", "LOCALLY is not supported", { at, hint: "LOCALLY needs Earthly's BuildKit fork; run host commands outside ebuild" });
+      if (ctx.reacher.request.ci === true) {
+        throw new EbuildError("semantic", "LOCALLY is not allowed with --ci: a CI build runs only in containers", { at, hint: "run this target without --ci" });
+      }
+      return planLocally(ctx.build, ctx.file.directory);
     case "UNSUPPORTED":
       throw new EbuildError("semantic", `${s.keyword} is not supported`, { at, hint: "see `ebuild --help` for the commands ebuild runs" });
     case "PROJECT":
@@ -297,6 +319,39 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       throw new EbuildError("internal", `no planner for ${(unhandled as Statement).kind}`, { at });
     }
   }
+}
+
+/**
+ * FROM DOCKERFILE: its words expanded here, artifact references invoked like COPY's (with the
+ * build args as overrides, as Earthly does); the rest is commands/from-dockerfile.ts.
+ */
+async function walkFromDockerfile(ctx: RecipeContext, s: FromDockerfileCommand, at: SourcePosition): Promise<void> {
+  const expand = (word: Word) => expandOne(word, scopeOf(ctx));
+  const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
+  const buildArgs = await overridesOf(ctx, s.overrides, s.flags.buildArgs);
+  const artifactsOf = async (text: string, word: Word): Promise<ArtifactSource> => {
+    const ref = parseArtifactReference(text, positionOf(word.range));
+    const keys = await invokeAll(ctx, ref, "COPY", buildArgs, false, [platform], positionOf(word.range));
+    if (keys.length !== 1) throw new EbuildError("semantic", "FROM DOCKERFILE takes a single value of each build arg", { at });
+    return { artifacts: ctx.reacher.resultOf(keys[0]!).artifacts, path: ref.path };
+  };
+  const request = await resolveDockerfileInputs(
+    {
+      context: { text: await expand(s.context), word: s.context },
+      ...(s.flags.file === undefined ? {} : { file: { text: await expand(s.flags.file), word: s.flags.file } }),
+      directory: ctx.file.directory,
+      reader: ctx.reacher.request.reader,
+      artifactsOf,
+      contextName: (directory) => ctx.reacher.namedContext("dockerfile", directory),
+    },
+    {
+      target: ctx.label,
+      platform,
+      stage: s.flags.target === undefined ? undefined : await expand(s.flags.target),
+      buildArgs,
+    },
+  );
+  await planFromDockerfile(ctx.build, request.build, ctx.reacher.request.engine, request.contextName, at);
 }
 
 /** Overrides as written (`--A=v`, deprecated `--build-arg A=v`), expanded in the caller's scope. */
@@ -446,7 +501,7 @@ export function commandText(line: CommandLine): string {
  * saves under the artifact's own name; a glob merges into a directory; a path ending in `/` (or `.`)
  * replaces the directory; anything else is saved as what it is (a file, or a directory replaced).
  */
-async function recordLocalArtifact(ctx: RecipeContext, command: SaveArtifactCommand, source: string, localWord: Word, at: SourcePosition): Promise<void> {
+async function recordLocalArtifact(ctx: RecipeContext, build: WalkBuild, command: SaveArtifactCommand, source: string, localWord: Word, at: SourcePosition): Promise<void> {
   const force = command.flags.force;
   const local = await expandOne(localWord, scopeOf(ctx));
   const glob = /[*?[]/.test(source);
@@ -462,7 +517,7 @@ async function recordLocalArtifact(ctx: RecipeContext, command: SaveArtifactComm
     invocation: ctx.key,
     what: destination,
     at,
-    output: { kind: "artifact", source, baseDir: ctx.file.directory, destination, shape, force, state: localArtifactState(ctx.build, command, source, shape), pushPhase: ctx.build.pushPhase !== undefined },
+    output: { kind: "artifact", source, baseDir: ctx.file.directory, destination, shape, force, state: localArtifactState(build, command, source, shape), pushPhase: ctx.build.pushPhase !== undefined },
   });
 }
 

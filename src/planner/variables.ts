@@ -41,6 +41,8 @@ export function builtinArgs(facts: {
   push: boolean;
   ci: boolean;
   version: string;
+  /** The target's recipe has LOCALLY: EBUILD_LOCALLY is "true". */
+  locally?: boolean;
   git?: Readonly<Record<string, string>>;
 }): BuiltinArgs {
   const values = new Map<string, string>();
@@ -53,7 +55,7 @@ export function builtinArgs(facts: {
   both("PUSH", String(facts.push));
   both("CI", String(facts.ci));
   both("VERSION", facts.version);
-  both("LOCALLY", "false");
+  both("LOCALLY", String(facts.locally === true));
   for (const [suffix, value] of Object.entries(facts.git ?? {})) both(`GIT_${suffix}`, value);
   for (const [prefix, platform] of [["TARGET", facts.platform], ["NATIVE", facts.nativePlatform], ["USER", facts.userPlatform]] as const) {
     const [os = "", arch = "", variant = ""] = platform.split("/");

@@ -51,6 +51,14 @@ const cases: Case[] = [
   // Unknown flags and wrong argument counts.
   { name: "an unknown RUN flag", buildfile: t("    RUN --bogus echo hi\n"), args: ["+t"], code: 2, says: /--bogus/, at: "Buildfile:4:" },
   { name: "an unknown COPY flag", buildfile: t("    COPY --nope a b\n"), args: ["+t"], code: 2, says: /--nope/, at: "Buildfile:4:" },
+  { name: "an unknown FROM DOCKERFILE flag", buildfile: t("    FROM DOCKERFILE --bogus .\n"), args: ["+t"], code: 2, says: /--bogus/, at: "Buildfile:4:" },
+  // FROM DOCKERFILE and LOCALLY.
+  { name: "FROM DOCKERFILE without a Dockerfile", buildfile: t("    FROM DOCKERFILE .\n"), args: ["+t"], code: 2, says: /FROM DOCKERFILE: there is no Dockerfile at Dockerfile/, at: "Buildfile:4:21" },
+  { name: "FROM DOCKERFILE -f to a missing file", buildfile: t("    FROM DOCKERFILE -f docker/Dockerfile .\n"), files: { Dockerfile: "FROM scratch\n" }, args: ["+t"], code: 2, says: /no Dockerfile at docker\/Dockerfile/, at: "Buildfile:4:24" },
+  { name: "FROM DOCKERFILE with a context outside the project", buildfile: t("    FROM DOCKERFILE ..\n"), args: ["+t"], code: 2, says: /outside the Buildfile's directory/, at: "Buildfile:4:21" },
+  { name: "COPY in a LOCALLY target", buildfile: t("    LOCALLY\n    COPY a.txt b.txt\n"), files: { "a.txt": "a" }, args: ["+t"], code: 2, says: /COPY is not allowed in a LOCALLY target/, at: "Buildfile:5:5" },
+  { name: "SAVE IMAGE in a LOCALLY target", buildfile: t("    LOCALLY\n    SAVE IMAGE x:1\n"), args: ["+t"], code: 2, says: /SAVE IMAGE is not allowed in a LOCALLY target/, at: "Buildfile:5:5" },
+  { name: "FROM of a LOCALLY target", buildfile: `${header}t:\n    FROM +l\nl:\n    LOCALLY\n`, args: ["+t"], code: 2, says: /a LOCALLY target has no image to start from/, at: "Buildfile:4:5" },
   { name: "an unknown SAVE IMAGE flag", buildfile: t("    SAVE IMAGE --shove app:1\n"), args: ["+t"], code: 2, says: /--shove/, at: "Buildfile:4:" },
   { name: "COPY with only a source", buildfile: t("    COPY a.txt\n"), args: ["+t"], code: 2, says: /COPY needs a source and a destination/, at: "Buildfile:4:5" },
   { name: "FROM with no image", buildfile: t("    FROM\n"), args: ["+t"], code: 2, says: /FROM needs an image/, at: "Buildfile:4:5" },

@@ -80,8 +80,8 @@ test("GIT CLONE checks the repository out into the destination through a git sou
 });
 
 test("commands ebuild cannot run yet are refused at their line, never skipped", async () => {
-  const locally = { kind: "LOCALLY" as const, range: WORKDIR("/").range, args: [] };
-  await assert.rejects(planOf({ "/repo": { targets: { a: [locally] } } }, "a"), /LOCALLY is not supported/);
+  const add = { kind: "UNSUPPORTED" as const, keyword: "ADD" as const, range: WORKDIR("/").range, args: [] };
+  await assert.rejects(planOf({ "/repo": { targets: { a: [FROM(image), add] } } }, "a"), /ADD is not supported/);
 });
 
 test("RUN and COPY ops carry their Buildfile position, so the daemon's errors point at the line", async () => {

@@ -6,9 +6,12 @@
  * ReadFile, so nothing is exported and nothing touches the image being built.
  */
 import type { BuildkitClient } from "../../buildkit/client.js";
-import { GatewayBuild } from "../../buildkit/gateway.js";
+import { GatewayBuild, imageConfigMetadataKey } from "../../buildkit/gateway.js";
+import type { ImageConfig } from "../../buildkit/image-config.js";
 import { EbuildError } from "../../errors.js";
-import { marshal, parsePlatform, scratch, State } from "../../planner/llb/index.js";
+import type { BuiltDockerfile, DockerfileBuild } from "../../planner/engine.js";
+import { formatPlatform, marshal, parsePlatform, scratch, State } from "../../planner/llb/index.js";
+import { openBuildSession } from "./build-session.js";
 import { withoutCache } from "./no-cache.js";
 import type { PlannedImageConfig } from "../../planner/plan.js";
 
@@ -21,6 +24,21 @@ export interface EnginePlace {
 }
 
 const outputDir = "/run/ebuild-engine";
+
+/** The parts of an image's configuration the planner carries (and SAVE IMAGE writes). */
+function plannedConfig(config: NonNullable<ImageConfig["config"]>): PlannedImageConfig {
+  return {
+    ...(config.Env ? { Env: config.Env } : {}),
+    ...(config.Cmd ? { Cmd: config.Cmd } : {}),
+    ...(config.Entrypoint ? { Entrypoint: config.Entrypoint } : {}),
+    ...(config.WorkingDir ? { WorkingDir: config.WorkingDir } : {}),
+    ...(config.User ? { User: config.User } : {}),
+    ...(config.Labels ? { Labels: config.Labels } : {}),
+    ...(config.ExposedPorts ? { ExposedPorts: config.ExposedPorts as Record<string, Record<string, never>> } : {}),
+    ...(config.Volumes ? { Volumes: config.Volumes as Record<string, Record<string, never>> } : {}),
+    ...(config.StopSignal ? { StopSignal: config.StopSignal } : {}),
+  };
+}
 
 /** POSIX single-quoting for one word. */
 export function shellQuote(word: string): string {
@@ -40,21 +58,48 @@ export class BuildkitEngine {
 
   async resolveImageConfig(ref: string, platform: string): Promise<{ digest?: string; config: PlannedImageConfig }> {
     const resolved = await this.open().resolveImageConfig({ ref, platform: parsePlatform(platform), logName: `[internal] load metadata for ${ref}`, signal: this.signal });
-    const config = resolved.config.config ?? {};
-    return {
-      digest: resolved.digest || undefined,
-      config: {
-        ...(config.Env ? { Env: config.Env } : {}),
-        ...(config.Cmd ? { Cmd: config.Cmd } : {}),
-        ...(config.Entrypoint ? { Entrypoint: config.Entrypoint } : {}),
-        ...(config.WorkingDir ? { WorkingDir: config.WorkingDir } : {}),
-        ...(config.User ? { User: config.User } : {}),
-        ...(config.Labels ? { Labels: config.Labels } : {}),
-        ...(config.ExposedPorts ? { ExposedPorts: config.ExposedPorts as Record<string, Record<string, never>> } : {}),
-        ...(config.Volumes ? { Volumes: config.Volumes as Record<string, Record<string, never>> } : {}),
-        ...(config.StopSignal ? { StopSignal: config.StopSignal } : {}),
-      },
+    return { digest: resolved.digest || undefined, config: plannedConfig(resolved.config.config ?? {}) };
+  }
+
+  /**
+   * FROM DOCKERFILE: runs BuildKit's Dockerfile frontend in a bridge build of its own, with a
+   * session that serves the context directory as `context` and the Dockerfile's as `dockerfile`
+   * (the names the frontend asks for), or passes planned states as the frontend inputs of those
+   * names. Nothing is built: the answer is the stage's LLB and image config.
+   */
+  async buildDockerfile(request: DockerfileBuild): Promise<BuiltDockerfile> {
+    const platform = parsePlatform(request.platform);
+    const contexts = new Map<string, string>();
+    const inputs: Record<string, Uint8Array> = {};
+    const stateOf = (state: unknown): State => {
+      if (!(state instanceof State)) throw new EbuildError("internal", "FROM DOCKERFILE was given a state the LLB builder did not make");
+      return state;
     };
+    if (request.context.kind === "directory") contexts.set("context", request.context.directory);
+    else inputs["context"] = marshal(stateOf(request.context.state), { platform }).definition;
+    if (request.dockerfile.kind === "directory") contexts.set("dockerfile", request.dockerfile.directory);
+    else inputs["dockerfile"] = marshal(stateOf(request.dockerfile.state), { platform }).definition;
+    const options: Record<string, string> = { filename: request.dockerfile.filename, platform: formatPlatform(platform) };
+    if (request.stage !== undefined && request.stage !== "") options["target"] = request.stage;
+    for (const [name, value] of request.buildArgs) options[`build-arg:${name}`] = value;
+    if (this.options.noCache) options["no-cache"] = "";
+    const session = await openBuildSession(this.client, { contexts, secrets: new Map() }, `ebuild-dockerfile:${[...contexts.values()].join(":")}`);
+    try {
+      const build = GatewayBuild.open(this.client, { sessionId: session.id, internal: true, signal: this.signal });
+      let result;
+      try {
+        result = await build.solveFrontend({ frontend: "dockerfile.v0", options, inputs, signal: this.signal });
+      } catch (error) {
+        await build.fail(error as Error).catch(() => {});
+        throw error;
+      }
+      await build.finish();
+      const image = result.metadata[imageConfigMetadataKey];
+      const parsed = image === undefined ? {} : (JSON.parse(new TextDecoder().decode(image)) as { config?: ImageConfig["config"] });
+      return { definition: result.definition, config: plannedConfig(parsed.config ?? {}) };
+    } finally {
+      await session.close();
+    }
   }
 
   /** Runs `command` with /bin/sh -c in the place's state; resolves to its stdout, trailing newlines trimmed. */

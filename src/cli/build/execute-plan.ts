@@ -8,7 +8,9 @@ import { GatewayBuild, imageConfigMetadataKey } from "../../buildkit/gateway.js"
 import { decodeProgress, type ProgressEvent } from "../../buildkit/progress.js";
 import type { CredentialSource, SecretSource } from "../../buildkit/session/index.js";
 import { EbuildError } from "../../errors.js";
-import type { ImageOutput, LocalArtifactOutput, Plan, PlannedOutput } from "../../planner/plan.js";
+import type { HostRun, ImageOutput, LocalArtifactOutput, Plan, PlannedOutput } from "../../planner/plan.js";
+import { hostRunStepKey } from "../../planner/plan.js";
+import { runOnHost } from "./host-run.js";
 import { OutputTransaction } from "../outputs/output-transaction.js";
 import { resolveOutputPath } from "../outputs/safe-path.js";
 import { openBuildSession, type SessionServices } from "./build-session.js";
@@ -44,8 +46,8 @@ export interface ExecutePlanOptions {
   cacheExports?: CacheEntry[] | undefined;
   secrets: ReadonlyMap<string, SecretSource>;
   credentials?: CredentialSource | undefined;
-  /** Opens the progress display of one Solve (the output it builds); `done` when it ended. */
-  progress?: ((output: PlannedOutput) => SolveProgressSink) | undefined;
+  /** Opens the progress display of one Solve or host run (by its target); `done` when it ended. */
+  progress?: ((output: { target: string }) => SolveProgressSink) | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -82,6 +84,12 @@ export async function executePlan(options: ExecutePlanOptions): Promise<Executio
   checkConsent(options);
   const report: ExecutionReport = { images: [], artifacts: [], notDone: [] };
   const phases = new Map<number, PlannedOutput[]>();
+  const hostPhases = new Map<number, Array<{ run: HostRun; index: number }>>();
+  (options.plan.hostRuns ?? []).forEach((run, index) => {
+    const phase = run.phase ?? 0;
+    hostPhases.set(phase, [...(hostPhases.get(phase) ?? []), { run, index }]);
+    if (!phases.has(phase)) phases.set(phase, []);
+  });
   for (const planned of options.plan.outputs) {
     const output = options.noCache ? { ...planned, definition: withoutCache(planned.definition) } : planned;
     const phase = phaseOf(output, options.push);
@@ -97,6 +105,8 @@ export async function executePlan(options: ExecutePlanOptions): Promise<Executio
   const lists = options.imageFile ? new MultiPlatformNames([]) : new MultiPlatformNames([...phases.values()].flat(), options.nativePlatform);
   options = { ...options, multiPlatform: lists };
   for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
+    // LOCALLY RUNs first: what they write is what the phase's uploads of host files read.
+    for (const { run, index } of hostPhases.get(phase) ?? []) await runHostStep(run, index, options);
     await runPhase(phases.get(phase)!, options, report);
   }
   await pushImages(options, report);
@@ -173,6 +183,15 @@ async function pushManifestLists(options: ExecutePlanOptions, lists: MultiPlatfo
       signal: options.signal,
     });
     report.images.push({ target: variants[0]!.target, names: [name], digest, pushed: true, note: `manifest list: ${variants.map((v) => formatPlannedPlatform(v.platform)).join(", ")}` });
+  }
+}
+
+async function runHostStep(run: HostRun, index: number, options: ExecutePlanOptions): Promise<void> {
+  const sink = options.progress?.(run);
+  try {
+    await runOnHost(run, { stepKey: hostRunStepKey(index), onProgress: sink?.onProgress.bind(sink), signal: options.signal });
+  } finally {
+    sink?.done();
   }
 }
 

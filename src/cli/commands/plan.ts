@@ -85,6 +85,11 @@ export function planTree({ reach }: PlanResult): string[] {
   const at = (position: { file: string; line: number } | undefined) => (position === undefined ? "" : chalk.dim(` ${shortFile(position.file)}:${position.line}`));
   const visit = (key: string, indent: string) => {
     shown.add(key);
+    // Host execution is spelled out, so reviewers see what a build runs outside BuildKit.
+    for (const run of reach.hostRuns.filter((r) => r.target === reach.graph.label(key))) {
+      const command = "shell" in run.command ? run.command.shell : JSON.stringify(run.command.exec);
+      lines.push(`${indent}  ${chalk.magenta("LOCALLY")} RUN ${command}${at(run.at)}  ${chalk.dim(`runs on the host in ${run.directory === process.cwd() ? "." : shortFile(run.directory)}`)}`);
+    }
     for (const verdict of byInvocation.get(key) ?? []) {
       const what = verdict.kind === "image" ? `SAVE IMAGE ${verdict.what}` : verdict.kind === "artifact" ? `SAVE ARTIFACT … AS LOCAL ${verdict.what}` : `RUN --push ${verdict.what}`;
       lines.push(`${indent}  ${verdict.fires ? chalk.green("✓ fires") : chalk.yellow("✗ does not fire")}  ${what}${at(verdict.at)}`);

@@ -5,7 +5,8 @@
 import { EbuildError, type SourcePosition } from "../../errors.js";
 import { copyConfig, configEnvPairs, type TargetBuild } from "../build-state.js";
 import type { Engine } from "../engine.js";
-import { image, normalizeImageRef, parsePlatform, scratch } from "../llb/index.js";
+import { image, normalizeImageRef, parsePlatform, scratch, type State } from "../llb/index.js";
+import type { PlannedImageConfig } from "../plan.js";
 
 export async function planFromImage(build: TargetBuild, ref: string, platform: string, engine: Engine | undefined, at?: SourcePosition): Promise<void> {
   // Checked here, before the daemon is asked, so a typo points at the FROM line.
@@ -27,13 +28,18 @@ export async function planFromImage(build: TargetBuild, ref: string, platform: s
     return;
   }
   const resolved = engine === undefined ? { config: {} } : await engine.resolveImageConfig(ref, platform);
-  let state = image(pinnedRef(ref, resolved.digest), { platform: parsePlatform(platform) });
   const config = copyConfig(resolved.config);
+  build.state = applyImageConfig(image(pinnedRef(ref, resolved.digest), { platform: parsePlatform(platform) }), config);
+  build.config = config;
+}
+
+/** An image's ENV, WORKDIR and USER as the settings later commands run with. */
+export function applyImageConfig(base: State, config: PlannedImageConfig): State {
+  let state = base;
   for (const [name, value] of configEnvPairs(config)) state = state.env(name, value);
   if (config.WorkingDir) state = state.dir(config.WorkingDir);
   if (config.User) state = state.user(config.User);
-  build.state = state;
-  build.config = config;
+  return state;
 }
 
 /**

@@ -14,6 +14,7 @@ export type { RunOptions, Mount, CacheSharing, SecretEnv, ProxyEnv } from "./exe
 export { FileAction, copy, mkdir, mkfile, rm, constantCopyTime } from "./file.js";
 export type { CopyOptions, MkdirOptions, MkfileOptions, RmOptions, Chown } from "./file.js";
 export { merge, diff } from "./merge.js";
+export { fromDefinition, type ImportOptions, type ImportedSource } from "./definition.js";
 export { marshal, outputDigests, type MarshalOptions, type MarshalledDefinition } from "./marshal.js";
 export { dumpDefinition, type DumpedDefinition, type DumpedOp } from "./dump.js";
 export { digestOf } from "./digest.js";
