@@ -7,9 +7,10 @@
 import { EbuildError, type SourcePosition } from "../errors.js";
 import type { Buildfile, Target } from "../parser/ast.js";
 import { EffectGraph, type ResolvedEffects } from "./effects.js";
-import type { Engine } from "./engine.js";
+import type { Engine, GitFiles } from "./engine.js";
 import { describeInvocation, invocationKey, InvocationStack, type EdgeKind, type Invocation } from "./invocation.js";
 import { relativePath } from "./paths.js";
+import { checkoutOf, displayPath, parseRemoteDirectoryKey, type GitCheckout, type GitSettings } from "./remote.js";
 import { sourceMapOf, walkRecipe, type FileScope, type RecipeContext } from "./recipe-walk.js";
 import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./source.js";
 import { builtinArgs, Variables } from "./variables.js";
@@ -38,6 +39,10 @@ export interface ReachRequest {
   parse: ParseBuildfile<Buildfile>;
   /** Needed for `$(...)`, IF and FOR; without it those statements are errors. */
   engine?: Engine;
+  /** How remote repositories map to clone URLs (the user's `EBUILD_GIT_URL_INSTEAD_OF`). */
+  git?: GitSettings;
+  /** Reads remote Buildfiles from git checkouts; without it remote references are errors. */
+  gitFiles?: GitFiles;
   version?: string;
 }
 
@@ -49,6 +54,8 @@ export interface ReachedTarget {
   /** The Buildfile that defines it. */
   file: string;
   at: SourcePosition;
+  /** For a target in a git repository: the checkout it comes from. */
+  checkout?: GitCheckout;
 }
 
 export interface ReachPlan {
@@ -143,7 +150,21 @@ export class Reacher {
 
   constructor(request: ReachRequest) {
     this.request = request;
-    this.loader = new BuildfileLoader(request.reader, request.parse);
+    this.loader = new BuildfileLoader(request.reader, request.parse, { files: request.gitFiles, settings: request.git ?? {} });
+  }
+
+  /** The git checkout a remote directory comes from; undefined for a local one. */
+  checkoutOf(directory: string): GitCheckout | undefined {
+    const remote = parseRemoteDirectoryKey(directory);
+    return remote === undefined ? undefined : checkoutOf(remote, this.request.git);
+  }
+
+  /**
+   * Where AS LOCAL writes for targets of a directory: the Buildfile's directory, or for a remote
+   * Buildfile the entry's directory (the remote's files are not on this machine).
+   */
+  outputDirectoryOf(directory: string): string {
+    return this.checkoutOf(directory) === undefined ? directory : this.request.entry.directory;
   }
 
   /** The planned result of an invocation (its final state, config and artifacts). */
@@ -180,7 +201,7 @@ export class Reacher {
   }
 
   /** Where positions show in reasons: relative to the entry's directory. */
-  formatAt = (at: SourcePosition): string => `${relativePath(this.request.entry.directory, at.file)}:${at.line}`;
+  formatAt = (at: SourcePosition): string => `${displayPath(this.request.entry.directory, at.file)}:${at.line}`;
 
   /**
    * Plans an invocation once, recording how it was reached. `via` is the edge from the invocation
@@ -195,7 +216,9 @@ export class Reacher {
     this.stack.enter(key, label, via === undefined ? undefined : { kind: via.kind, at: via.at });
     const loaded = await this.loader.load(invocation.directory, via?.at);
     const target = findTarget(loaded.parsed, invocation.name, via?.at);
-    this.targets.set(key, { key, label, invocation, file: loaded.path, at: { file: loaded.path, line: target.range.start.line, column: target.range.start.column } });
+    const checkout = this.checkoutOf(invocation.directory);
+    const at = { file: loaded.path, line: target.range.start.line, column: target.range.start.column };
+    this.targets.set(key, { key, label, invocation, file: loaded.path, at, ...(checkout === undefined ? {} : { checkout }) });
     await this.#planTarget(key, label, invocation, loaded.parsed, loaded.text, target);
     this.stack.leave(key);
     this.#done.add(key);

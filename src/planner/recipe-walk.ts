@@ -6,17 +6,18 @@
 import { EbuildError, type SourcePosition } from "../errors.js";
 import type { ArgOverride, Buildfile, CommandLine, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
 import { configEnvPairs, copyConfig } from "./build-state.js";
-import type { EdgeKind, Invocation } from "./invocation.js";
+import { describeDirectory, type EdgeKind, type Invocation } from "./invocation.js";
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
 import { directoryOfReference } from "./locate.js";
-import { baseName, joinPath, normalizePath, relativePath, staysInside } from "./paths.js";
+import { baseName, joinPath, normalizePath, staysInside } from "./paths.js";
+import { checkoutState, displayPath, parseRemoteDirectoryKey } from "./remote.js";
 import type { Reacher } from "./reach.js";
 import { matrixOf } from "./reach.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
 import type { Variables } from "./variables.js";
 import type { TargetBuild } from "./build-state.js";
 import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost, planLabel, planUser, planVolume, planWorkdir } from "./commands/config.js";
-import { planCopy, type CopyFrom } from "./commands/copy.js";
+import { planCopy, type CopyContext, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
@@ -67,9 +68,20 @@ function locationOf(ctx: RecipeContext, range: SourceRange): SourceLocation {
   });
 }
 
-/** The source map of a loaded Buildfile, named relative to the entry's directory. */
+/** The source map of a loaded Buildfile, named relative to the entry's directory (a remote one as it is). */
 export function sourceMapOf(ctx: { reacher: Reacher }, path: string, text: string): SourceMap {
-  return new SourceMap(relativePath(ctx.reacher.request.entry.directory, path), text, "Buildfile");
+  return new SourceMap(displayPath(ctx.reacher.request.entry.directory, path), text, "Buildfile");
+}
+
+/**
+ * COPY's context: the invoked target's Buildfile directory (a function inherits its caller's, as
+ * in Earthly), from this machine or from the git checkout the Buildfile came from.
+ */
+function copyContextOf(ctx: RecipeContext): CopyContext {
+  const directory = ctx.invocation.directory;
+  const checkout = ctx.reacher.checkoutOf(directory);
+  if (checkout === undefined) return { kind: "local", name: ctx.reacher.contextName(directory) };
+  return { kind: "checkout", state: checkoutState(checkout), directory: parseRemoteDirectoryKey(directory)!.subdirectory };
 }
 
 function scopeOf(ctx: RecipeContext): ExpansionScope {
@@ -154,7 +166,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "IMPORT": {
       const ref = await expand(s.ref);
       const home = parseReference(`${ref}+x`, positionOf(s.ref.range)).home;
-      const alias = s.alias === undefined ? baseName(ref) : s.alias.text;
+      const alias = s.alias === undefined ? defaultAlias(ref, home) : s.alias.text;
       if (alias === ".." || alias === "." || alias === "") {
         throw new EbuildError("semantic", `IMPORT ${ref} needs an alias`, { at, hint: `write IMPORT ${ref} AS name` });
       }
@@ -203,7 +215,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         chmod: s.flags.chmod === undefined ? undefined : await expand(s.flags.chmod),
         chown: s.flags.chown === undefined ? undefined : await expand(s.flags.chown),
       };
-      planCopy(ctx.build, s, sources, await expand(s.dest), flags, ctx.reacher.contextName(ctx.file.directory), locationOf(ctx, s.range));
+      planCopy(ctx.build, s, sources, await expand(s.dest), flags, copyContextOf(ctx), locationOf(ctx, s.range));
       return;
     }
     case "WITH_DOCKER":
@@ -347,8 +359,17 @@ async function callFunction(ctx: RecipeContext, word: Word, overrides: readonly 
 }
 
 function relativeHome(ctx: RecipeContext, directory: string): string {
-  const rel = relativePath(ctx.reacher.request.entry.directory, directory);
-  return rel === "." ? "" : rel.startsWith("..") ? rel : `./${rel}`;
+  return describeDirectory(directory, ctx.reacher.request.entry.directory);
+}
+
+/**
+ * IMPORT without AS: the last directory name, as Earthly names it. For a remote, the ref is no part
+ * of it and a `.git` suffix is dropped (`IMPORT host/org/repo:v1` is `repo`).
+ */
+function defaultAlias(written: string, home: ReferenceHome): string {
+  if (home.kind !== "remote") return baseName(written);
+  const last = (home.subdirectory === "" ? home.repository : home.subdirectory).split("/").at(-1) ?? "";
+  return last.replace(/\.git$/, "");
 }
 
 /** A function's Buildfile: its IMPORTs and ARG --global (with their defaults) serve the function. */
@@ -430,6 +451,6 @@ async function recordLocalArtifact(ctx: RecipeContext, command: SaveArtifactComm
     invocation: ctx.key,
     what: destination,
     at,
-    output: { kind: "artifact", source, baseDir: ctx.file.directory, destination, shape, force, state: localArtifactState(ctx.build, command, source, shape) },
+    output: { kind: "artifact", source, baseDir: ctx.reacher.outputDirectoryOf(ctx.invocation.directory), destination, shape, force, state: localArtifactState(ctx.build, command, source, shape) },
   });
 }

@@ -9,6 +9,7 @@ import { dockerCredentialSource } from "../../buildkit/credentials/index.js";
 import type { SecretSource } from "../../buildkit/session/index.js";
 import { EbuildError } from "../../errors.js";
 import { plan as planTarget, type PlanResult } from "../../planner/assemble.js";
+import type { GitSettings } from "../../planner/remote.js";
 import { BuildkitEngine } from "../build/buildkit-engine.js";
 import { openBuildSession } from "../build/build-session.js";
 import { ContextDirectories } from "../build/contexts.js";
@@ -104,7 +105,7 @@ export async function build(operands: string[], options: BuildOptions): Promise<
     const reports: ExecutionReport[] = [];
     for (const invocation of invocations) {
       renderer.phase(`plan ${invocation.ref}`);
-      const result = await planOne(client, invocation, { cwd, platform, push, ci, noCache, buildArgs: defaults.buildArgs, signal: abort.signal });
+      const result = await planOne(client, invocation, { cwd, platform, push, ci, noCache, buildArgs: defaults.buildArgs, git: { urlInsteadOf: defaults.gitUrlInsteadOf }, signal: abort.signal });
       const planned = artifact
         ? artifactPlan(result, artifact.ref, { cwd, destination: artifact.destination, platform })
         : options.image !== undefined || imageFile
@@ -158,6 +159,7 @@ interface PlanSettings {
   ci: boolean;
   noCache: boolean;
   buildArgs: Array<{ name: string; value: string }>;
+  git: GitSettings;
   signal: AbortSignal;
 }
 
@@ -186,6 +188,8 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
       reader: fileSystemReader,
       parse: parseOrThrow,
       engine,
+      git: settings.git,
+      gitFiles: engine,
     });
     return { ...result, plan: { ...result.plan, contexts: result.plan.contexts.map((c) => ({ ...c, dir: resolve(directory, c.dir) })) } };
   } finally {
