@@ -10,7 +10,7 @@ import { describeDirectory, type EdgeKind, type Invocation } from "./invocation.
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
 import { directoryOfReference } from "./locate.js";
 import { baseName, joinPath, normalizePath, staysInside } from "./paths.js";
-import { checkoutState, displayPath, parseRemoteDirectoryKey } from "./remote.js";
+import { checkoutState, displayPath, parseRemoteDirectoryKey, rewriteGitUrl } from "./remote.js";
 import type { Reacher } from "./reach.js";
 import { matrixOf } from "./reach.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
@@ -269,7 +269,8 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       return walkRecipe(ctx, s.finallyBody ?? []);
     case "GIT_CLONE": {
       // A shallow checkout of the ref; the clone lands in dest like `git clone url dest`.
-      const url = await expand(s.url);
+      // The URL rewrites of remote references apply here too, as git's insteadOf would.
+      const url = rewriteGitUrl(await expand(s.url), ctx.reacher.request.git);
       const ref = s.flags.branch === undefined ? "" : await expand(s.flags.branch);
       const dest = await expand(s.dest);
       const repo = git(url, ref, { keepGitDir: true, description: `GIT CLONE ${url}` });

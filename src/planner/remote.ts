@@ -105,17 +105,23 @@ export function displayPath(base: string, path: string): string {
 }
 
 /**
- * The clone URL of a repository: `https://<repository>.git` (no second `.git`), then the rewrite
- * whose `insteadOf` is the longest prefix of it wins, as in git. A prefix without a scheme
- * (`github.com/`) is compared with the URL without `https://`, so rules can be written the way
- * references are.
+ * The clone URL of a repository: `https://<repository>.git` (no second `.git`), rewritten by the
+ * settings (see rewriteGitUrl).
  */
 export function cloneUrl(repository: string, settings: GitSettings = {}): string {
-  const url = `https://${repository.endsWith(".git") ? repository : `${repository}.git`}`;
-  const bare = url.slice("https://".length);
+  return rewriteGitUrl(`https://${repository.endsWith(".git") ? repository : `${repository}.git`}`, settings);
+}
+
+/**
+ * A git URL after the rewrites: the rule whose `insteadOf` is the longest prefix of it wins, as in
+ * git. A prefix without a scheme (`github.com/`) is compared with the URL without `https://`, so
+ * rules can be written the way references are.
+ */
+export function rewriteGitUrl(url: string, settings: GitSettings = {}): string {
+  const bare = url.startsWith("https://") ? url.slice("https://".length) : undefined;
   let best: { rule: GitUrlRewrite; rest: string } | undefined;
   for (const rule of settings.urlInsteadOf ?? []) {
-    const rest = url.startsWith(rule.insteadOf) ? url.slice(rule.insteadOf.length) : bare.startsWith(rule.insteadOf) ? bare.slice(rule.insteadOf.length) : undefined;
+    const rest = url.startsWith(rule.insteadOf) ? url.slice(rule.insteadOf.length) : bare?.startsWith(rule.insteadOf) ? bare.slice(rule.insteadOf.length) : undefined;
     if (rest !== undefined && (best === undefined || rule.insteadOf.length > best.rule.insteadOf.length)) best = { rule, rest };
   }
   return best === undefined ? url : best.rule.base + best.rest;

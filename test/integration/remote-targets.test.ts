@@ -95,6 +95,7 @@ image:
     COPY example.test/org/repo:v2+lib/version.txt /copied-v2.txt
     DO repo+COPY_FROM_CALLER
     GIT CLONE --branch v2 ${server.base}org/repo.git /clone
+    GIT CLONE --branch v1 https://example.test/org/repo.git /clone-rewritten
     SAVE IMAGE ${image}
 `,
     { "local.txt": "from the local project\n", "version.txt": "the local version, never copied\n" },
@@ -110,6 +111,7 @@ image:
   assert.equal(cat("/copied-v2.txt"), "v2\n", "a different tag gives different content");
   assert.equal(cat("/from-caller.txt"), "from the local project\n", "a remote function copies from the caller's context");
   assert.equal(cat("/clone/version.txt"), "v2\n");
+  assert.equal(cat("/clone-rewritten/version.txt"), "v1\n", "GIT CLONE URLs are rewritten too");
   const config = JSON.parse(docker("image", "inspect", "--format", "{{json .Config}}", image)) as { Env: string[] };
   assert.ok(config.Env.includes("FROM_REMOTE=yes"), config.Env.join(" "));
   assert.throws(() => docker("image", "inspect", remoteBaseImage), "the remote +foundation is reached only through FROM: its image is not saved");

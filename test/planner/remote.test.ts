@@ -9,7 +9,7 @@ import { EbuildError } from "../../src/errors.js";
 import { plan, type PlanRequest } from "../../src/planner/assemble.js";
 import type { GitFiles } from "../../src/planner/engine.js";
 import { parseForPlanning } from "../../src/planner/parse.js";
-import { cloneUrl, parseUrlInsteadOf, type GitCheckout } from "../../src/planner/remote.js";
+import { cloneUrl, parseUrlInsteadOf, rewriteGitUrl, type GitCheckout } from "../../src/planner/remote.js";
 import { MemorySourceReader } from "../../src/planner/source.js";
 import { opsOf } from "./support/plan.js";
 
@@ -172,6 +172,9 @@ test("clone URLs: https://host/path.git by default; the longest matching rewrite
     ["other.test/a/b", "ssh://git@other/a/b.git"],
   ];
   for (const [repository, expected] of cases) assert.equal(cloneUrl(repository, { urlInsteadOf: rules }), expected, repository);
+  // GIT CLONE URLs go through the same rules.
+  assert.equal(rewriteGitUrl("https://example.test/team/x.git", { urlInsteadOf: rules }), "git://team/x.git");
+  assert.equal(rewriteGitUrl("git@example.test:org/x.git", { urlInsteadOf: rules }), "git@example.test:org/x.git");
   assert.throws(() => parseUrlInsteadOf("git://x/", "EBUILD_GIT_URL_INSTEAD_OF"), (e: unknown) => e instanceof EbuildError && e.kind === "usage" && /EBUILD_GIT_URL_INSTEAD_OF: "git:\/\/x\/" is not BASE=PREFIX/.test(e.message));
 });
 
