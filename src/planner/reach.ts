@@ -43,6 +43,11 @@ export interface ReachRequest {
   git?: GitSettings;
   /** Reads remote Buildfiles from git checkouts; without it remote references are errors. */
   gitFiles?: GitFiles;
+  /**
+   * Where remote targets' AS LOCAL artifacts are written (their own directory is not on this
+   * machine): the entry's directory by default; needed when the entry itself is remote.
+   */
+  outputDirectory?: string;
   version?: string;
 }
 
@@ -164,7 +169,7 @@ export class Reacher {
    * Buildfile the entry's directory (the remote's files are not on this machine).
    */
   outputDirectoryOf(directory: string): string {
-    return this.checkoutOf(directory) === undefined ? directory : this.request.entry.directory;
+    return this.checkoutOf(directory) === undefined ? directory : (this.request.outputDirectory ?? this.request.entry.directory);
   }
 
   /** The planned result of an invocation (its final state, config and artifacts). */

@@ -117,6 +117,18 @@ image:
   assert.throws(() => docker("image", "inspect", remoteBaseImage), "the remote +foundation is reached only through FROM: its image is not saved");
 });
 
+test("a remote target invoked on the command line writes its outputs under the working directory", async () => {
+  const dir = await projectOf("", { "version.txt": "local, never read\n" });
+  await rm(join(dir, "Buildfile"));
+  const run = await ebuild(["--progress", "plain", "example.test/org/repo:v2+remote"], { cwd: dir, env });
+  assert.equal(run.code, 0, run.stderr + run.stdout);
+  assert.equal(await readFile(join(dir, "remote-out/version.txt"), "utf8"), "v2\n");
+  assert.equal(await readFile(join(dir, "remote-out/inner.txt"), "utf8"), "inner v2\n");
+  const artifact = await ebuild(["--progress", "plain", "-a", "example.test/org/repo+lib/version.txt", "default-branch.txt"], { cwd: dir, env });
+  assert.equal(artifact.code, 0, artifact.stderr + artifact.stdout);
+  assert.equal(await readFile(join(dir, "default-branch.txt"), "utf8"), "v2\n", "no ref: the default branch, whose last commit is v2");
+});
+
 test("ebuild plan shows remote targets with the checkout they come from", async () => {
   const dir = await projectOf(`VERSION 0.8\nall:\n    BUILD example.test/org/repo:v2+remote\n`);
   const run = await ebuild(["plan", "+all"], { cwd: dir, env });

@@ -21,6 +21,7 @@ import { writeMetadataFile } from "../build/metadata-file.js";
 import { parseCacheFlag, parseSecretFileFlag, parseSecretFlag, parseTargetOperands, type TargetInvocation } from "../invocation.js";
 import { createRenderer, lookupIn, parseProgressMode} from "../progress/index.js";
 import { loadFlagDefaults } from "../settings.js";
+import { entryOf } from "../entry.js";
 
 export interface BuildOptions {
   buildkitHost?: string;
@@ -165,20 +166,16 @@ interface PlanSettings {
 
 /** Plans one invoked target; `$(...)`, IF and FOR run on the daemon through a planning session. */
 async function planOne(client: BuildkitClient, invocation: TargetInvocation, settings: PlanSettings): Promise<PlanResult> {
-  const plus = invocation.ref.lastIndexOf("+");
-  const dirPart = invocation.ref.slice(0, plus);
-  if (dirPart !== "" && !dirPart.startsWith(".") && !dirPart.startsWith("/")) {
-    throw new EbuildError("usage", `${invocation.ref}: remote and aliased targets cannot be invoked from the command line yet`, {
-      hint: "invoke a target of a local directory, e.g. ./dir+target",
-    });
-  }
-  const directory = resolve(settings.cwd, dirPart || ".");
+  const entry = entryOf(invocation.ref, settings.cwd);
+  // A remote entry has no local context: its files come from the checkout.
+  const directory = entry.remote ? settings.cwd : entry.directory;
   const session = await openBuildSession(client, { contexts: new ContextDirectories(directory), secrets: new Map() }, `ebuild-plan:${directory}`);
   const engine = new BuildkitEngine(client, session.id, settings.signal, { noCache: settings.noCache });
   try {
     const overrides = [...settings.buildArgs, ...invocation.args].map(({ name, value }) => [name, value] as [string, string]);
     const result = await planTarget({
-      entry: { directory, name: invocation.ref.slice(plus + 1) },
+      entry: { directory: entry.directory, name: entry.name },
+      ...(entry.outputDirectory === undefined ? {} : { outputDirectory: entry.outputDirectory }),
       overrides,
       platform: settings.platform,
       nativePlatform: settings.platform,

@@ -6,13 +6,13 @@
  */
 import chalk from "chalk";
 import { access, readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { EbuildError } from "../../errors.js";
-import { plan, parseForPlanning, parseReference, type PlanResult, type SourceReader } from "../../planner/index.js";
+import { plan, parseForPlanning, type PlanResult, type SourceReader } from "../../planner/index.js";
 import { dumpDefinition } from "../../planner/llb/index.js";
 import { describeCheckout } from "../../planner/remote.js";
 import { OnDemandGitFiles } from "../build/remote-files.js";
 import { loadFlagDefaults } from "../settings.js";
+import { entryOf } from "../entry.js";
 
 export interface PlanOptions {
   platform?: string;
@@ -45,18 +45,13 @@ export function parseTargetArguments(args: readonly string[]): { target: string;
 
 export async function planCommand(args: readonly string[], options: PlanOptions): Promise<void> {
   const { target, overrides } = parseTargetArguments(args);
-  const ref = parseReference(target);
-  if (ref.kind !== "target") throw new EbuildError("usage", `${target} is not a target`, { hint: "write +name or ./dir+name" });
-  const home = ref.home;
-  if (home.kind !== "here" && home.kind !== "directory") {
-    throw new EbuildError("usage", `${target}: only targets in local directories can be planned`, { hint: "write ./dir+name" });
-  }
-  const directory = home.kind === "here" ? process.cwd() : resolve(process.cwd(), home.path);
+  const entry = entryOf(target, process.cwd());
   const defaults = await loadFlagDefaults(process.cwd(), process.env);
   // Remote references are read from git checkouts on the daemon, connected only if one is met.
   const gitFiles = new OnDemandGitFiles();
   const result = await plan({
-    entry: { directory, name: ref.name },
+    entry: { directory: entry.directory, name: entry.name },
+    ...(entry.outputDirectory === undefined ? {} : { outputDirectory: entry.outputDirectory }),
     overrides,
     platform: options.platform ?? "linux/amd64",
     push: options.push === true,
