@@ -10,6 +10,7 @@ import { EffectGraph, type ResolvedEffects } from "./effects.js";
 import type { Engine, GitFiles } from "./engine.js";
 import { describeInvocation, invocationKey, InvocationStack, type EdgeKind, type Invocation } from "./invocation.js";
 import { relativePath } from "./paths.js";
+import { RemotePrivileges } from "./privilege.js";
 import { checkoutOf, displayPath, parseRemoteDirectoryKey, type GitCheckout, type GitSettings } from "./remote.js";
 import { sourceMapOf, walkRecipe, type FileScope, type RecipeContext } from "./recipe-walk.js";
 import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./source.js";
@@ -88,6 +89,7 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
     const invocation: Invocation = { directory: request.entry.directory, name: request.entry.name, overrides, platform: request.platform };
     entries.push(await reacher.invoke(invocation, undefined));
   }
+  reacher.privileges.check(entries);
   const effects = resolveAll(reacher.graph, entries, reacher.formatAt);
   return {
     entries,
@@ -134,6 +136,8 @@ export class Reacher {
   readonly targets = new Map<string, ReachedTarget>();
   readonly secrets = new Set<string>();
   readonly entitlements = new Set<string>();
+  /** Privileged commands of remote Buildfiles and the references that allow them. */
+  readonly privileges = new RemotePrivileges();
   readonly request: ReachRequest;
   readonly loader: BuildfileLoader<Buildfile>;
   readonly stack = new InvocationStack();
@@ -212,11 +216,15 @@ export class Reacher {
    * Plans an invocation once, recording how it was reached. `via` is the edge from the invocation
    * (or function call) that needs it; it is undefined for the entry.
    */
-  async invoke(invocation: Invocation, via: { from: string; kind: EdgeKind; at: SourcePosition } | undefined): Promise<string> {
+  async invoke(invocation: Invocation, via: { from: string; kind: EdgeKind; at: SourcePosition; allowPrivileged?: boolean } | undefined): Promise<string> {
     const key = invocationKey(invocation);
     const label = this.label(invocation);
     this.graph.addInvocation(key, label);
-    if (via !== undefined) this.graph.addEdge({ from: via.from, to: key, kind: via.kind, at: via.at });
+    this.privileges.addInvocation(key, invocation.directory);
+    if (via !== undefined) {
+      this.graph.addEdge({ from: via.from, to: key, kind: via.kind, at: via.at });
+      this.privileges.addEdge(via.from, key, via.allowPrivileged === true);
+    }
     if (this.#done.has(key)) return key;
     this.stack.enter(key, label, via === undefined ? undefined : { kind: via.kind, at: via.at });
     const loaded = await this.loader.load(invocation.directory, via?.at);
@@ -242,11 +250,19 @@ export class Reacher {
       version: this.request.version ?? "0.0.0",
     });
     const overrides = new Map(invocation.overrides);
-    const file: FileScope = { directory: invocation.directory, path: buildfile.file, buildfile, imports: new Map(), globals: new Map(), sourceMap: this.sourceMap(buildfile.file, text) };
+    const file: FileScope = {
+      directory: invocation.directory,
+      path: buildfile.file,
+      buildfile,
+      imports: new Map(),
+      privilegedImports: new Set(),
+      globals: new Map(),
+      sourceMap: this.sourceMap(buildfile.file, text),
+    };
     const base = new Variables(overrides, new Map(), builtins);
     const build = { ...emptyBuild(), caches: [], pushState: undefined };
     build.state = build.state.platform(parsePlatform(invocation.platform));
-    const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, build });
+    const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, privilegedCalls: true, build });
     // The base recipe opens every target: its IMPORTs and ARG --global serve the whole file.
     await walkRecipe(context(base, true), buildfile.baseRecipe);
     const vars = new Variables(overrides, file.globals, builtins, new Map(base.envEntries()));

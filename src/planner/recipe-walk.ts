@@ -10,7 +10,7 @@ import { describeDirectory, type EdgeKind, type Invocation } from "./invocation.
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
 import { directoryOfReference } from "./locate.js";
 import { baseName, joinPath, normalizePath, staysInside } from "./paths.js";
-import { checkoutState, displayPath, parseRemoteDirectoryKey, rewriteGitUrl } from "./remote.js";
+import { checkoutState, displayPath, isRemote, parseRemoteDirectoryKey, rewriteGitUrl, sameCheckout } from "./remote.js";
 import type { Reacher } from "./reach.js";
 import { matrixOf } from "./reach.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
@@ -30,6 +30,8 @@ export interface FileScope {
   path: string;
   buildfile: Buildfile;
   imports: Map<string, ReferenceHome>;
+  /** IMPORT aliases declared with --allow-privileged. */
+  privilegedImports: Set<string>;
   globals: Map<string, string>;
   /** The file's text for definitions, so the daemon's errors point at `Buildfile:line:col`. */
   sourceMap: SourceMap;
@@ -46,6 +48,8 @@ export interface RecipeContext {
   file: FileScope;
   vars: Variables;
   inBase: boolean;
+  /** False inside a remote function whose DO did not allow privileged commands. */
+  privilegedCalls: boolean;
   /** The target's state, config and artifacts so far; a function changes its caller's. */
   build: WalkBuild;
 }
@@ -171,6 +175,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         throw new EbuildError("semantic", `IMPORT ${ref} needs an alias`, { at, hint: `write IMPORT ${ref} AS name` });
       }
       ctx.file.imports.set(alias, home);
+      if (s.flags.allowPrivileged) ctx.file.privilegedImports.add(alias);
       return;
     }
     case "FROM": {
@@ -182,7 +187,8 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         return;
       }
       const ref = parseTargetReference(image, positionOf(s.image.range));
-      const keys = await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, [platform], at);
+      const overrides = await overridesOf(ctx, s.overrides, s.flags.buildArgs);
+      const keys = await invokeAll(ctx, ref, { kind: "FROM", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at });
       if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
       planFromTarget(ctx.build, ctx.reacher.resultOf(keys[0]!));
       ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
@@ -193,7 +199,8 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "BUILD": {
       const ref = parseTargetReference(await expand(s.target), positionOf(s.target.range));
       const platforms = s.flags.platforms.length === 0 ? [ctx.invocation.platform] : await Promise.all(s.flags.platforms.map(expand));
-      await invokeAll(ctx, ref, "BUILD", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, platforms, at);
+      const overrides = await overridesOf(ctx, s.overrides, s.flags.buildArgs);
+      await invokeAll(ctx, ref, { kind: "BUILD", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms, at });
       return;
     }
     case "COPY": {
@@ -207,7 +214,8 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         }
         const ref = parseArtifactReference(text, positionOf(source.source.range));
         const overrides = await overridesOf(ctx, source.overrides, s.flags.buildArgs);
-        for (const key of await invokeAll(ctx, ref, "COPY", overrides, s.flags.passArgs, [platform], positionOf(source.range))) {
+        const edge = { kind: "COPY" as const, overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at: positionOf(source.range) };
+        for (const key of await invokeAll(ctx, ref, edge)) {
           sources.push({ kind: "artifact", artifacts: ctx.reacher.resultOf(key).artifacts, path: ref.path });
         }
       }
@@ -222,13 +230,17 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       // The loads are walked (for `ebuild plan` and their effects) before the block is refused.
       for (const load of s.flags.loads) {
         const ref = parseTargetReference(await expand(load.target), positionOf(load.target.range));
-        await invokeAll(ctx, ref, "LOAD", await overridesOf(ctx, load.overrides, s.flags.buildArgs), s.flags.passArgs, [ctx.invocation.platform], positionOf(load.range));
+        const overrides = await overridesOf(ctx, load.overrides, s.flags.buildArgs);
+        await invokeAll(ctx, ref, { kind: "LOAD", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [ctx.invocation.platform], at: positionOf(load.range) });
       }
       throw new EbuildError("semantic", "WITH DOCKER is not supported yet", { at, hint: "run the containers' test outside ebuild, or with RUN --privileged and a dockerd you install" });
     case "DO":
-      return callFunction(ctx, s.function, s.overrides, s.flags.passArgs, at);
+      return callFunction(ctx, s.function, s.overrides, s.flags, at);
     case "RUN":
       noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options));
+      if (s.flags.privileged && isRemote(ctx.file.directory)) {
+        ctx.reacher.privileges.addRun({ key: ctx.key, label: ctx.label, allowedByCalls: ctx.privilegedCalls, at });
+      }
       if (s.flags.network?.text === "host") ctx.reacher.entitlements.add("network.host");
       if (!s.flags.push) {
         planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range) });
@@ -311,16 +323,10 @@ async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[]
  * this invocation propagate to targets of the same Buildfile; `--pass-args` forwards every ARG to
  * any Buildfile; explicit overrides win.
  */
-async function invokeAll(
-  ctx: RecipeContext,
-  ref: Reference,
-  kind: EdgeKind,
-  explicit: Array<[string, string]>,
-  passArgs: boolean,
-  platforms: readonly string[],
-  at: SourcePosition,
-): Promise<string[]> {
+async function invokeAll(ctx: RecipeContext, ref: Reference, edge: EdgeOptions): Promise<string[]> {
+  const { kind, overrides: explicit, passArgs, platforms, at } = edge;
   const directory = directoryOfReference(ref, ctx.file, at);
+  const allowPrivileged = edge.allowPrivileged || (ref.home.kind === "import" && ctx.file.privilegedImports.has(ref.home.alias));
   const inherited = new Map<string, string>();
   if (directory === ctx.invocation.directory) for (const [k, v] of ctx.invocation.overrides) inherited.set(k, v);
   if (passArgs) for (const [k, v] of ctx.vars.passArgs()) inherited.set(k, v);
@@ -330,16 +336,31 @@ async function invokeAll(
   for (const platform of platforms) {
     for (const combo of matrixOf(explicit)) {
       const invocation: Invocation = { directory, name: ref.name, overrides: [...base, ...combo], platform };
-      keys.push(await ctx.reacher.invoke(invocation, { from: ctx.key, kind, at }));
+      keys.push(await ctx.reacher.invoke(invocation, { from: ctx.key, kind, at, allowPrivileged }));
     }
   }
   return keys;
 }
 
+/** How a statement reaches other targets: the edge's kind, its arguments and flags, where it stands. */
+interface EdgeOptions {
+  kind: EdgeKind;
+  overrides: Array<[string, string]>;
+  passArgs: boolean;
+  allowPrivileged: boolean;
+  platforms: readonly string[];
+  at: SourcePosition;
+}
+
 /** DO: the function's statements run in the caller's invocation, with their own ARG scope. */
-async function callFunction(ctx: RecipeContext, word: Word, overrides: readonly ArgOverride[], passArgs: boolean, at: SourcePosition): Promise<void> {
+async function callFunction(ctx: RecipeContext, word: Word, overrides: readonly ArgOverride[], flags: { passArgs: boolean; allowPrivileged: boolean }, at: SourcePosition): Promise<void> {
+  const { passArgs } = flags;
   const ref = parseFunctionReference(await expandOne(word, scopeOf(ctx)), positionOf(word.range));
   const directory = directoryOfReference(ref, ctx.file, at);
+  // A remote function may run privileged commands only when this DO (or its IMPORT) allows it,
+  // or when it comes from the caller's own checkout.
+  const allowedHere =
+    !isRemote(directory) || flags.allowPrivileged || (ref.home.kind === "import" && ctx.file.privilegedImports.has(ref.home.alias)) || sameCheckout(directory, ctx.file.directory);
   const loaded = await ctx.reacher.loader.load(directory, at);
   const fn = loaded.parsed.functions.find((f) => f.name === ref.name);
   if (fn === undefined) {
@@ -355,7 +376,8 @@ async function callFunction(ctx: RecipeContext, word: Word, overrides: readonly 
   ctx.reacher.graph.addEdge({ from: ctx.key, to: fnKey, kind: "DO", at });
   ctx.reacher.stack.enter(`${fnKey} in ${ctx.key}`, `+${ref.name}`, { kind: "DO", at });
   const file = await fileScopeOf(ctx, loaded.directory, loaded.path, loaded.text, loaded.parsed);
-  await walkRecipe({ ...ctx, file, vars: ctx.vars.forFunction(args, file.globals), inBase: false }, fn.recipe);
+  const privilegedCalls = ctx.privilegedCalls && allowedHere;
+  await walkRecipe({ ...ctx, file, vars: ctx.vars.forFunction(args, file.globals), inBase: false, privilegedCalls }, fn.recipe);
   ctx.reacher.stack.leave(`${fnKey} in ${ctx.key}`);
 }
 
@@ -376,7 +398,7 @@ function defaultAlias(written: string, home: ReferenceHome): string {
 /** A function's Buildfile: its IMPORTs and ARG --global (with their defaults) serve the function. */
 async function fileScopeOf(ctx: RecipeContext, directory: string, path: string, text: string, buildfile: Buildfile): Promise<FileScope> {
   if (directory === ctx.file.directory) return ctx.file;
-  const file: FileScope = { directory, path, buildfile, imports: new Map(), globals: new Map(), sourceMap: ctx.reacher.sourceMap(path, text) };
+  const file: FileScope = { directory, path, buildfile, imports: new Map(), privilegedImports: new Set(), globals: new Map(), sourceMap: ctx.reacher.sourceMap(path, text) };
   const vars = ctx.vars.forFunction(new Map(), new Map());
   const header = buildfile.baseRecipe.filter((s) => s.kind === "IMPORT" || (s.kind === "ARG" && s.flags.global));
   await walkRecipe({ ...ctx, file, vars, inBase: true }, header);

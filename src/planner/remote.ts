@@ -66,6 +66,13 @@ export function parseRemoteDirectoryKey(key: string): RemoteDirectory | undefine
   return { repository: segments.slice(0, end).join("/"), ref: hasRef ? key.slice(colon + 1) : undefined, subdirectory: segments.slice(end).join("/") };
 }
 
+/** True when two directories are in the same remote repository at the same ref. */
+export function sameCheckout(a: string, b: string): boolean {
+  const first = parseRemoteDirectoryKey(a);
+  const second = parseRemoteDirectoryKey(b);
+  return first !== undefined && second !== undefined && first.repository === second.repository && first.ref === second.ref;
+}
+
 /**
  * A remote directory from a reference's parts, checked: the subdirectory may not leave the
  * repository. `text` and `at` name the reference for the error.

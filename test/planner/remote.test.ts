@@ -223,3 +223,42 @@ test("a reference in a remote Buildfile cannot leave its repository", async () =
   assert.match(error.message, /"\.\.\/x\+t" leaves the repository example.test\/org\/repo/);
   assert.deepEqual(error.at, { file: "example.test/org/repo:v1/Buildfile", line: 17, column: 5 });
 });
+
+test("RUN --privileged in a remote Buildfile needs --allow-privileged on the reference that reaches it", async () => {
+  const privileged = `VERSION 0.8
+privileged:
+    FROM ebuild-fixture/busybox:latest
+    RUN --privileged true
+chain:
+    BUILD +privileged
+PRIV:
+    FUNCTION
+    RUN --privileged true
+`;
+  const gitFiles = new FakeGitServer({ [`${url}@v1`]: { Buildfile: privileged } });
+  const attempt = (buildfile: string) => planLocal(`VERSION 0.8\n${buildfile}`, "all", { gitFiles }).then(
+    (result) => result.plan.entitlements,
+    (e: unknown) => e,
+  );
+  const refused = await attempt("all:\n    BUILD example.test/org/repo:v1+privileged\n");
+  assert.ok(refused instanceof EbuildError && refused.kind === "privileged", String(refused));
+  assert.match(refused.message, /RUN --privileged in example.test\/org\/repo:v1\+privileged comes from a remote Buildfile/);
+  assert.deepEqual(refused.at, { file: "example.test/org/repo:v1/Buildfile", line: 4, column: 5 });
+  assert.match(refused.hint ?? "", /add --allow-privileged to the BUILD, FROM, COPY or IMPORT/);
+
+  const allowed = [
+    "all:\n    BUILD --allow-privileged example.test/org/repo:v1+privileged\n",
+    "all:\n    FROM --allow-privileged example.test/org/repo:v1+privileged\n",
+    // Within one checkout, a trusted target passes its trust on.
+    "all:\n    BUILD --allow-privileged example.test/org/repo:v1+chain\n",
+    "IMPORT --allow-privileged example.test/org/repo:v1\nall:\n    BUILD repo+privileged\n",
+    "all:\n    FROM ebuild-fixture/busybox:latest\n    DO --allow-privileged example.test/org/repo:v1+PRIV\n",
+  ];
+  for (const buildfile of allowed) assert.deepEqual(await attempt(buildfile), ["security.insecure"], buildfile);
+
+  const notPassedOn = await attempt("all:\n    BUILD example.test/org/repo:v1+chain\n");
+  assert.ok(notPassedOn instanceof EbuildError && notPassedOn.kind === "privileged", String(notPassedOn));
+  const fn = await attempt("all:\n    FROM ebuild-fixture/busybox:latest\n    DO example.test/org/repo:v1+PRIV\n");
+  assert.ok(fn instanceof EbuildError && fn.kind === "privileged", String(fn));
+  assert.match(fn.hint ?? "", /add --allow-privileged to the DO/);
+});
