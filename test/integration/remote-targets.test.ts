@@ -138,6 +138,16 @@ test("ebuild plan shows remote targets with the checkout they come from", async 
   assert.match(run.stdout, /COPY example\.test\/org\/repo\/sub:v2\+inner example\.test\/org\/repo:v2\/Buildfile:6/);
 });
 
+test("ebuild ls lists the targets of a repository directory at a ref", async () => {
+  const dir = await projectOf("VERSION 0.8\n");
+  const top = await ebuild(["ls", "example.test/org/repo:v1"], { cwd: dir, env });
+  assert.equal(top.code, 0, top.stderr);
+  assert.equal(top.stdout, "+base\n+foundation\n+lib\n+remote\n\nFUNCTIONS:\n+COPY_FROM_CALLER\n");
+  const sub = await ebuild(["ls", "--long", "example.test/org/repo/sub:v1"], { cwd: dir, env });
+  assert.equal(sub.code, 0, sub.stderr);
+  assert.equal(sub.stdout, "example.test/org/repo/sub:v1+base\nexample.test/org/repo/sub:v1+inner\n");
+});
+
 test("an unreachable git server, a missing ref and a missing target are clear errors at the reference", async () => {
   const dir = await projectOf(`VERSION 0.8\nall:\n    BUILD example.test/org/repo:v1+remote\nref:\n    BUILD example.test/org/repo:v9+remote\ntarget:\n    BUILD example.test/org/repo:v1+nope\n`);
   const port = await unusedPort();
