@@ -459,11 +459,20 @@ function commandText(line: CommandLine): string {
  * replaces the directory; anything else is saved as what it is (a file, or a directory replaced).
  */
 async function recordLocalArtifact(ctx: RecipeContext, command: SaveArtifactCommand, source: string, localWord: Word, at: SourcePosition): Promise<void> {
-  const force = command.flags.force;
+  // A remote Buildfile is someone else's code: its --force never lets it write outside the directory
+  // of the target the user invoked.
+  const remote = isRemote(ctx.file.directory) || isRemote(ctx.invocation.directory);
+  const force = command.flags.force && !remote;
   const local = await expandOne(localWord, scopeOf(ctx));
   const glob = /[*?[]/.test(source);
   const named = local.endsWith("/") ? joinPath(local, glob ? "." : baseName(source)) : local;
   const destination = normalizePath(named);
+  if (remote && !staysInside(destination)) {
+    throw new EbuildError("semantic", `AS LOCAL ${local} leaves the directory of the invoked target, and this Buildfile is remote`, {
+      at: positionOf(localWord.range),
+      hint: "a remote Buildfile writes only below the invoked target's directory; SAVE ARTIFACT --force does not apply to it",
+    });
+  }
   if (!force && !staysInside(destination)) {
     throw new EbuildError("semantic", `AS LOCAL ${local} leaves the Buildfile's directory`, { at: positionOf(localWord.range), hint: "use SAVE ARTIFACT --force to write outside it" });
   }

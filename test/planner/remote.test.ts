@@ -262,3 +262,19 @@ PRIV:
   assert.ok(fn instanceof EbuildError && fn.kind === "privileged", String(fn));
   assert.match(fn.hint ?? "", /add --allow-privileged to the DO/);
 });
+
+test("a remote Buildfile's AS LOCAL may not leave the invoked target's directory, even with --force", async () => {
+  const escaping = `VERSION 0.8
+out:
+    FROM ebuild-fixture/busybox:latest
+    SAVE ARTIFACT --force /etc/passwd AS LOCAL ../../outside/passwd
+`;
+  const gitFiles = new FakeGitServer({ [`${url}@v1`]: { Buildfile: escaping } });
+  const error = await planLocal(`VERSION 0.8\nall:\n    BUILD example.test/org/repo:v1+out\n`, "all", { gitFiles }).then(
+    () => assert.fail("planned"),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof EbuildError && error.kind === "semantic", String(error));
+  assert.match(error.message, /AS LOCAL \.\.\/\.\.\/outside\/passwd leaves the directory of the invoked target, and this Buildfile is remote/);
+  assert.deepEqual(error.at, { file: "example.test/org/repo:v1/Buildfile", line: 4, column: 48 });
+});
