@@ -20,6 +20,7 @@ import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost
 import { planCopy, type CopyContext, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
+import { walkWithDocker } from "./walk-with-docker.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
 import { constantCopyTime, copy, git, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
@@ -65,7 +66,7 @@ export async function walkRecipe(ctx: RecipeContext, statements: readonly Statem
 }
 
 /** Where an op comes from, for the source map (BuildKit counts characters from 0). */
-function locationOf(ctx: RecipeContext, range: SourceRange): SourceLocation {
+export function locationOf(ctx: RecipeContext, range: SourceRange): SourceLocation {
   return ctx.file.sourceMap.at({
     start: { line: range.start.line, character: range.start.column - 1 },
     end: { line: range.end.line, character: range.end.column - 1 },
@@ -88,7 +89,7 @@ function copyContextOf(ctx: RecipeContext): CopyContext {
   return { kind: "checkout", state: checkoutState(checkout), directory: parseRemoteDirectoryKey(directory)!.subdirectory };
 }
 
-function scopeOf(ctx: RecipeContext): ExpansionScope {
+export function scopeOf(ctx: RecipeContext): ExpansionScope {
   return {
     lookup: (name) => ctx.vars.lookup(name),
     engine: ctx.reacher.request.engine,
@@ -227,13 +228,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       return;
     }
     case "WITH_DOCKER":
-      // The loads are walked (for `ebuild plan` and their effects) before the block is refused.
-      for (const load of s.flags.loads) {
-        const ref = parseTargetReference(await expand(load.target), positionOf(load.target.range));
-        const overrides = await overridesOf(ctx, load.overrides, s.flags.buildArgs);
-        await invokeAll(ctx, ref, { kind: "LOAD", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [ctx.invocation.platform], at: positionOf(load.range) });
-      }
-      throw new EbuildError("semantic", "WITH DOCKER is not supported yet", { at, hint: "run the containers' test outside ebuild, or with RUN --privileged and a dockerd you install" });
+      return walkWithDocker(ctx, s);
     case "DO":
       return callFunction(ctx, s.function, s.overrides, s.flags, at);
     case "RUN":
@@ -305,7 +300,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
 }
 
 /** Overrides as written (`--A=v`, deprecated `--build-arg A=v`), expanded in the caller's scope. */
-async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[], buildArgs: readonly Word[]): Promise<Array<[string, string]>> {
+export async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[], buildArgs: readonly Word[]): Promise<Array<[string, string]>> {
   const out: Array<[string, string]> = [];
   for (const word of buildArgs) {
     const [name = "", ...rest] = (await expandOne(word, scopeOf(ctx))).split("=");
@@ -323,7 +318,7 @@ async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[]
  * this invocation propagate to targets of the same Buildfile; `--pass-args` forwards every ARG to
  * any Buildfile; explicit overrides win.
  */
-async function invokeAll(ctx: RecipeContext, ref: Reference, edge: EdgeOptions): Promise<string[]> {
+export async function invokeAll(ctx: RecipeContext, ref: Reference, edge: EdgeOptions): Promise<string[]> {
   const { kind, overrides: explicit, passArgs, platforms, at } = edge;
   const directory = directoryOfReference(ref, ctx.file, at);
   const allowPrivileged = edge.allowPrivileged || (ref.home.kind === "import" && ctx.file.privilegedImports.has(ref.home.alias));
@@ -343,7 +338,7 @@ async function invokeAll(ctx: RecipeContext, ref: Reference, edge: EdgeOptions):
 }
 
 /** How a statement reaches other targets: the edge's kind, its arguments and flags, where it stands. */
-interface EdgeOptions {
+export interface EdgeOptions {
   kind: EdgeKind;
   overrides: Array<[string, string]>;
   passArgs: boolean;
@@ -434,7 +429,7 @@ async function walkFor(ctx: RecipeContext, variable: Word, expression: readonly 
   }
 }
 
-function noteRunNeeds(ctx: RecipeContext, privileged: boolean, secrets: readonly Word[], mounts: ReadonlyArray<ReadonlyArray<{ key: string; value?: string }>>): void {
+export function noteRunNeeds(ctx: RecipeContext, privileged: boolean, secrets: readonly Word[], mounts: ReadonlyArray<ReadonlyArray<{ key: string; value?: string }>>): void {
   if (privileged) ctx.reacher.entitlements.add("security.insecure");
   for (const secret of secrets) {
     // `--secret ENV=id` or `--secret id`; an empty id means no secret.
@@ -449,7 +444,7 @@ function noteRunNeeds(ctx: RecipeContext, privileged: boolean, secrets: readonly
   }
 }
 
-function commandText(line: CommandLine): string {
+export function commandText(line: CommandLine): string {
   return line.form === "exec" ? JSON.stringify(line.exec ?? []) : line.text;
 }
 
