@@ -2,13 +2,14 @@ import { EbuildError } from "../errors.js";
 
 /** One target named on the command line, with the build args that follow it. */
 export interface TargetInvocation {
-  /** As written: `+build`, `./dir+build`. */
+  /** As written: `+build`, `./dir+build`, `host/org/repo/sub:ref+build`. */
   ref: string;
   /** `--NAME=value` / `--NAME value` after the target, in order; repeated names make a matrix. */
   args: Array<{ name: string; value: string }>;
 }
 
-const targetPattern = /^(?:\.{1,2}\/[^+]*|\/[^+]*|[A-Za-z0-9._-]*)?\+[a-z][A-Za-z0-9.-]*$/;
+// A target of this directory, of another one (./x, ../x, /x), or of a git repository (host/org/repo[/sub][:ref]).
+const targetPattern = /^(?:\.{1,2}\/[^+]*|\/[^+]*|[A-Za-z0-9._-]+\/[^+\s]*|[A-Za-z0-9._-]*)?\+[a-z][A-Za-z0-9.-]*$/;
 const argNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
@@ -52,7 +53,7 @@ export function parseTargetOperands(operands: readonly string[]): TargetInvocati
     }
     if (!targetPattern.test(word)) {
       throw new EbuildError("usage", `"${word}" is not a target reference`, {
-        hint: "targets look like +build, ./dir+build or ../lib+test",
+        hint: "targets look like +build, ./dir+build, ../lib+test or github.com/org/repo:v1+build",
       });
     }
     invocations.push({ ref: word, args: [] });

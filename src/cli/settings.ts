@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EbuildError } from "../errors.js";
+import { parseUrlInsteadOf, type GitUrlRewrite } from "../planner/remote.js";
 
 /**
  * Defaults for command-line flags from the environment, as Earthly users know them: `EBUILD_X`
@@ -24,6 +25,11 @@ export interface FlagDefaults {
   secrets: Array<{ id: string; value: string }>;
   /** From EBUILD_SECRET_FILES="id=path,…". */
   secretFiles: Array<{ id: string; path: string }>;
+  /**
+   * From EBUILD_GIT_URL_INSTEAD_OF="base=prefix,…" (Earthly's `git.global.url_instead_of`): clone
+   * URLs of remote references that start with `prefix` start with `base` instead.
+   */
+  gitUrlInsteadOf: GitUrlRewrite[];
 }
 
 const booleanFlags = {
@@ -98,7 +104,7 @@ export async function loadFlagDefaults(cwd: string, env: NodeJS.ProcessEnv): Pro
     }
     return undefined;
   };
-  const defaults: FlagDefaults = { buildArgs: [], secrets: [], secretFiles: [] };
+  const defaults: FlagDefaults = { buildArgs: [], secrets: [], secretFiles: [], gitUrlInsteadOf: [] };
   for (const [key, field] of Object.entries(booleanFlags)) {
     const found = lookup(key);
     if (found) defaults[field] = truthy(found[1], found[0]);
@@ -117,5 +123,7 @@ export async function loadFlagDefaults(cwd: string, env: NodeJS.ProcessEnv): Pro
   if (secrets) for (const [id, value] of pairs(secrets[1], secrets[0])) defaults.secrets.push({ id, value });
   const secretFiles = lookup("SECRET_FILES");
   if (secretFiles) for (const [id, path] of pairs(secretFiles[1], secretFiles[0])) defaults.secretFiles.push({ id, path });
+  const insteadOf = lookup("GIT_URL_INSTEAD_OF");
+  if (insteadOf) defaults.gitUrlInsteadOf = parseUrlInsteadOf(insteadOf[1], insteadOf[0]);
   return defaults;
 }

@@ -4,6 +4,7 @@
  * implements it; unit tests use a deterministic in-memory engine.
  */
 import type { PlannedImageConfig } from "./plan.js";
+import type { GitCheckout } from "./remote.js";
 
 /** Where a shell-out or condition runs: the target, its platform, and the ARG/LET environment. */
 export interface BuildPlace {
@@ -61,4 +62,13 @@ export interface Engine {
   evaluateCondition(place: BuildPlace, command: string): Promise<boolean>;
   /** Converts a Dockerfile with BuildKit's Dockerfile frontend (FROM DOCKERFILE); nothing is built yet. */
   buildDockerfile?(request: DockerfileBuild): Promise<BuiltDockerfile>;
+}
+
+/** Reads files of git checkouts, for remote Buildfiles. The BuildKit client implements it. */
+export interface GitFiles {
+  /**
+   * The text of `path` (relative to the checkout's root), or undefined when the checkout has no
+   * such file. Throws an EbuildError when the repository or the ref cannot be fetched.
+   */
+  readGitFile(checkout: GitCheckout, path: string): Promise<string | undefined>;
 }

@@ -5,13 +5,14 @@
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
 import { relativePath } from "./paths.js";
+import { isRemote } from "./remote.js";
 
 /** How one target reaches another. DO inlines a function into the caller. */
 export type EdgeKind = "BUILD" | "FROM" | "COPY" | "DO" | "LOAD";
 
 /** A target with its overrides and platform. */
 export interface Invocation {
-  /** Absolute directory of the target's Buildfile. */
+  /** Absolute directory of the target's Buildfile, or a remote directory's key (`host/org/repo/sub:ref`). */
   directory: string;
   name: string;
   /** ARG overrides (`--V=1`) in the order given; the key sorts them. */
@@ -27,15 +28,22 @@ export function invocationKey(invocation: Invocation): string {
 }
 
 /**
- * How users see an invocation: `+build --V=1`, `./svc+build`, relative to the entry's directory.
- * The platform is shown only when it is not the default one.
+ * How users see an invocation: `+build --V=1`, `./svc+build`, relative to the entry's directory;
+ * a remote one as it is referenced, `host/org/repo/sub:ref+build`. The platform is shown only when
+ * it is not the default one.
  */
 export function describeInvocation(invocation: Invocation, entryDirectory: string, defaultPlatform?: string): string {
-  const rel = relativePath(entryDirectory, invocation.directory);
-  const home = rel === "." ? "" : rel.startsWith("..") ? rel : `./${rel}`;
+  const home = describeDirectory(invocation.directory, entryDirectory);
   const overrides = [...canonicalOverrides(invocation.overrides)].map(([k, v]) => ` --${k}=${v}`).join("");
   const platform = defaultPlatform !== undefined && invocation.platform !== defaultPlatform ? ` (${invocation.platform})` : "";
   return `${home}+${invocation.name}${overrides}${platform}`;
+}
+
+/** A directory as a reference's prefix: "" for the entry's, `./svc`, `../lib`, or a remote key. */
+export function describeDirectory(directory: string, entryDirectory: string): string {
+  if (isRemote(directory)) return directory;
+  const rel = relativePath(entryDirectory, directory);
+  return rel === "." ? "" : rel.startsWith("..") ? rel : `./${rel}`;
 }
 
 /** Overrides with the last value of each name winning, sorted by name. */

@@ -1,10 +1,12 @@
 /**
  * Where a reference points: the directory whose Buildfile holds the target or function. IMPORT
- * aliases resolve against the importing Buildfile; remote repositories need a git source.
+ * aliases resolve against the importing Buildfile; a remote reference names a directory of a git
+ * repository at a ref, and relative references in a remote Buildfile stay in that checkout.
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
 import { joinPath } from "./paths.js";
-import { formatHome, type Reference, type ReferenceHome } from "./reference.js";
+import type { Reference, ReferenceHome } from "./reference.js";
+import { joinRemote, parseRemoteDirectoryKey, remoteDirectory, remoteDirectoryKey } from "./remote.js";
 
 /** The Buildfile a reference is written in: its directory and its IMPORT aliases. */
 export interface ReferringFile {
@@ -12,7 +14,7 @@ export interface ReferringFile {
   imports: ReadonlyMap<string, ReferenceHome>;
 }
 
-/** The absolute directory of the Buildfile a reference names. */
+/** The directory of the Buildfile a reference names: absolute, or a remote directory's key. */
 export function directoryOfReference(ref: Reference, from: ReferringFile, at?: SourcePosition): string {
   if (ref.wildcard) {
     throw new EbuildError("semantic", `"${ref.text}": wildcard directories are not supported yet`, {
@@ -27,8 +29,10 @@ function directoryOfHome(home: ReferenceHome, from: ReferringFile, text: string,
   switch (home.kind) {
     case "here":
       return from.directory;
-    case "directory":
-      return joinPath(from.directory, home.path);
+    case "directory": {
+      const remote = parseRemoteDirectoryKey(from.directory);
+      return remote === undefined ? joinPath(from.directory, home.path) : remoteDirectoryKey(joinRemote(remote, home.path, text, at));
+    }
     case "import": {
       const imported = from.imports.get(home.alias);
       if (imported === undefined) {
@@ -42,9 +46,6 @@ function directoryOfHome(home: ReferenceHome, from: ReferringFile, text: string,
       return directoryOfHome(imported, from, text, at);
     }
     case "remote":
-      throw new EbuildError("semantic", `"${text}" names the git repository ${formatHome(home)}: remote references need a git server`, {
-        at,
-        hint: "clone the repository next to this one and reference its directory (../repo+target)",
-      });
+      return remoteDirectoryKey(remoteDirectory(home.repository, home.ref, home.subdirectory, text, at));
   }
 }

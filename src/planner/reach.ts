@@ -7,9 +7,11 @@
 import { EbuildError, type SourcePosition } from "../errors.js";
 import type { Buildfile, Target } from "../parser/ast.js";
 import { EffectGraph, type ResolvedEffects } from "./effects.js";
-import type { Engine } from "./engine.js";
+import type { Engine, GitFiles } from "./engine.js";
 import { describeInvocation, invocationKey, InvocationStack, type EdgeKind, type Invocation } from "./invocation.js";
 import { relativePath } from "./paths.js";
+import { RemotePrivileges } from "./privilege.js";
+import { checkoutOf, displayPath, parseRemoteDirectoryKey, type GitCheckout, type GitSettings } from "./remote.js";
 import { sourceMapOf, walkRecipe, type FileScope, type RecipeContext, type WalkBuild } from "./recipe-walk.js";
 import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./source.js";
 import { builtinArgs, checkOverridable, Variables } from "./variables.js";
@@ -53,6 +55,15 @@ export interface ReachRequest {
   parse: ParseBuildfile<Buildfile>;
   /** Needed for `$(...)`, IF and FOR; without it those statements are errors. */
   engine?: Engine;
+  /** How remote repositories map to clone URLs (the user's `EBUILD_GIT_URL_INSTEAD_OF`). */
+  git?: GitSettings;
+  /** Reads remote Buildfiles from git checkouts; without it remote references are errors. */
+  gitFiles?: GitFiles;
+  /**
+   * Where remote targets' AS LOCAL artifacts are written (their own directory is not on this
+   * machine): the entry's directory by default; needed when the entry itself is remote.
+   */
+  outputDirectory?: string;
   version?: string;
 }
 
@@ -64,6 +75,8 @@ export interface ReachedTarget {
   /** The Buildfile that defines it. */
   file: string;
   at: SourcePosition;
+  /** For a target in a git repository: the checkout it comes from. */
+  checkout?: GitCheckout;
 }
 
 export interface ReachPlan {
@@ -96,6 +109,7 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
       entries.push(await reacher.invoke(invocation, undefined));
     }
   }
+  reacher.privileges.check(entries);
   const effects = resolveAll(reacher.graph, entries, reacher.formatAt);
   return {
     entries,
@@ -143,6 +157,8 @@ export class Reacher {
   readonly targets = new Map<string, ReachedTarget>();
   readonly secrets = new Set<string>();
   readonly entitlements = new Set<string>();
+  /** Privileged commands of remote Buildfiles and the references that allow them. */
+  readonly privileges = new RemotePrivileges();
   readonly request: ReachRequest;
   readonly loader: BuildfileLoader<Buildfile>;
   readonly stack = new InvocationStack();
@@ -166,7 +182,21 @@ export class Reacher {
 
   constructor(request: ReachRequest) {
     this.request = request;
-    this.loader = new BuildfileLoader(request.reader, request.parse);
+    this.loader = new BuildfileLoader(request.reader, request.parse, { files: request.gitFiles, settings: request.git ?? {} });
+  }
+
+  /** The git checkout a remote directory comes from; undefined for a local one. */
+  checkoutOf(directory: string): GitCheckout | undefined {
+    const remote = parseRemoteDirectoryKey(directory);
+    return remote === undefined ? undefined : checkoutOf(remote, this.request.git);
+  }
+
+  /**
+   * Where AS LOCAL writes for targets of a directory: the Buildfile's directory, or for a remote
+   * Buildfile the entry's directory (the remote's files are not on this machine).
+   */
+  outputDirectoryOf(directory: string): string {
+    return this.checkoutOf(directory) === undefined ? directory : (this.request.outputDirectory ?? this.request.entry.directory);
   }
 
   /** The planned result of an invocation (its final state, config and artifacts). */
@@ -209,22 +239,28 @@ export class Reacher {
   }
 
   /** Where positions show in reasons: relative to the entry's directory. */
-  formatAt = (at: SourcePosition): string => `${relativePath(this.request.entry.directory, at.file)}:${at.line}`;
+  formatAt = (at: SourcePosition): string => `${displayPath(this.request.entry.directory, at.file)}:${at.line}`;
 
   /**
    * Plans an invocation once, recording how it was reached. `via` is the edge from the invocation
    * (or function call) that needs it; it is undefined for the entry.
    */
-  async invoke(invocation: Invocation, via: { from: string; kind: EdgeKind; at: SourcePosition } | undefined): Promise<string> {
+  async invoke(invocation: Invocation, via: { from: string; kind: EdgeKind; at: SourcePosition; allowPrivileged?: boolean } | undefined): Promise<string> {
     const key = invocationKey(invocation);
     const label = this.label(invocation);
     this.graph.addInvocation(key, label);
-    if (via !== undefined) this.graph.addEdge({ from: via.from, to: key, kind: via.kind, at: via.at });
+    this.privileges.addInvocation(key, invocation.directory);
+    if (via !== undefined) {
+      this.graph.addEdge({ from: via.from, to: key, kind: via.kind, at: via.at });
+      this.privileges.addEdge(via.from, key, via.allowPrivileged === true);
+    }
     if (this.#done.has(key)) return key;
     this.stack.enter(key, label, via === undefined ? undefined : { kind: via.kind, at: via.at });
     const loaded = await this.loader.load(invocation.directory, via?.at);
     const target = findTarget(loaded.parsed, invocation.name, via?.at);
-    this.targets.set(key, { key, label, invocation, file: loaded.path, at: { file: loaded.path, line: target.range.start.line, column: target.range.start.column } });
+    const checkout = this.checkoutOf(invocation.directory);
+    const at = { file: loaded.path, line: target.range.start.line, column: target.range.start.column };
+    this.targets.set(key, { key, label, invocation, file: loaded.path, at, ...(checkout === undefined ? {} : { checkout }) });
     await this.#planTarget(key, label, invocation, loaded.parsed, loaded.text, target);
     this.stack.leave(key);
     this.#done.add(key);
@@ -244,11 +280,19 @@ export class Reacher {
       locally: target.recipe.some((s) => s.kind === "LOCALLY"),
     });
     const overrides = new Map(invocation.overrides);
-    const file: FileScope = { directory: invocation.directory, path: buildfile.file, buildfile, imports: new Map(), globals: new Map(), sourceMap: this.sourceMap(buildfile.file, text) };
+    const file: FileScope = {
+      directory: invocation.directory,
+      path: buildfile.file,
+      buildfile,
+      imports: new Map(),
+      privilegedImports: new Set(),
+      globals: new Map(),
+      sourceMap: this.sourceMap(buildfile.file, text),
+    };
     const base = new Variables(overrides, new Map(), builtins);
     const build: WalkBuild = { ...emptyBuild(), caches: [], pushPhase: undefined };
     build.state = build.state.platform(parsePlatform(invocation.platform));
-    const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, build });
+    const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, privilegedCalls: true, build });
     // The base recipe opens every target: its IMPORTs and ARG --global serve the whole file.
     await walkRecipe(context(base, true), buildfile.baseRecipe);
     const vars = new Variables(overrides, file.globals, builtins, new Map(base.envEntries()));

@@ -7,17 +7,18 @@ import { EbuildError, type SourcePosition } from "../errors.js";
 import type { ArgOverride, Buildfile, CommandLine, FromDockerfileCommand, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
 import { planFromDockerfile, resolveDockerfileInputs, type ArtifactSource } from "./commands/from-dockerfile.js";
 import { configEnvPairs, copyConfig } from "./build-state.js";
-import type { EdgeKind, Invocation } from "./invocation.js";
+import { describeDirectory, type EdgeKind, type Invocation } from "./invocation.js";
 import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
 import { directoryOfReference } from "./locate.js";
-import { baseName, joinPath, normalizePath, relativePath, staysInside } from "./paths.js";
+import { baseName, joinPath, normalizePath, staysInside } from "./paths.js";
+import { checkoutState, displayPath, isRemote, parseRemoteDirectoryKey, rewriteGitUrl, sameCheckout } from "./remote.js";
 import type { PushPhaseOutput, Reacher } from "./reach.js";
 import { matrixOf } from "./reach.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
 import { checkOverridable, type Variables } from "./variables.js";
 import type { TargetBuild } from "./build-state.js";
 import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost, planLabel, planUser, planVolume, planWorkdir } from "./commands/config.js";
-import { planCopy, type CopyFrom } from "./commands/copy.js";
+import { planCopy, type CopyContext, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { walkWithDocker } from "./walk-with-docker.js";
@@ -32,6 +33,8 @@ export interface FileScope {
   path: string;
   buildfile: Buildfile;
   imports: Map<string, ReferenceHome>;
+  /** IMPORT aliases declared with --allow-privileged. */
+  privilegedImports: Set<string>;
   globals: Map<string, string>;
   /** The file's text for definitions, so the daemon's errors point at `Buildfile:line:col`. */
   sourceMap: SourceMap;
@@ -48,6 +51,8 @@ export interface RecipeContext {
   file: FileScope;
   vars: Variables;
   inBase: boolean;
+  /** False inside a remote function whose DO did not allow privileged commands. */
+  privilegedCalls: boolean;
   /** The target's state, config and artifacts so far; a function changes its caller's. */
   build: WalkBuild;
 }
@@ -82,9 +87,20 @@ export function locationOf(ctx: RecipeContext, range: SourceRange): SourceLocati
   });
 }
 
-/** The source map of a loaded Buildfile, named relative to the entry's directory. */
+/** The source map of a loaded Buildfile, named relative to the entry's directory (a remote one as it is). */
 export function sourceMapOf(ctx: { reacher: Reacher }, path: string, text: string): SourceMap {
-  return new SourceMap(relativePath(ctx.reacher.request.entry.directory, path), text, "Buildfile");
+  return new SourceMap(displayPath(ctx.reacher.request.entry.directory, path), text, "Buildfile");
+}
+
+/**
+ * COPY's context: the invoked target's Buildfile directory (a function inherits its caller's, as
+ * in Earthly), from this machine or from the git checkout the Buildfile came from.
+ */
+function copyContextOf(ctx: RecipeContext): CopyContext {
+  const directory = ctx.invocation.directory;
+  const checkout = ctx.reacher.checkoutOf(directory);
+  if (checkout === undefined) return { kind: "local", name: ctx.reacher.contextName(directory) };
+  return { kind: "checkout", state: checkoutState(checkout), directory: parseRemoteDirectoryKey(directory)!.subdirectory };
 }
 
 export function scopeOf(ctx: RecipeContext): ExpansionScope {
@@ -193,11 +209,12 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "IMPORT": {
       const ref = await expand(s.ref);
       const home = parseReference(`${ref}+x`, positionOf(s.ref.range)).home;
-      const alias = s.alias === undefined ? baseName(ref) : s.alias.text;
+      const alias = s.alias === undefined ? defaultAlias(ref, home) : s.alias.text;
       if (alias === ".." || alias === "." || alias === "") {
         throw new EbuildError("semantic", `IMPORT ${ref} needs an alias`, { at, hint: `write IMPORT ${ref} AS name` });
       }
       ctx.file.imports.set(alias, home);
+      if (s.flags.allowPrivileged) ctx.file.privilegedImports.add(alias);
       return;
     }
     case "FROM": {
@@ -209,7 +226,8 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         return;
       }
       const ref = parseTargetReference(image, positionOf(s.image.range));
-      const keys = await invokeAll(ctx, ref, "FROM", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, [platform], at);
+      const overrides = await overridesOf(ctx, s.overrides, s.flags.buildArgs);
+      const keys = await invokeAll(ctx, ref, { kind: "FROM", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at });
       if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
       const from = ctx.reacher.resultOf(keys[0]!);
       if (from.host !== undefined) {
@@ -226,7 +244,8 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "BUILD": {
       const ref = parseTargetReference(await expand(s.target), positionOf(s.target.range));
       const platforms = s.flags.platforms.length === 0 ? [ctx.invocation.platform] : await Promise.all(s.flags.platforms.map(expand));
-      await invokeAll(ctx, ref, "BUILD", await overridesOf(ctx, s.overrides, s.flags.buildArgs), s.flags.passArgs, platforms, at);
+      const overrides = await overridesOf(ctx, s.overrides, s.flags.buildArgs);
+      await invokeAll(ctx, ref, { kind: "BUILD", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms, at });
       return;
     }
     case "COPY": {
@@ -240,7 +259,8 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         }
         const ref = parseArtifactReference(text, positionOf(source.source.range));
         const overrides = await overridesOf(ctx, source.overrides, s.flags.buildArgs);
-        for (const key of await invokeAll(ctx, ref, "COPY", overrides, s.flags.passArgs, [platform], positionOf(source.range))) {
+        const edge = { kind: "COPY" as const, overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at: positionOf(source.range) };
+        for (const key of await invokeAll(ctx, ref, edge)) {
           sources.push({ kind: "artifact", artifacts: ctx.reacher.resultOf(key).artifacts, path: ref.path });
         }
       }
@@ -248,13 +268,13 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         chmod: s.flags.chmod === undefined ? undefined : await expand(s.flags.chmod),
         chown: s.flags.chown === undefined ? undefined : await expand(s.flags.chown),
       };
-      planCopy(ctx.build, s, sources, await expand(s.dest), flags, ctx.reacher.contextName(ctx.file.directory), locationOf(ctx, s.range));
+      planCopy(ctx.build, s, sources, await expand(s.dest), flags, copyContextOf(ctx), locationOf(ctx, s.range));
       return;
     }
     case "WITH_DOCKER":
       return walkWithDocker(ctx, s);
     case "DO":
-      return callFunction(ctx, s.function, s.overrides, s.flags.passArgs, at);
+      return callFunction(ctx, s.function, s.overrides, s.flags, at);
     case "RUN":
       if (ctx.build.host !== undefined) {
         const environment = [...ctx.vars.envEntries(), ...ctx.vars.runEnvironment()];
@@ -262,6 +282,9 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         return;
       }
       noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options));
+      if (s.flags.privileged && isRemote(ctx.file.directory)) {
+        ctx.reacher.privileges.addRun({ key: ctx.key, label: ctx.label, allowedByCalls: ctx.privilegedCalls, at });
+      }
       if (s.flags.network?.text === "host") ctx.reacher.entitlements.add("network.host");
       if (s.flags.push && ctx.build.pushPhase === undefined) startPushPhase(ctx, commandText(s), at);
       planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range), pushPhase: ctx.build.pushPhase !== undefined });
@@ -296,7 +319,8 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       return walkRecipe(ctx, s.finallyBody ?? []);
     case "GIT_CLONE": {
       // A shallow checkout of the ref; the clone lands in dest like `git clone url dest`.
-      const url = await expand(s.url);
+      // The URL rewrites of remote references apply here too, as git's insteadOf would.
+      const url = rewriteGitUrl(await expand(s.url), ctx.reacher.request.git);
       const ref = s.flags.branch === undefined ? "" : await expand(s.flags.branch);
       const dest = await expand(s.dest);
       const repo = git(url, ref, { keepGitDir: true, description: `GIT CLONE ${url}` });
@@ -331,7 +355,7 @@ async function walkFromDockerfile(ctx: RecipeContext, s: FromDockerfileCommand, 
   const buildArgs = await overridesOf(ctx, s.overrides, s.flags.buildArgs);
   const artifactsOf = async (text: string, word: Word): Promise<ArtifactSource> => {
     const ref = parseArtifactReference(text, positionOf(word.range));
-    const keys = await invokeAll(ctx, ref, "COPY", buildArgs, false, [platform], positionOf(word.range));
+    const keys = await invokeAll(ctx, ref, { kind: "COPY", overrides: buildArgs, passArgs: false, allowPrivileged: false, platforms: [platform], at: positionOf(word.range) });
     if (keys.length !== 1) throw new EbuildError("semantic", "FROM DOCKERFILE takes a single value of each build arg", { at });
     return { artifacts: ctx.reacher.resultOf(keys[0]!).artifacts, path: ref.path };
   };
@@ -375,16 +399,10 @@ export async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOve
  * this invocation propagate to targets of the same Buildfile; `--pass-args` forwards every ARG to
  * any Buildfile; explicit overrides win.
  */
-export async function invokeAll(
-  ctx: RecipeContext,
-  ref: Reference,
-  kind: EdgeKind,
-  explicit: Array<[string, string]>,
-  passArgs: boolean,
-  platforms: readonly string[],
-  at: SourcePosition,
-): Promise<string[]> {
+export async function invokeAll(ctx: RecipeContext, ref: Reference, edge: EdgeOptions): Promise<string[]> {
+  const { kind, overrides: explicit, passArgs, platforms, at } = edge;
   const directory = directoryOfReference(ref, ctx.file, at);
+  const allowPrivileged = edge.allowPrivileged || (ref.home.kind === "import" && ctx.file.privilegedImports.has(ref.home.alias));
   // Checked here, where the position is known, not when the invoked target is planned.
   for (const platform of platforms) checkPlatform(platform, `${kind} --platform=${platform}`, at);
   const inherited = new Map<string, string>();
@@ -396,10 +414,20 @@ export async function invokeAll(
   for (const platform of platforms) {
     for (const combo of matrixOf(explicit)) {
       const invocation: Invocation = { directory, name: ref.name, overrides: [...base, ...combo], platform };
-      keys.push(await ctx.reacher.invoke(invocation, { from: ctx.key, kind, at }));
+      keys.push(await ctx.reacher.invoke(invocation, { from: ctx.key, kind, at, allowPrivileged }));
     }
   }
   return keys;
+}
+
+/** How a statement reaches other targets: the edge's kind, its arguments and flags, where it stands. */
+export interface EdgeOptions {
+  kind: EdgeKind;
+  overrides: Array<[string, string]>;
+  passArgs: boolean;
+  allowPrivileged: boolean;
+  platforms: readonly string[];
+  at: SourcePosition;
 }
 
 function checkPlatform(platform: string, what: string, at: SourcePosition): void {
@@ -411,9 +439,14 @@ function checkPlatform(platform: string, what: string, at: SourcePosition): void
 }
 
 /** DO: the function's statements run in the caller's invocation, with their own ARG scope. */
-async function callFunction(ctx: RecipeContext, word: Word, overrides: readonly ArgOverride[], passArgs: boolean, at: SourcePosition): Promise<void> {
+async function callFunction(ctx: RecipeContext, word: Word, overrides: readonly ArgOverride[], flags: { passArgs: boolean; allowPrivileged: boolean }, at: SourcePosition): Promise<void> {
+  const { passArgs } = flags;
   const ref = parseFunctionReference(await expandOne(word, scopeOf(ctx)), positionOf(word.range));
   const directory = directoryOfReference(ref, ctx.file, at);
+  // A remote function may run privileged commands only when this DO (or its IMPORT) allows it,
+  // or when it comes from the caller's own checkout.
+  const allowedHere =
+    !isRemote(directory) || flags.allowPrivileged || (ref.home.kind === "import" && ctx.file.privilegedImports.has(ref.home.alias)) || sameCheckout(directory, ctx.file.directory);
   const loaded = await ctx.reacher.loader.load(directory, at);
   const fn = loaded.parsed.functions.find((f) => f.name === ref.name);
   if (fn === undefined) {
@@ -429,19 +462,29 @@ async function callFunction(ctx: RecipeContext, word: Word, overrides: readonly 
   ctx.reacher.graph.addEdge({ from: ctx.key, to: fnKey, kind: "DO", at });
   ctx.reacher.stack.enter(`${fnKey} in ${ctx.key}`, `+${ref.name}`, { kind: "DO", at });
   const file = await fileScopeOf(ctx, loaded.directory, loaded.path, loaded.text, loaded.parsed);
-  await walkRecipe({ ...ctx, file, vars: ctx.vars.forFunction(args, file.globals), inBase: false }, fn.recipe);
+  const privilegedCalls = ctx.privilegedCalls && allowedHere;
+  await walkRecipe({ ...ctx, file, vars: ctx.vars.forFunction(args, file.globals), inBase: false, privilegedCalls }, fn.recipe);
   ctx.reacher.stack.leave(`${fnKey} in ${ctx.key}`);
 }
 
 function relativeHome(ctx: RecipeContext, directory: string): string {
-  const rel = relativePath(ctx.reacher.request.entry.directory, directory);
-  return rel === "." ? "" : rel.startsWith("..") ? rel : `./${rel}`;
+  return describeDirectory(directory, ctx.reacher.request.entry.directory);
+}
+
+/**
+ * IMPORT without AS: the last directory name, as Earthly names it. For a remote, the ref is no part
+ * of it and a `.git` suffix is dropped (`IMPORT host/org/repo:v1` is `repo`).
+ */
+function defaultAlias(written: string, home: ReferenceHome): string {
+  if (home.kind !== "remote") return baseName(written);
+  const last = (home.subdirectory === "" ? home.repository : home.subdirectory).split("/").at(-1) ?? "";
+  return last.replace(/\.git$/, "");
 }
 
 /** A function's Buildfile: its IMPORTs and ARG --global (with their defaults) serve the function. */
 async function fileScopeOf(ctx: RecipeContext, directory: string, path: string, text: string, buildfile: Buildfile): Promise<FileScope> {
   if (directory === ctx.file.directory) return ctx.file;
-  const file: FileScope = { directory, path, buildfile, imports: new Map(), globals: new Map(), sourceMap: ctx.reacher.sourceMap(path, text) };
+  const file: FileScope = { directory, path, buildfile, imports: new Map(), privilegedImports: new Set(), globals: new Map(), sourceMap: ctx.reacher.sourceMap(path, text) };
   const vars = ctx.vars.forFunction(new Map(), new Map());
   const header = buildfile.baseRecipe.filter((s) => s.kind === "IMPORT" || (s.kind === "ARG" && s.flags.global));
   await walkRecipe({ ...ctx, file, vars, inBase: true }, header);
@@ -502,11 +545,20 @@ export function commandText(line: CommandLine): string {
  * replaces the directory; anything else is saved as what it is (a file, or a directory replaced).
  */
 async function recordLocalArtifact(ctx: RecipeContext, build: WalkBuild, command: SaveArtifactCommand, source: string, localWord: Word, at: SourcePosition): Promise<void> {
-  const force = command.flags.force;
+  // A remote Buildfile is someone else's code: its --force never lets it write outside the directory
+  // of the target the user invoked.
+  const remote = isRemote(ctx.file.directory) || isRemote(ctx.invocation.directory);
+  const force = command.flags.force && !remote;
   const local = await expandOne(localWord, scopeOf(ctx));
   const glob = /[*?[]/.test(source);
   const named = local.endsWith("/") ? joinPath(local, glob ? "." : baseName(source)) : local;
   const destination = normalizePath(named);
+  if (remote && !staysInside(destination)) {
+    throw new EbuildError("semantic", `AS LOCAL ${local} leaves the directory of the invoked target, and this Buildfile is remote`, {
+      at: positionOf(localWord.range),
+      hint: "a remote Buildfile writes only below the invoked target's directory; SAVE ARTIFACT --force does not apply to it",
+    });
+  }
   if (!force && !staysInside(destination)) {
     throw new EbuildError("semantic", `AS LOCAL ${local} leaves the Buildfile's directory`, { at: positionOf(localWord.range), hint: "use SAVE ARTIFACT --force to write outside it" });
   }
@@ -517,7 +569,7 @@ async function recordLocalArtifact(ctx: RecipeContext, build: WalkBuild, command
     invocation: ctx.key,
     what: destination,
     at,
-    output: { kind: "artifact", source, baseDir: ctx.file.directory, destination, shape, force, state: localArtifactState(build, command, source, shape), pushPhase: ctx.build.pushPhase !== undefined },
+    output: { kind: "artifact", source, baseDir: ctx.reacher.outputDirectoryOf(ctx.invocation.directory), destination, shape, force, state: localArtifactState(build, command, source, shape), pushPhase: ctx.build.pushPhase !== undefined },
   });
 }
 

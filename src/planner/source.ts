@@ -3,7 +3,9 @@
  * node:fs, tests an in-memory one), and each directory's file is read and parsed once per plan.
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
+import type { GitFiles } from "./engine.js";
 import { joinPath, normalizePath } from "./paths.js";
+import { checkoutOf, describeCheckout, isRemote, parseRemoteDirectoryKey, remoteDirectoryKey, remoteFilePath, type GitSettings, type RemoteDirectory } from "./remote.js";
 
 /** What the planner may ask of the file system. Paths are absolute and use `/`. */
 export interface SourceReader {
@@ -14,11 +16,18 @@ export interface SourceReader {
 /** The file names the planner looks for in a directory, in order: a Buildfile wins over an Earthfile. */
 export const buildfileNames = ["Buildfile", "Earthfile"] as const;
 
+/** Where remote Buildfiles come from: the daemon's git checkouts, at the URLs the settings give. */
+export interface RemoteSource {
+  /** Undefined when planning has no daemon: remote references are then errors. */
+  files: GitFiles | undefined;
+  settings: GitSettings;
+}
+
 /** One loaded file: where it is and what parsing it gave. */
 export interface LoadedBuildfile<T> {
-  /** The directory, absolute and normalised. */
+  /** The directory, absolute and normalised; for a remote one its key, `host/org/repo/sub:ref`. */
   directory: string;
-  /** The file's absolute path (`<directory>/Buildfile` or `<directory>/Earthfile`). */
+  /** The file's path (`<directory>/Buildfile` or `<directory>/Earthfile`). */
   path: string;
   /** The file's text, carried into definitions as a source map. */
   text: string;
@@ -28,15 +37,20 @@ export interface LoadedBuildfile<T> {
 /** Turns a file's text into its parsed form, or throws an EbuildError (kind "syntax"). */
 export type ParseBuildfile<T> = (text: string, path: string) => T;
 
-/** Reads and parses the Buildfile of each directory once; concurrent requests share one read. */
+/**
+ * Reads and parses the Buildfile of each directory once; concurrent requests share one read. A
+ * remote directory's key holds its repository and ref, so each (repository, ref, path) is read once.
+ */
 export class BuildfileLoader<T> {
   readonly #reader: SourceReader;
   readonly #parse: ParseBuildfile<T>;
+  readonly #remote: RemoteSource;
   readonly #cache = new Map<string, Promise<LoadedBuildfile<T>>>();
 
-  constructor(reader: SourceReader, parse: ParseBuildfile<T>) {
+  constructor(reader: SourceReader, parse: ParseBuildfile<T>, remote: RemoteSource = { files: undefined, settings: {} }) {
     this.#reader = reader;
     this.#parse = parse;
+    this.#remote = remote;
   }
 
   /**
@@ -44,7 +58,7 @@ export class BuildfileLoader<T> {
    * missing file is reported where it was referenced.
    */
   load(directory: string, at?: SourcePosition): Promise<LoadedBuildfile<T>> {
-    const key = normalizePath(directory);
+    const key = isRemote(directory) ? directory : normalizePath(directory);
     let loading = this.#cache.get(key);
     if (loading === undefined) {
       loading = this.#read(key, at);
@@ -59,6 +73,8 @@ export class BuildfileLoader<T> {
   }
 
   async #read(directory: string, at: SourcePosition | undefined): Promise<LoadedBuildfile<T>> {
+    const remote = parseRemoteDirectoryKey(directory);
+    if (remote !== undefined) return this.#readRemote(remote, at);
     for (const name of buildfileNames) {
       const path = joinPath(directory, name);
       if (await this.#reader.exists(path)) {
@@ -69,6 +85,52 @@ export class BuildfileLoader<T> {
     throw new EbuildError("semantic", `no Buildfile or Earthfile in ${directory}`, {
       at,
       hint: "check the directory part of the reference; it is relative to the Buildfile that names it",
+    });
+  }
+
+  async #readRemote(directory: RemoteDirectory, at: SourcePosition | undefined): Promise<LoadedBuildfile<T>> {
+    const key = remoteDirectoryKey(directory);
+    const files = this.#remote.files;
+    if (files === undefined) {
+      throw new EbuildError("semantic", `${key} is in a git repository: reading its Buildfile needs the BuildKit daemon`, {
+        at,
+        hint: "ebuild build and ebuild plan read remote Buildfiles through the daemon; start it with scripts/buildkit-up",
+      });
+    }
+    const checkout = checkoutOf(directory, this.#remote.settings);
+    for (const name of buildfileNames) {
+      const inCheckout = directory.subdirectory === "" ? name : `${directory.subdirectory}/${name}`;
+      const text = await readRemoteFile(files, checkout, inCheckout, key, at);
+      if (text !== undefined) {
+        const path = remoteFilePath(directory, name);
+        return { directory: key, path, text, parsed: this.#parse(text, path) };
+      }
+    }
+    throw new EbuildError("semantic", `no Buildfile or Earthfile in ${key} (cloned from ${describeCheckout(checkout)})`, {
+      at,
+      hint: directory.subdirectory === "" ? "check the repository and the ref of the reference" : `check the directory ${directory.subdirectory} and the ref of the reference`,
+    });
+  }
+}
+
+/**
+ * One file of a checkout. A failed fetch names the reference, the URL tried and what to change;
+ * a ref the repository does not have is the Buildfile's error (exit 2), an unreachable server a
+ * failed build (exit 1).
+ */
+async function readRemoteFile(files: GitFiles, checkout: { url: string; ref: string }, path: string, key: string, at: SourcePosition | undefined): Promise<string | undefined> {
+  try {
+    return await files.readGitFile(checkout, path);
+  } catch (error) {
+    if (!(error instanceof EbuildError) || error.kind === "cancelled" || error.kind === "unreachable") throw error;
+    const message = error.message.replace(/\s+/g, " ").trim();
+    const missingRef = /does not contain ref|couldn't find remote ref|unknown revision/i.test(message);
+    throw new EbuildError(missingRef ? "semantic" : "build", `cannot fetch ${key} from ${describeCheckout(checkout)}: ${message}`, {
+      at,
+      cause: error,
+      hint: missingRef
+        ? `the repository has no ref ${checkout.ref}: write an existing branch, tag or commit after ':'`
+        : "check that the git server answers at that URL; to clone from another server or a mirror, set EBUILD_GIT_URL_INSTEAD_OF=BASE=PREFIX (see grammar/reference.md)",
     });
   }
 }

@@ -23,7 +23,9 @@ export async function walkWithDocker(ctx: RecipeContext, block: WithDockerBlock)
   const images: LoadedImage[] = [];
   for (const load of block.flags.loads) {
     const ref = parseTargetReference(await expand(load.target), positionOf(load.target.range));
-    const [key] = await invokeAll(ctx, ref, "LOAD", await overridesOf(ctx, load.overrides, block.flags.buildArgs), block.flags.passArgs, [platform], positionOf(load.range));
+    const overrides = await overridesOf(ctx, load.overrides, block.flags.buildArgs);
+    const edge = { kind: "LOAD" as const, overrides, passArgs: block.flags.passArgs, allowPrivileged: block.flags.allowPrivileged, platforms: [platform], at: positionOf(load.range) };
+    const [key] = await invokeAll(ctx, ref, edge);
     const result = ctx.reacher.resultOf(key!);
     const names = load.image === undefined ? ctx.reacher.graph.imageNamesOf(key!) : [await expand(load.image)];
     if (names.length === 0) {

@@ -11,6 +11,7 @@ test("targets and the build args that follow each of them", () => {
     [["./svc/api+docker", "../lib+test", "/abs/dir+t"], [{ ref: "./svc/api+docker", args: [] }, { ref: "../lib+test", args: [] }, { ref: "/abs/dir+t", args: [] }]],
     [["+t", "--EMPTY="], [{ ref: "+t", args: [{ name: "EMPTY", value: "" }] }]],
     [["alias+t"], [{ ref: "alias+t", args: [] }]],
+    [["github.com/org/repo/sub:v1.2+t", "--A=1"], [{ ref: "github.com/org/repo/sub:v1.2+t", args: [{ name: "A", value: "1" }] }]],
   ];
   for (const [operands, expected] of cases) assert.deepEqual(parseTargetOperands(operands), expected, operands.join(" "));
 });

@@ -71,7 +71,9 @@ test("references resolve to directories relative to the referring Buildfile", ()
   ];
   for (const [text, dir] of cases) assert.equal(directoryOfReference(parseReference(text), from), dir, text);
   assert.throws(() => directoryOfReference(parseReference("nope+t"), from), /no IMPORT is named nope[\s\S]*/);
-  assert.throws(() => directoryOfReference(parseReference("remote+t"), from), /remote references need a git server/);
-  assert.throws(() => directoryOfReference(parseReference("git.example.test/o/r+t"), from), /remote references need a git server/);
+  // Remote references name a directory of a repository at a ref by its reference form.
+  assert.equal(directoryOfReference(parseReference("remote+t"), from), "git.example.test/o/r");
+  assert.equal(directoryOfReference(parseReference("git.example.test/o/r/sub/../d:v1+t"), from), "git.example.test/o/r/d:v1");
+  assert.throws(() => directoryOfReference(parseReference("git.example.test/o/r/..+t"), from), /leaves the repository git.example.test\/o\/r/);
   assert.throws(() => directoryOfReference(parseReference("./svc/*+t"), from), /wildcard directories are not supported yet/);
 });

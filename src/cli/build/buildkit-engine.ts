@@ -1,7 +1,7 @@
 /**
  * What planning asks of a running daemon, answered by BuildKit: base image configurations, the
  * output of `$(...)` and the outcome of IF/FOR conditions, each run in the build state of the
- * statement that asks. Everything goes through one bridge build held open while planning: the
+ * statement that asks, and the Buildfiles of git checkouts (remote references). Everything goes through one bridge build held open while planning: the
  * command runs with a scratch directory mounted for its output, and the output is read back with
  * ReadFile, so nothing is exported and nothing touches the image being built.
  */
@@ -14,6 +14,7 @@ import { formatPlatform, marshal, parsePlatform, scratch, State } from "../../pl
 import { openBuildSession } from "./build-session.js";
 import { withoutCache } from "./no-cache.js";
 import type { PlannedImageConfig } from "../../planner/plan.js";
+import { checkoutState, type GitCheckout } from "../../planner/remote.js";
 
 /** Where a shell-out or condition runs (the planner's BuildPlace). */
 export interface EnginePlace {
@@ -47,6 +48,8 @@ export function shellQuote(word: string): string {
 
 export class BuildkitEngine {
   private bridge: GatewayBuild | undefined;
+  /** Each checkout is solved once per run; its result ref serves every file read from it. */
+  private readonly checkouts = new Map<string, Promise<string>>();
 
   constructor(
     private readonly client: BuildkitClient,
@@ -116,6 +119,26 @@ export class BuildkitEngine {
   /** Runs `command`; true when it exits with 0. Its file changes are discarded. */
   async evaluateCondition(place: EnginePlace, command: string): Promise<boolean> {
     return (await this.runCaptured(place, command)).status === 0;
+  }
+
+  /**
+   * A file of a git checkout, or undefined when the checkout has none. The daemon clones the
+   * repository (its host's git, with the session's GIT_AUTH_* secrets); a fetch that fails throws.
+   */
+  async readGitFile(checkout: GitCheckout, path: string): Promise<string | undefined> {
+    const key = `${checkout.url}#${checkout.ref}`;
+    let solving = this.checkouts.get(key);
+    if (solving === undefined) {
+      solving = this.open().solve(marshal(checkoutState(checkout)).definition, { evaluate: true, signal: this.signal });
+      this.checkouts.set(key, solving);
+    }
+    const ref = await solving;
+    try {
+      return new TextDecoder().decode(await this.open().readFile(ref, path, { maxBytes: 16 << 20, signal: this.signal }));
+    } catch (error) {
+      if (error instanceof EbuildError && error.kind === "build" && /no such file or directory|not a directory/i.test(error.message)) return undefined;
+      throw error;
+    }
   }
 
   /** Ends the bridge build. */

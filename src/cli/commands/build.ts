@@ -9,6 +9,7 @@ import { dockerCredentialSource } from "../../buildkit/credentials/index.js";
 import type { SecretSource } from "../../buildkit/session/index.js";
 import { EbuildError } from "../../errors.js";
 import { plan as planTarget, type PlanResult } from "../../planner/assemble.js";
+import type { GitSettings } from "../../planner/remote.js";
 import { BuildkitEngine } from "../build/buildkit-engine.js";
 import { openBuildSession } from "../build/build-session.js";
 import { ContextDirectories } from "../build/contexts.js";
@@ -20,6 +21,7 @@ import { writeMetadataFile } from "../build/metadata-file.js";
 import { parseCacheFlag, parseSecretFileFlag, parseSecretFlag, parseTargetOperands, type TargetInvocation } from "../invocation.js";
 import { createRenderer, lookupIn, parseProgressMode} from "../progress/index.js";
 import { loadFlagDefaults } from "../settings.js";
+import { entryOf } from "../entry.js";
 
 export interface BuildOptions {
   buildkitHost?: string;
@@ -105,7 +107,7 @@ export async function build(operands: string[], options: BuildOptions): Promise<
     const reports: ExecutionReport[] = [];
     for (const invocation of invocations) {
       renderer.phase(`plan ${invocation.ref}`);
-      const result = await planOne(client, invocation, { cwd, platform, push, ci, noCache, buildArgs: defaults.buildArgs, signal: abort.signal });
+      const result = await planOne(client, invocation, { cwd, platform, push, ci, noCache, buildArgs: defaults.buildArgs, git: { urlInsteadOf: defaults.gitUrlInsteadOf }, signal: abort.signal });
       const planned = artifact
         ? artifactPlan(result, artifact.ref, { cwd, destination: artifact.destination, platform })
         : options.image !== undefined || imageFile
@@ -160,19 +162,15 @@ interface PlanSettings {
   ci: boolean;
   noCache: boolean;
   buildArgs: Array<{ name: string; value: string }>;
+  git: GitSettings;
   signal: AbortSignal;
 }
 
 /** Plans one invoked target; `$(...)`, IF and FOR run on the daemon through a planning session. */
 async function planOne(client: BuildkitClient, invocation: TargetInvocation, settings: PlanSettings): Promise<PlanResult> {
-  const plus = invocation.ref.lastIndexOf("+");
-  const dirPart = invocation.ref.slice(0, plus);
-  if (dirPart !== "" && !dirPart.startsWith(".") && !dirPart.startsWith("/")) {
-    throw new EbuildError("usage", `${invocation.ref}: remote and aliased targets cannot be invoked from the command line yet`, {
-      hint: "invoke a target of a local directory, e.g. ./dir+target",
-    });
-  }
-  const directory = resolve(settings.cwd, dirPart || ".");
+  const entry = entryOf(invocation.ref, settings.cwd);
+  // A remote entry has no local context: its files come from the checkout.
+  const directory = entry.remote ? settings.cwd : entry.directory;
   const session = await openBuildSession(client, { contexts: new ContextDirectories(directory), secrets: new Map() }, `ebuild-plan:${directory}`);
   const engine = new BuildkitEngine(client, session.id, settings.signal, { noCache: settings.noCache });
   try {
@@ -180,7 +178,8 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
     // `--platform linux/amd64,linux/arm64`: the target once per platform, one image of its names.
     const platforms = settings.platform.split(",").map((p) => p.trim()).filter((p) => p !== "");
     const result = await planTarget({
-      entry: { directory, name: invocation.ref.slice(plus + 1) },
+      entry: { directory: entry.directory, name: entry.name },
+      ...(entry.outputDirectory === undefined ? {} : { outputDirectory: entry.outputDirectory }),
       overrides,
       platform: platforms[0] ?? settings.platform,
       platforms,
@@ -191,6 +190,8 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
       reader: fileSystemReader,
       parse: parseOrThrow,
       engine,
+      git: settings.git,
+      gitFiles: engine,
     });
     return { ...result, plan: { ...result.plan, contexts: result.plan.contexts.map((c) => ({ ...c, dir: resolve(directory, c.dir) })) } };
   } finally {

@@ -6,10 +6,13 @@
  */
 import chalk from "chalk";
 import { access, readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { EbuildError } from "../../errors.js";
-import { plan, parseForPlanning, parseReference, type PlanResult, type SourceReader } from "../../planner/index.js";
+import { plan, parseForPlanning, type PlanResult, type SourceReader } from "../../planner/index.js";
 import { dumpDefinition } from "../../planner/llb/index.js";
+import { describeCheckout } from "../../planner/remote.js";
+import { OnDemandGitFiles } from "../build/remote-files.js";
+import { loadFlagDefaults } from "../settings.js";
+import { entryOf } from "../entry.js";
 
 export interface PlanOptions {
   platform?: string;
@@ -42,22 +45,22 @@ export function parseTargetArguments(args: readonly string[]): { target: string;
 
 export async function planCommand(args: readonly string[], options: PlanOptions): Promise<void> {
   const { target, overrides } = parseTargetArguments(args);
-  const ref = parseReference(target);
-  if (ref.kind !== "target") throw new EbuildError("usage", `${target} is not a target`, { hint: "write +name or ./dir+name" });
-  const home = ref.home;
-  if (home.kind !== "here" && home.kind !== "directory") {
-    throw new EbuildError("usage", `${target}: only targets in local directories can be planned`, { hint: "write ./dir+name" });
-  }
-  const directory = home.kind === "here" ? process.cwd() : resolve(process.cwd(), home.path);
+  const entry = entryOf(target, process.cwd());
+  const defaults = await loadFlagDefaults(process.cwd(), process.env);
+  // Remote references are read from git checkouts on the daemon, connected only if one is met.
+  const gitFiles = new OnDemandGitFiles();
   const result = await plan({
-    entry: { directory, name: ref.name },
+    entry: { directory: entry.directory, name: entry.name },
+    ...(entry.outputDirectory === undefined ? {} : { outputDirectory: entry.outputDirectory }),
     overrides,
     platform: (options.platform ?? "linux/amd64").split(",")[0]!.trim(),
     platforms: (options.platform ?? "linux/amd64").split(",").map((p) => p.trim()).filter((p) => p !== ""),
     push: options.push === true,
     reader: nodeSourceReader,
     parse: parseForPlanning,
-  });
+    git: { urlInsteadOf: defaults.gitUrlInsteadOf },
+    gitFiles,
+  }).finally(() => gitFiles.close());
   const out = (text: string) => process.stdout.write(`${text}\n`);
   if (options.llb === true) {
     out(JSON.stringify(result.plan.outputs.map((o) => ({ kind: o.kind, target: o.target, definition: dumpDefinition(o.definition) })), null, 2));
@@ -83,6 +86,12 @@ export function planTree({ reach }: PlanResult): string[] {
   const byInvocation = new Map<string, typeof reach.effects.verdicts>();
   for (const verdict of reach.effects.verdicts) byInvocation.set(verdict.invocation, [...(byInvocation.get(verdict.invocation) ?? []), verdict]);
   const at = (position: { file: string; line: number } | undefined) => (position === undefined ? "" : chalk.dim(` ${shortFile(position.file)}:${position.line}`));
+  // A remote target shows the checkout it comes from, the first time it is shown.
+  const checkouts = new Map(reach.targets.flatMap((t) => (t.checkout === undefined ? [] : [[t.key, describeCheckout(t.checkout)] as const])));
+  const from = (key: string) => {
+    const checkout = checkouts.get(key);
+    return checkout === undefined ? "" : chalk.dim(` from ${checkout}`);
+  };
   const visit = (key: string, indent: string) => {
     shown.add(key);
     // Host execution is spelled out, so reviewers see what a build runs outside BuildKit.
@@ -101,7 +110,7 @@ export function planTree({ reach }: PlanResult): string[] {
         lines.push(`${indent}  ${edge.kind} ${label}${at(edge.at)}${edge.kind === "DO" ? "" : chalk.dim(" (above)")}`);
         continue;
       }
-      lines.push(`${indent}  ${edge.kind} ${label}${at(edge.at)}`);
+      lines.push(`${indent}  ${edge.kind} ${label}${at(edge.at)}${from(edge.to)}`);
       visit(edge.to, `${indent}  `);
     }
   };

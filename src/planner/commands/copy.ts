@@ -1,6 +1,7 @@
 /**
  * COPY from the build context (a `local` source per Buildfile directory, with include patterns so
- * only the named files travel) or from other targets' artifacts. Copies get a constant mtime
+ * only the named files travel; for a remote Buildfile, its directory in the git checkout) or from
+ * other targets' artifacts. Copies get a constant mtime
  * unless `--keep-ts`, so the same inputs give the same layers on every machine.
  */
 import { EbuildError } from "../../errors.js";
@@ -13,6 +14,12 @@ import { normalizePath, staysInside } from "../paths.js";
 /** One source of a COPY, already expanded: a context path or the artifacts of a planned target. */
 export type CopyFrom = { kind: "context"; path: string } | { kind: "artifact"; artifacts: State; path: string };
 
+/**
+ * The build context of the Buildfile a COPY is written in: a local directory the session serves
+ * (by its `local` source name), or a directory of a git checkout.
+ */
+export type CopyContext = { kind: "local"; name: string } | { kind: "checkout"; state: State; directory: string };
+
 /** The options shared by every source of a COPY, from its flags (already expanded). */
 export interface CopyFlags {
   chmod: string | undefined;
@@ -20,10 +27,10 @@ export interface CopyFlags {
 }
 
 /**
- * Applies a COPY. `contextName` is the `local` source name of the Buildfile's directory; the
- * context is sent with only the paths this COPY names.
+ * Applies a COPY. A local context is sent with only the paths this COPY names; a checkout is
+ * already on the daemon.
  */
-export function planCopy(build: TargetBuild, command: CopyCommand, sources: readonly CopyFrom[], dest: string, flags: CopyFlags, contextName: string, location?: SourceLocation): void {
+export function planCopy(build: TargetBuild, command: CopyCommand, sources: readonly CopyFrom[], dest: string, flags: CopyFlags, context: CopyContext, location?: SourceLocation): void {
   const at = positionOf(command.range);
   const contextPaths = sources.filter((s) => s.kind === "context").map((s) => s.path);
   for (const path of contextPaths) {
@@ -37,15 +44,18 @@ export function planCopy(build: TargetBuild, command: CopyCommand, sources: read
   // Only the named paths travel; copying the context's root (".") sends all of it, since an
   // include pattern "." matches no file in the upload.
   const patterns = contextPaths.map((p) => normalizePath(p));
-  const context =
+  const contextState =
     contextPaths.length === 0
       ? undefined
-      : local(contextName, {
-          ...(patterns.includes(".") ? {} : { includePatterns: patterns }),
-          // Outputs of a running build are staged in the project (src/cli/outputs); never upload them.
-          excludePatterns: [".ebuild-staging-*"],
-          sharedKeyHint: contextName,
-        });
+      : context.kind === "checkout"
+        ? context.state
+        : local(context.name, {
+            ...(patterns.includes(".") ? {} : { includePatterns: patterns }),
+            // Outputs of a running build are staged in the project (src/cli/outputs); never upload them.
+            excludePatterns: [".ebuild-staging-*"],
+            sharedKeyHint: context.name,
+          });
+  const contextRoot = context.kind === "checkout" && context.directory !== "" ? `/${context.directory}` : "";
   const options: CopyOptions = {
     followSymlinks: !command.flags.symlinkNoFollow,
     copyDirContentsOnly: !command.flags.dir,
@@ -60,12 +70,19 @@ export function planCopy(build: TargetBuild, command: CopyCommand, sources: read
   const target = sources.length > 1 && !dest.endsWith("/") ? `${dest}/` : dest;
   let action;
   for (const source of sources) {
-    const from = source.kind === "context" ? context! : source.artifacts;
-    const path = source.kind === "context" ? `/${normalizePath(source.path)}` : `/${source.path}`;
+    const from = source.kind === "context" ? contextState! : source.artifacts;
+    const path = source.kind === "context" ? contextPath(contextRoot, source.path) : `/${source.path}`;
     const src = command.flags.ifExists ? optionalPattern(path) : path;
     action = action === undefined ? copy(from, src, target, options) : action.copy(from, src, target, options);
   }
   if (action !== undefined) build.state = build.state.file(action, { description: `COPY ${command.args.map((w) => w.text).join(" ")}`, ...(location === undefined ? {} : { location }) });
+}
+
+/** A context path in the context's state: `/dir/path`, and `/dir` itself for ".". */
+function contextPath(root: string, path: string): string {
+  const normal = normalizePath(path);
+  if (normal === ".") return root === "" ? "/." : root;
+  return `${root}/${normal}`;
 }
 
 /**
