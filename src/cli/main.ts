@@ -26,12 +26,15 @@ export function buildProgram(): Command {
     .option("--push", "push images saved with SAVE IMAGE --push and run RUN --push commands")
     .option("-P, --allow-privileged", "allow RUN --privileged and other privileged work")
     .option("--no-cache", "run every step again, ignoring cached results (they are still cached for later builds)")
-    .option("--cache-from <spec>", "import build cache: type=registry,ref=IMAGE or a bare image reference (repeatable)", collect)
-    .option("--cache-to <spec>", "export build cache: type=registry,ref=IMAGE[,mode=max] or type=inline (repeatable)", collect)
+    .option("--cache-from <spec>", "import build cache: IMAGE, type=registry,ref=IMAGE, type=local,src=DIR or type=gha (repeatable)", collect)
+    .option("--cache-to <spec>", "export build cache: type=inline, type=registry,ref=IMAGE[,mode=max], type=local,dest=DIR or type=gha (repeatable)", collect)
+    .option("--remote-cache <image>", "import the registry cache IMAGE, and export to it under --push (as Earthly's --remote-cache)")
+    .option("--max-remote-cache", "export every intermediate step to --remote-cache (mode=max)")
     .option("--platform <os/arch>", "the platform to build for (default: this machine's)")
     .option("-s, --secret <id[=value]>", "a secret for RUN --secret / --mount type=secret (value from the environment when omitted; repeatable)", collect)
     .option("--secret-file <id=path>", "a secret read from a file (repeatable)", collect)
-    .option("--ci", "CI mode: no local outputs unless --output is given")
+    .option("--ci", "CI mode: --strict, and no local outputs unless --output is given")
+    .option("--strict", "refuse what another machine could not repeat: LOCALLY and RUN --interactive")
     .option("--output [type=tar,dest=FILE]", "write local outputs even under --ci; with a value, write the target's image to a file instead")
     .option("--no-output", "do not write SAVE ARTIFACT ... AS LOCAL outputs")
     .option("-a, --artifact <+target/path>", "artifact mode: build the target and write only this artifact to the DEST operand (default ./)")
@@ -61,7 +64,9 @@ Exit codes: 0 ok, 1 build failed, 2 bad command line or Buildfile, 3 cancelled,
 6 no BuildKit daemon answered, 9 privileged work needs -P.`,
     )
     .action(async (targets: string[], options: Record<string, never>, command: Command) => {
-      if (targets.length === 0 && options.artifact === undefined && options.image === undefined) return command.help();
+      // `--output +t`: commander takes the target for --output's optional value; build() gives it back.
+      const named = targets.length > 0 || options.artifact !== undefined || options.image !== undefined || typeof options.output === "string";
+      if (!named) return command.help();
       await (await import("./commands/build.js")).build(targets, options);
     });
   program

@@ -34,6 +34,8 @@ export interface ReachRequest {
   userPlatform?: string;
   push?: boolean;
   ci?: boolean;
+  /** `--strict` (implied by `--ci`): LOCALLY and RUN --interactive are refused at their line. */
+  strict?: boolean;
   reader: SourceReader;
   parse: ParseBuildfile<Buildfile>;
   /** Needed for `$(...)`, IF and FOR; without it those statements are errors. */

@@ -19,6 +19,7 @@ import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost
 import { planCopy, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
+import { refuseUnrepeatable } from "./strict.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
 import { constantCopyTime, copy, git, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
@@ -89,6 +90,7 @@ const stepless = new Set<Statement["kind"]>(["DO", "IF", "FOR", "WAIT", "TRY", "
  */
 async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
   const before = { state: ctx.build.state.output?.vertex, artifacts: ctx.build.artifacts.output?.vertex };
+  if (ctx.reacher.request.strict === true) refuseUnrepeatable(s);
   await planStatement(ctx, s);
   if (stepless.has(s.kind)) return;
   const step = { target: ctx.label, command: commandOf(s), at: positionOf(s.range) };
