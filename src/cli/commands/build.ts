@@ -202,7 +202,11 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
   const session = await openBuildSession(client, { contexts: new ContextDirectories(directory), secrets: new Map() }, `ebuild-plan:${directory}`);
   const engine = new BuildkitEngine(client, session.id, settings.signal, { noCache: settings.noCache });
   try {
-    const overrides = [...settings.buildArgs, ...invocation.args].map(({ name, value }) => [name, value] as [string, string]);
+    // A build arg named on the command line replaces its EBUILD_BUILD_ARGS/.arg default rather than
+    // adding a second value (two values of one name would make a matrix).
+    const named = new Set(invocation.args.map((a) => a.name));
+    const defaults = settings.buildArgs.filter((a) => !named.has(a.name));
+    const overrides = [...defaults, ...invocation.args].map(({ name, value }) => [name, value] as [string, string]);
     const result = await planTarget({
       entry: { directory, name: invocation.ref.slice(plus + 1) },
       overrides,
