@@ -85,6 +85,9 @@ t:
   const failed = await ebuild(["--progress", "plain", "+t"], { cwd: dir });
   assert.equal(failed.code, 1, failed.stderr + failed.stdout);
   assert.match(failed.stdout + failed.stderr, /exit 3/);
+  // The failing RUN's own position: line 8, column 5 (after four spaces of indentation).
+  assert.match(failed.stderr, /^error: Buildfile:8:5: /m);
+  assert.match(failed.stdout + failed.stderr, /failed at Buildfile:8:5\n +RUN echo about to fail && exit 3/);
   assert.equal(await readFile(join(dir, "r.txt"), "utf8"), "good\n");
 });
 
