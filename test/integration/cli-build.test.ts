@@ -136,3 +136,23 @@ escape:
   assert.equal(escape.code, 2, escape.stderr + escape.stdout);
   assert.equal(existsSync(join(dir, "..", "escaped.txt")), false);
 });
+
+test("a Buildfile error deep in the graph names the chain of targets with their args, never a secret", async () => {
+  const dir = await project({
+    Buildfile: `${header}
+leaf:
+    ARG --required NEED
+    RUN echo $NEED
+mid:
+    ARG X
+    RUN --secret T=token echo uses a secret
+    BUILD +leaf --OTHER=$X
+top:
+    BUILD +mid --X=hello
+`,
+  });
+  const run = await ebuild(["--progress", "plain", "-s", "token=hunter2-secret", "+top"], { cwd: dir });
+  assert.equal(run.code, 2, run.stderr + run.stdout);
+  assert.match(run.stderr, /Buildfile:6:5: ARG NEED is required but no value was given\nreached through \+top → \+mid --X=hello → \+leaf --OTHER=hello --X=hello\n/);
+  assert.ok(!(run.stdout + run.stderr).includes("hunter2-secret"));
+});
