@@ -51,6 +51,8 @@ export interface ReachedTarget {
   /** The Buildfile that defines it. */
   file: string;
   at: SourcePosition;
+  /** The WAIT phase it was first reached in: its own steps run with that phase's outputs. */
+  phase: number;
 }
 
 export interface ReachPlan {
@@ -204,7 +206,7 @@ export class Reacher {
     try {
       const loaded = await this.loader.load(invocation.directory, via?.at);
       const target = findTarget(loaded.parsed, invocation.name, via?.at);
-      this.targets.set(key, { key, label, invocation, file: loaded.path, at: { file: loaded.path, line: target.range.start.line, column: target.range.start.column } });
+      this.targets.set(key, { key, label, invocation, file: loaded.path, at: { file: loaded.path, line: target.range.start.line, column: target.range.start.column }, phase: this.phase });
       await this.#planTarget(key, label, invocation, loaded.parsed, loaded.text, target);
     } catch (error) {
       throw withChain(error, this.stack.chain());
