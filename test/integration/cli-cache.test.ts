@@ -126,7 +126,7 @@ app:
     await forgetStep();
     const reused = await ebuild(["--progress", "plain", "--cache-from", `${repo}:1`, "+app", "--TAG=2"], { cwd: dir });
     assert.equal(reused.code, 0, reused.stderr + reused.stdout);
-    assert.equal(await stampOf("2"), pushed, "the RUN came from the pushed image's inline cache");
+    assert.equal(await stampOf("2"), pushed, `the RUN came from the pushed image's inline cache:\n${reused.stdout}${reused.stderr}`);
     assert.match(reused.stdout, /\*cached\* --> RUN echo ebuild-cli-inline/);
 
     // The control: without --cache-from the same build runs the step again.
