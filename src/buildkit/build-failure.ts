@@ -11,7 +11,7 @@ import type { GrpcError } from "./grpc/status.js";
 
 export interface FailureSource {
   filename: string;
-  /** Lines and characters as the planner recorded them (ebuild records 1-based lines and columns). */
+  /** As the planner recorded them, the way BuildKit's frontends do: lines from 1, characters from 0. */
   ranges: Array<{ start: { line: number; character: number }; end: { line: number; character: number } }>;
 }
 
@@ -78,7 +78,8 @@ export class BuildFailedError extends EbuildError {
     const start = source?.ranges[0]?.start;
     super("build", error.message, {
       cause: error,
-      ...(source && start ? { at: { file: source.filename, line: start.line, column: start.character } } : {}),
+      // Source maps count characters from 0; ebuild's positions count columns from 1.
+      ...(source && start ? { at: { file: source.filename, line: start.line, column: start.character + 1 } } : {}),
     });
     this.failure = failure;
   }

@@ -86,38 +86,3 @@ export function parseSecretFileFlag(spec: string): { id: string; path: string } 
   }
   return { id: spec.slice(0, eq), path: spec.slice(eq + 1) };
 }
-
-/** A parsed --cache-from / --cache-to value: the cache backend and its attributes. */
-export interface CacheFlag {
-  type: string;
-  attrs: Record<string, string>;
-}
-
-/**
- * Parses `--cache-from`/`--cache-to` as buildx writes them: `type=registry,ref=host/app:cache`,
- * `type=inline`, or a bare image reference (a registry cache). `local` needs a content store the
- * client serves over the session, which ebuild does not offer yet, so it is refused here clearly.
- */
-export function parseCacheFlag(spec: string, flag: "--cache-from" | "--cache-to"): CacheFlag {
-  if (!spec.includes("=")) return { type: "registry", attrs: { ref: spec } };
-  const attrs: Record<string, string> = {};
-  for (const part of spec.split(",")) {
-    const eq = part.indexOf("=");
-    if (eq <= 0) throw new EbuildError("usage", `${flag} ${spec}: "${part}" is not KEY=VALUE`, { hint: `for example: ${flag} type=registry,ref=HOST/IMAGE:cache` });
-    attrs[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  const type = attrs.type ?? "registry";
-  delete attrs.type;
-  if (type === "local") {
-    throw new EbuildError("usage", `${flag} type=local is not supported by ebuild yet (it needs a content store served by the client)`, {
-      hint: "use a registry cache: type=registry,ref=HOST/IMAGE:cache",
-    });
-  }
-  if (type === "registry" && !attrs.ref) {
-    throw new EbuildError("usage", `${flag} type=registry needs ref=IMAGE`, { hint: `for example: ${flag} type=registry,ref=HOST/IMAGE:cache` });
-  }
-  if (flag === "--cache-from" && type === "inline") {
-    throw new EbuildError("usage", "--cache-from type=inline is not a cache source", { hint: "import an inline cache by its image: --cache-from HOST/IMAGE:TAG" });
-  }
-  return { type, attrs };
-}

@@ -14,11 +14,18 @@ export interface FlagDefaults {
   noCache?: boolean;
   allowPrivileged?: boolean;
   ci?: boolean;
+  strict?: boolean;
   output?: boolean;
   noOutput?: boolean;
   platform?: string;
   buildkitHost?: string;
   progress?: string;
+  /** EBUILD_REMOTE_CACHE=IMAGE and EBUILD_MAX_REMOTE_CACHE=true, as `--remote-cache` / `--max-remote-cache`. */
+  remoteCache?: string;
+  maxRemoteCache?: boolean;
+  /** EBUILD_CACHE_FROM / EBUILD_CACHE_TO: specs as the flags take them, several separated by spaces or `;`. */
+  cacheFrom?: string[];
+  cacheTo?: string[];
   /** From EBUILD_BUILD_ARGS="A=1,B=2" and the `.arg` file. */
   buildArgs: Array<{ name: string; value: string }>;
   /** From EBUILD_SECRETS="id=v,id2=v2" and the `.secret` file. */
@@ -37,11 +44,15 @@ const booleanFlags = {
   NO_CACHE: "noCache",
   ALLOW_PRIVILEGED: "allowPrivileged",
   CI: "ci",
+  STRICT: "strict",
+  MAX_REMOTE_CACHE: "maxRemoteCache",
   OUTPUT: "output",
   NO_OUTPUT: "noOutput",
 } as const;
 
-const stringFlags = { PLATFORMS: "platform", BUILDKIT_HOST: "buildkitHost", PROGRESS: "progress" } as const;
+const stringFlags = { PLATFORMS: "platform", BUILDKIT_HOST: "buildkitHost", PROGRESS: "progress", REMOTE_CACHE: "remoteCache" } as const;
+
+const listFlags = { CACHE_FROM: "cacheFrom", CACHE_TO: "cacheTo" } as const;
 
 /** Parses dotenv text: `KEY=value`, `export KEY=value`, quoted values, `#` comments. */
 export function parseDotenv(text: string, file: string): Map<string, string> {
@@ -112,6 +123,10 @@ export async function loadFlagDefaults(cwd: string, env: NodeJS.ProcessEnv): Pro
   for (const [key, field] of Object.entries(stringFlags)) {
     const found = lookup(key);
     if (found && found[1] !== "") defaults[field] = found[1];
+  }
+  for (const [key, field] of Object.entries(listFlags)) {
+    const found = lookup(key);
+    if (found) defaults[field] = found[1].split(/[\s;]+/).filter((spec) => spec !== "");
   }
   const argFile = await readOptional(join(cwd, ".arg"));
   if (argFile !== undefined) for (const [name, value] of parseDotenv(argFile, join(cwd, ".arg"))) defaults.buildArgs.push({ name, value });

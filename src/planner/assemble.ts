@@ -45,7 +45,8 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     .filter((key) => finalState(reach, key).output !== undefined)
     .map((key) => {
       const target = targetOf.get(key)!;
-      const run: TargetRun = { kind: "run", target: label(key), definition: pending, at: target.at };
+      // A target BUILT after a WAIT block runs after that block's outputs were written.
+      const run: TargetRun = { kind: "run", target: label(key), definition: pending, at: target.at, ...(target.phase === 0 ? {} : { phase: target.phase }) };
       return deferred(run, finalState(reach, key), target.invocation.platform);
     });
   const images: ImageOutput[] = [];

@@ -51,6 +51,8 @@ export interface ReachRequest {
   userPlatform?: string;
   push?: boolean;
   ci?: boolean;
+  /** `--strict` (implied by `--ci`): LOCALLY and RUN --interactive are refused at their line. */
+  strict?: boolean;
   reader: SourceReader;
   parse: ParseBuildfile<Buildfile>;
   /** Needed for `$(...)`, IF and FOR; without it those statements are errors. */
@@ -77,6 +79,8 @@ export interface ReachedTarget {
   at: SourcePosition;
   /** For a target in a git repository: the checkout it comes from. */
   checkout?: GitCheckout;
+  /** The WAIT phase it was first reached in: its own steps run with that phase's outputs. */
+  phase: number;
 }
 
 export interface ReachPlan {
@@ -255,13 +259,23 @@ export class Reacher {
       this.privileges.addEdge(via.from, key, via.allowPrivileged === true);
     }
     if (this.#done.has(key)) return key;
-    this.stack.enter(key, label, via === undefined ? undefined : { kind: via.kind, at: via.at });
-    const loaded = await this.loader.load(invocation.directory, via?.at);
-    const target = findTarget(loaded.parsed, invocation.name, via?.at);
-    const checkout = this.checkoutOf(invocation.directory);
-    const at = { file: loaded.path, line: target.range.start.line, column: target.range.start.column };
-    this.targets.set(key, { key, label, invocation, file: loaded.path, at, ...(checkout === undefined ? {} : { checkout }) });
-    await this.#planTarget(key, label, invocation, loaded.parsed, loaded.text, target);
+    try {
+      this.stack.enter(key, label, via === undefined ? undefined : { kind: via.kind, at: via.at });
+    } catch (cycle) {
+      // A cycle's message is its chain already.
+      if (cycle instanceof Error) chained.add(cycle);
+      throw cycle;
+    }
+    try {
+      const loaded = await this.loader.load(invocation.directory, via?.at);
+      const target = findTarget(loaded.parsed, invocation.name, via?.at);
+      const checkout = this.checkoutOf(invocation.directory);
+      const at = { file: loaded.path, line: target.range.start.line, column: target.range.start.column };
+      this.targets.set(key, { key, label, invocation, file: loaded.path, at, phase: this.phase, ...(checkout === undefined ? {} : { checkout }) });
+      await this.#planTarget(key, label, invocation, loaded.parsed, loaded.text, target);
+    } catch (error) {
+      throw withChain(error, this.stack.chain());
+    }
     this.stack.leave(key);
     this.#done.add(key);
     return key;
@@ -338,4 +352,22 @@ export function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length]!;
+}
+
+const chained = new WeakSet<Error>();
+
+/**
+ * A Buildfile error deep in the graph says how the build got there, with each target's args:
+ * `reached through +all → +test --GO=1.22`. Only the innermost invocation adds it; build args are
+ * not secrets, and the CLI redacts secret values from every message anyway.
+ */
+function withChain(error: unknown, chain: string[]): unknown {
+  if (!(error instanceof EbuildError) || error.kind !== "semantic" || chained.has(error) || chain.length < 2) return error;
+  const described = new EbuildError(error.kind, `${error.message}\nreached through ${chain.join(" → ")}`, {
+    ...(error.at ? { at: error.at } : {}),
+    ...(error.hint ? { hint: error.hint } : {}),
+    cause: error,
+  });
+  chained.add(described);
+  return described;
 }

@@ -22,6 +22,7 @@ import { planCopy, type CopyContext, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { walkWithDocker } from "./walk-with-docker.js";
+import { refuseUnrepeatable } from "./strict.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
 import { checkAllowedLocally, hostFiles, planHostRun, planHostWorkdir, planLocally } from "./commands/locally.js";
 import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation } from "./llb/index.js";
@@ -120,6 +121,7 @@ const stepless = new Set<Statement["kind"]>(["DO", "IF", "FOR", "WAIT", "TRY", "
  */
 async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
   const before = { state: ctx.build.state.output?.vertex, artifacts: ctx.build.artifacts.output?.vertex };
+  if (ctx.reacher.request.strict === true) refuseUnrepeatable(s);
   if (ctx.build.pushPhase !== undefined && notInPushPhase.has(s.kind)) {
     throw new EbuildError("semantic", `${s.kind.replace("_", " ")} after RUN --push: every command after a RUN --push runs in the push phase, after the build`, {
       at: positionOf(s.range),

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { artifactDestination, parseArtifactRef } from "../../src/cli/build/output-modes.js";
 import { parseOutputFlag } from "../../src/cli/build/output-flag.js";
-import { parseCacheFlag } from "../../src/cli/invocation.js";
 import { EbuildError } from "../../src/errors.js";
 
 const refs: Array<[string, { target: string; path: string }]> = [
@@ -34,14 +33,3 @@ test("--output type=tar,dest=FILE is an image file; other types and missing dest
     assert.throws(() => parseOutputFlag(bad), (e: unknown) => e instanceof EbuildError && e.kind === "usage", bad);
   }
 });
-
-const caches: Array<[string, "--cache-from" | "--cache-to", { type: string; attrs: Record<string, string> }]> = [
-  ["127.0.0.1:5000/app:cache", "--cache-from", { type: "registry", attrs: { ref: "127.0.0.1:5000/app:cache" } }],
-  ["type=registry,ref=127.0.0.1:5000/app:cache,mode=max", "--cache-to", { type: "registry", attrs: { ref: "127.0.0.1:5000/app:cache", mode: "max" } }],
-  ["type=inline", "--cache-to", { type: "inline", attrs: {} }],
-];
-for (const [spec, flag, expected] of caches) test(`${flag} ${spec} is a ${expected.type} cache`, () => assert.deepEqual(parseCacheFlag(spec, flag), expected));
-
-for (const [spec, flag] of [["type=local,dest=c", "--cache-to"], ["type=registry", "--cache-from"], ["type=inline", "--cache-from"]] as const) {
-  test(`${flag} ${spec} is a usage error`, () => assert.throws(() => parseCacheFlag(spec, flag), (e: unknown) => e instanceof EbuildError && e.kind === "usage"));
-}

@@ -40,3 +40,18 @@ test("a bad boolean names the variable", async () => {
   const dir = await dirWith({});
   await assert.rejects(loadFlagDefaults(dir, { EBUILD_PUSH: "maybe" }), /EBUILD_PUSH=maybe is not a boolean/);
 });
+
+test("strict, remote cache and cache specs have environment defaults", async () => {
+  const dir = await dirWith({ ".env": "EBUILD_CACHE_TO=type=inline\n" });
+  const defaults = await loadFlagDefaults(dir, {
+    EARTHLY_STRICT: "true",
+    EARTHLY_REMOTE_CACHE: "127.0.0.1:5000/app:cache",
+    EBUILD_MAX_REMOTE_CACHE: "1",
+    EBUILD_CACHE_FROM: "127.0.0.1:5000/a:1; type=registry,ref=127.0.0.1:5000/b:cache",
+  });
+  assert.equal(defaults.strict, true);
+  assert.equal(defaults.remoteCache, "127.0.0.1:5000/app:cache");
+  assert.equal(defaults.maxRemoteCache, true);
+  assert.deepEqual(defaults.cacheFrom, ["127.0.0.1:5000/a:1", "type=registry,ref=127.0.0.1:5000/b:cache"]);
+  assert.deepEqual(defaults.cacheTo, ["type=inline"], "from .env");
+});

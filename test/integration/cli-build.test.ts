@@ -85,6 +85,9 @@ t:
   const failed = await ebuild(["--progress", "plain", "+t"], { cwd: dir });
   assert.equal(failed.code, 1, failed.stderr + failed.stdout);
   assert.match(failed.stdout + failed.stderr, /exit 3/);
+  // The failing RUN's own position: line 8, column 5 (after four spaces of indentation).
+  assert.match(failed.stderr, /^error: Buildfile:8:5: /m);
+  assert.match(failed.stdout + failed.stderr, /failed at Buildfile:8:5\n +RUN echo about to fail && exit 3/);
   assert.equal(await readFile(join(dir, "r.txt"), "utf8"), "good\n");
 });
 
@@ -132,4 +135,24 @@ escape:
   const escape = await ebuild(["--progress", "plain", "+escape"], { cwd: dir });
   assert.equal(escape.code, 2, escape.stderr + escape.stdout);
   assert.equal(existsSync(join(dir, "..", "escaped.txt")), false);
+});
+
+test("a Buildfile error deep in the graph names the chain of targets with their args, never a secret", async () => {
+  const dir = await project({
+    Buildfile: `${header}
+leaf:
+    ARG --required NEED
+    RUN echo $NEED
+mid:
+    ARG X
+    RUN --secret T=token echo uses a secret
+    BUILD +leaf --OTHER=$X
+top:
+    BUILD +mid --X=hello
+`,
+  });
+  const run = await ebuild(["--progress", "plain", "-s", "token=hunter2-secret", "+top"], { cwd: dir });
+  assert.equal(run.code, 2, run.stderr + run.stdout);
+  assert.match(run.stderr, /Buildfile:6:5: ARG NEED is required but no value was given\nreached through \+top → \+mid --X=hello → \+leaf --OTHER=hello --X=hello\n/);
+  assert.ok(!(run.stdout + run.stderr).includes("hunter2-secret"));
 });

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -41,12 +42,36 @@ test("--no-cache runs a cached RUN again; the next build without it reuses the n
   }
 });
 
-test("an unsupported cache backend is refused with a clear message and exit code 2", async () => {
+test("--cache-from/--cache-to type=local are refused before the build, exit 2, and make no folder", async () => {
   const dir = await project({ Buildfile: stamp("local-cache") });
   try {
-    const run = await ebuild(["--cache-to", "type=local,dest=./cache", "+stamp"], { cwd: dir });
+    const to = await ebuild(["--cache-to", "type=local,dest=./cache", "+stamp"], { cwd: dir });
+    assert.equal(to.code, 2, to.stderr + to.stdout);
+    assert.match(to.stderr, /--cache-to type=local \(.*\/cache\) is not supported: ebuild does not serve a local cache store/);
+    assert.equal(existsSync(join(dir, "cache")), false);
+    const from = await ebuild(["--cache-from", "type=local", "+stamp"], { cwd: dir });
+    assert.equal(from.code, 2, from.stderr + from.stdout);
+    assert.match(from.stderr, /--cache-from type=local needs src=DIR/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("--cache-to type=gha takes the Actions runtime token, which Docker's BuildKit refuses by name; the token is never printed", async () => {
+  const dir = await project({ Buildfile: stamp("gha-cache") });
+  const token = `gha-token-${process.pid}`;
+  try {
+    const missing = await ebuild(["--cache-to", "type=gha", "+stamp"], { cwd: dir, env: { ACTIONS_RUNTIME_TOKEN: "", ACTIONS_CACHE_URL: "" } });
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /type=gha needs the GitHub Actions cache service/);
+    const run = await ebuild(["--progress", "plain", "--cache-to", "type=gha,scope=ebuild-test", "+stamp"], {
+      cwd: dir,
+      env: { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_CACHE_URL: "http://127.0.0.1:9/" },
+    });
     assert.equal(run.code, 2, run.stderr + run.stdout);
-    assert.match(run.stderr, /type=local is not supported/);
+    assert.match(run.stderr, /this BuildKit daemon cannot export a "gha" cache \(--cache-to type=gha\)/);
+    assert.match(run.stderr, /standalone buildkitd/);
+    assert.ok(!(run.stdout + run.stderr).includes(token), "the gha token is redacted");
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -61,35 +86,63 @@ test("--cache-to type=registry on Docker's BuildKit says the daemon cannot expor
     assert.equal(run.code, 2, run.stderr + run.stdout);
     assert.match(run.stderr, /cannot export a "registry" cache \(--cache-to type=registry\)/);
     assert.match(run.stderr, /type=inline/);
+    // EBUILD_REMOTE_CACHE under --push exports a registry cache too, and the daemon says the same.
+    const remote = await ebuild(["--progress", "plain", "--push", "+stamp"], { cwd: dir, env: { EBUILD_REMOTE_CACHE: ref } });
+    assert.equal(remote.code, 2, remote.stderr + remote.stdout);
+    assert.match(remote.stderr, /cannot export a "registry" cache/);
   } finally {
     await registry.stop();
     await rm(dir, { recursive: true, force: true });
   }
 });
 
-test("--cache-to type=inline and --cache-from an image build and push with the image", async () => {
+test("an inline cache pushed with the image is reused by --cache-from after the local cache of that step is gone", async () => {
   const registry = await startRegistry();
-  const image = `${registry.address}/ebuild-test/inline:1`;
+  const token = `ebuild-cli-inline-${process.pid}-${Date.now()}`;
+  const repo = `${registry.address}/ebuild-cli-cache/inline`;
   const dir = await project({
     Buildfile: `VERSION 0.8
 FROM ebuild-fixture/busybox:latest
 app:
-    RUN echo inline-cache-${process.pid}-${Date.now()} > /seed
-    SAVE IMAGE --push ${image}
+    RUN echo ${token} > /token && cat /proc/sys/kernel/random/uuid > /stamp
+    # Declared after the RUN, so the tag is not part of the RUN's environment or cache key.
+    ARG TAG=1
+    SAVE IMAGE --push ${repo}:$TAG
 `,
   });
+  const stampOf = async (tag: string) => (await docker("run", "--rm", `${repo}:${tag}`, "cat", "/stamp")).trim();
+  // Only this test's own cache entries: their descriptions carry the token.
+  const forgetStep = async () => {
+    await docker("rmi", "-f", `${repo}:1`, `${repo}:2`, `${repo}:3`).catch(() => "");
+    const pruned = await ebuild(["prune", "--filter", `description~=${token}`], { cwd: dir, env: { BUILDKIT_HOST: "" } });
+    assert.equal(pruned.code, 0, pruned.stderr);
+  };
   try {
     const first = await ebuild(["--progress", "plain", "--push", "--cache-to", "type=inline", "+app"], { cwd: dir });
     assert.equal(first.code, 0, first.stderr + first.stdout);
-    const config = await fetch(`http://${registry.address}/v2/ebuild-test/inline/manifests/1`, {
-      headers: { accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" },
-    });
-    assert.equal(config.status, 200);
-    const second = await ebuild(["--progress", "plain", "--cache-from", image, "+app"], { cwd: dir });
-    assert.equal(second.code, 0, second.stderr + second.stdout);
+    const pushed = await stampOf("1");
+    assert.match(pushed, /^[0-9a-f-]{36}$/);
+
+    await forgetStep();
+    const reused = await ebuild(["--progress", "plain", "--cache-from", `${repo}:1`, "+app", "--TAG=2"], { cwd: dir });
+    assert.equal(reused.code, 0, reused.stderr + reused.stdout);
+    assert.equal(await stampOf("2"), pushed, `the RUN came from the pushed image's inline cache:\n${reused.stdout}${reused.stderr}`);
+    assert.match(reused.stdout, /\*cached\* --> RUN echo ebuild-cli-inline/);
+
+    // The control: without --cache-from the same build runs the step again.
+    await forgetStep();
+    const fresh = await ebuild(["--progress", "plain", "+app", "--TAG=3"], { cwd: dir });
+    assert.equal(fresh.code, 0, fresh.stderr + fresh.stdout);
+    assert.notEqual(await stampOf("3"), pushed);
   } finally {
-    await new Promise((done) => execFile("docker", ["rmi", image], () => done(undefined)));
+    await docker("rmi", "-f", `${repo}:1`, `${repo}:2`, `${repo}:3`).catch(() => "");
     await registry.stop();
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+function docker(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile("docker", args, (error, stdout, stderr) => (error ? reject(new Error(`docker ${args.join(" ")}: ${stderr}`)) : resolve(stdout))),
+  );
+}

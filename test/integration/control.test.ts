@@ -95,7 +95,7 @@ test("aborting a build cancels the long RUN on the daemon", async () => {
 
 test("a failing RUN with a source map points at its Buildfile line and names its step", async () => {
   const buildfile = "VERSION 0.8\nbuild:\n    FROM ebuild-fixture/busybox\n    RUN exit 4\n";
-  const run = runOnImage(image, "exit 4", { ignoreCache: true, source: { filename: "Buildfile", data: buildfile, line: 4, character: 5 } });
+  const run = runOnImage(image, "exit 4", { ignoreCache: true, source: { filename: "Buildfile", data: buildfile, line: 4, character: 4 } });
   const { error } = await build({ definition: run.definition });
   assert.ok(error instanceof BuildFailedError, String(error));
   assert.equal(error.kind, "build");

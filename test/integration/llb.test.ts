@@ -121,6 +121,6 @@ test("a failing RUN is reported at its Buildfile line, on the step marshal named
   );
   assert.ok(error instanceof BuildFailedError, String(error));
   assert.match(error.message, /exit code: 7/);
-  assert.deepEqual(error.at, { file: "Buildfile", line: 3, column: 4 });
+  assert.deepEqual(error.at, { file: "Buildfile", line: 3, column: 5 });
   assert.equal(error.vertexDigest, marshalled.rootDigest);
 });

@@ -196,7 +196,8 @@ test("errors name the reference, its position, the URL tried and how to fix it",
 
   const missingFile = await failure("example.test/org/repo/nodir:v1+t", { gitFiles: server() });
   assert.equal(missingFile.kind, "semantic");
-  assert.equal(missingFile.message, `no Buildfile or Earthfile in example.test/org/repo/nodir:v1 (cloned from ${url}@v1)`);
+  // The first line says what is missing; the planner adds how the build got there.
+  assert.equal(missingFile.message, `no Buildfile or Earthfile in example.test/org/repo/nodir:v1 (cloned from ${url}@v1)\nreached through +all → example.test/org/repo/nodir:v1+t`);
 
   const missingRef = await failure("example.test/org/repo:v9+t", { gitFiles: server() });
   assert.equal(missingRef.kind, "semantic");

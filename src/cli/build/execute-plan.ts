@@ -259,11 +259,14 @@ async function runOutput(output: PlannedOutput, options: ExecutePlanOptions, tra
 
 /** The daemon names a cache backend it lacks tersely; say which daemon lacks it and what works. */
 function explainCacheRefusal(error: unknown): unknown {
-  const match = /unknown cache (exporter|importer)[^"]*"([^"]+)"/.exec(error instanceof Error ? error.message : "");
+  // BuildKit writes `unknown cache exporter: "gha"` but `unknown cache importer: gha`.
+  const match = /unknown cache (exporter|importer): "?([\w.-]+)"?/.exec(error instanceof Error ? error.message : "");
   if (!match) return error;
   const direction = match[1] === "exporter" ? "--cache-to" : "--cache-from";
   return new EbuildError("usage", `this BuildKit daemon cannot ${match[1] === "exporter" ? "export" : "import"} a "${match[2]}" cache (${direction} type=${match[2]})`, {
-    hint: "Docker Engine's built-in BuildKit exports only type=inline caches; for registry caches use a standalone buildkitd (--buildkit-host / BUILDKIT_HOST)",
+    hint:
+      "Docker Engine's built-in BuildKit exports only type=inline caches and imports only registry images; for registry, gha and other backends use a standalone buildkitd " +
+      "(--buildkit-host / BUILDKIT_HOST, e.g. a docker-container:// builder)",
     cause: error,
   });
 }

@@ -18,9 +18,10 @@ import { fileSystemReader, parseOrThrow } from "../build/load.js";
 import { artifactDestination, artifactPlan, imagePlan, parseArtifactRef, type ArtifactRef } from "../build/output-modes.js";
 import { parseOutputFlag, type ImageFileOutput } from "../build/output-flag.js";
 import { writeMetadataFile } from "../build/metadata-file.js";
-import { parseCacheFlag, parseSecretFileFlag, parseSecretFlag, parseTargetOperands, type TargetInvocation } from "../invocation.js";
+import { cacheSecrets, parseCacheFlag, refuseClientStoreCaches, remoteCacheEntries, type CacheFlag } from "../cache-spec.js";
+import { parseSecretFileFlag, parseSecretFlag, parseTargetOperands, type TargetInvocation } from "../invocation.js";
 import { createRenderer, lookupIn, parseProgressMode} from "../progress/index.js";
-import { loadFlagDefaults } from "../settings.js";
+import { loadFlagDefaults, type FlagDefaults } from "../settings.js";
 import { entryOf } from "../entry.js";
 
 export interface BuildOptions {
@@ -35,10 +36,13 @@ export interface BuildOptions {
   cache?: boolean;
   cacheFrom?: string[];
   cacheTo?: string[];
+  remoteCache?: string;
+  maxRemoteCache?: boolean;
   platform?: string;
   secret?: string[];
   secretFile?: string[];
   ci?: boolean;
+  strict?: boolean;
   /** commander turns --output/--no-output into one boolean; `--output type=tar,dest=FILE` is a string. */
   output?: boolean | string;
   artifact?: string;
@@ -86,12 +90,16 @@ export async function build(operands: string[], options: BuildOptions): Promise<
   const hostPlatform = `linux/${goArch[process.arch] ?? process.arch}`;
   const platform = options.platform ?? defaults.platform ?? hostPlatform;
   const noCache = options.cache === false || (defaults.noCache ?? false);
-  const cacheImports = (options.cacheFrom ?? []).map((spec) => parseCacheFlag(spec, "--cache-from"));
-  const cacheExports = (options.cacheTo ?? []).map((spec) => parseCacheFlag(spec, "--cache-to"));
+  // As in Earthly, --ci implies --strict in every mode.
+  const strict = ci || (options.strict ?? defaults.strict ?? false);
+  const { cacheImports, cacheExports } = cacheOptions(options, defaults, { cwd, push });
   const secrets = await collectSecrets(options, defaults.secrets, defaults.secretFiles, cwd);
   const renderer = createRenderer({
     mode: parseProgressMode(options.progress ?? defaults.progress ?? "auto"),
-    secrets: [...secrets.values()].flatMap((s) => ("value" in s ? [typeof s.value === "string" ? s.value : new TextDecoder().decode(s.value)] : [])),
+    secrets: [
+      ...[...secrets.values()].flatMap((s) => ("value" in s ? [typeof s.value === "string" ? s.value : new TextDecoder().decode(s.value)] : [])),
+      ...cacheSecrets([...cacheImports, ...cacheExports]),
+    ],
   });
   const abort = new AbortController();
   const onSignal = () => abort.abort();
@@ -107,7 +115,7 @@ export async function build(operands: string[], options: BuildOptions): Promise<
     const reports: ExecutionReport[] = [];
     for (const invocation of invocations) {
       renderer.phase(`plan ${invocation.ref}`);
-      const result = await planOne(client, invocation, { cwd, platform, push, ci, noCache, buildArgs: defaults.buildArgs, git: { urlInsteadOf: defaults.gitUrlInsteadOf }, signal: abort.signal });
+      const result = await planOne(client, invocation, { cwd, platform, push, ci, strict, noCache, buildArgs: defaults.buildArgs, git: { urlInsteadOf: defaults.gitUrlInsteadOf }, signal: abort.signal });
       const planned = artifact
         ? artifactPlan(result, artifact.ref, { cwd, destination: artifact.destination, platform })
         : options.image !== undefined || imageFile
@@ -155,11 +163,31 @@ export async function build(operands: string[], options: BuildOptions): Promise<
   }
 }
 
+/**
+ * The cache to import and export: the flags when given, else EBUILD_CACHE_FROM / EBUILD_CACHE_TO;
+ * --remote-cache (or EBUILD_REMOTE_CACHE) adds a registry cache both ways.
+ */
+function cacheOptions(options: BuildOptions, defaults: FlagDefaults, context: { cwd: string; push: boolean }): { cacheImports: CacheFlag[]; cacheExports: CacheFlag[] } {
+  const specContext = { cwd: context.cwd, env: process.env };
+  const cacheImports = (options.cacheFrom ?? defaults.cacheFrom ?? []).map((spec) => parseCacheFlag(spec, "--cache-from", specContext));
+  const cacheExports = (options.cacheTo ?? defaults.cacheTo ?? []).map((spec) => parseCacheFlag(spec, "--cache-to", specContext));
+  const remote = options.remoteCache ?? defaults.remoteCache;
+  if (remote !== undefined) {
+    const entries = remoteCacheEntries(remote, { push: context.push, max: options.maxRemoteCache ?? defaults.maxRemoteCache ?? false });
+    cacheImports.push(...entries.imports);
+    cacheExports.push(...entries.exports);
+  }
+  refuseClientStoreCaches(cacheImports, "--cache-from");
+  refuseClientStoreCaches(cacheExports, "--cache-to");
+  return { cacheImports, cacheExports };
+}
+
 interface PlanSettings {
   cwd: string;
   platform: string;
   push: boolean;
   ci: boolean;
+  strict: boolean;
   noCache: boolean;
   buildArgs: Array<{ name: string; value: string }>;
   git: GitSettings;
@@ -174,7 +202,11 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
   const session = await openBuildSession(client, { contexts: new ContextDirectories(directory), secrets: new Map() }, `ebuild-plan:${directory}`);
   const engine = new BuildkitEngine(client, session.id, settings.signal, { noCache: settings.noCache });
   try {
-    const overrides = [...settings.buildArgs, ...invocation.args].map(({ name, value }) => [name, value] as [string, string]);
+    // A build arg named on the command line replaces its EBUILD_BUILD_ARGS/.arg default rather than
+    // adding a second value (two values of one name would make a matrix).
+    const named = new Set(invocation.args.map((a) => a.name));
+    const defaults = settings.buildArgs.filter((a) => !named.has(a.name));
+    const overrides = [...defaults, ...invocation.args].map(({ name, value }) => [name, value] as [string, string]);
     // `--platform linux/amd64,linux/arm64`: the target once per platform, one image of its names.
     const platforms = settings.platform.split(",").map((p) => p.trim()).filter((p) => p !== "");
     const result = await planTarget({
@@ -187,6 +219,7 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
       userPlatform: platforms[0] ?? settings.platform,
       push: settings.push,
       ci: settings.ci,
+      strict: settings.strict,
       reader: fileSystemReader,
       parse: parseOrThrow,
       engine,

@@ -40,7 +40,7 @@ test("a recorded failing build ends with the failing step's position, command, e
   const events = recorded("status-run-fails.json");
   feed(renderer, "+fail", events);
   const message = 'process "/bin/sh -c echo before; exit 3" did not complete successfully: exit code: 3';
-  renderer.failure(buildFailed(message, digestOf(events, "RUN echo before; exit 3"), { file: "Buildfile", line: 12, character: 5 }));
+  renderer.failure(buildFailed(message, digestOf(events, "RUN echo before; exit 3"), { file: "Buildfile", line: 12, character: 4 }));
   assert.deepEqual(out.lines, [
     `   +fail | --> ${image}`,
     "   +fail | --> RUN echo before; exit 3",
