@@ -10,6 +10,7 @@
 const lengthDelimited = 2;
 const varintType = 0;
 const utf8 = new TextEncoder();
+const bigintVarints = new Map<bigint, Uint8Array>();
 
 /** Appends protobuf fields to a growing buffer; `take()` returns the bytes and starts over. */
 export class WireWriter {
@@ -91,13 +92,22 @@ export class WireWriter {
   bigint(field: number, value: bigint): this {
     if (value === 0n) return this;
     this.tag(field, varintType);
-    let v = BigInt.asUintN(64, value);
-    this.reserve(10);
-    while (v > 0x7fn) {
-      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
-      v >>= 7n;
+    // Ops repeat a handful of timestamps (the constant copy time, -1): their varints are kept.
+    let bytes = bigintVarints.get(value);
+    if (bytes === undefined) {
+      const out: number[] = [];
+      let v = BigInt.asUintN(64, value);
+      while (v > 0x7fn) {
+        out.push(Number(v & 0x7fn) | 0x80);
+        v >>= 7n;
+      }
+      out.push(Number(v));
+      bytes = Uint8Array.from(out);
+      if (bigintVarints.size < 64) bigintVarints.set(value, bytes);
     }
-    this.buf[this.pos++] = Number(v);
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
     return this;
   }
 
@@ -159,6 +169,13 @@ export class WireWriter {
   }
 
   private bigintVarint(value: number): void {
+    if (value === -1) {
+      // By far the most common negative value (no input, no output, keep the mode): nine 0xff, then 1.
+      this.buf.fill(0xff, this.pos, this.pos + 9);
+      this.pos += 9;
+      this.buf[this.pos++] = 1;
+      return;
+    }
     let v = BigInt.asUintN(64, BigInt(value));
     while (v > 0x7fn) {
       this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
