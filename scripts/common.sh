@@ -4,6 +4,8 @@
 EBUILD_DEV_STATE="${EBUILD_DEV_STATE:-/var/lib/ebuild-dev}"
 # Images made locally for tests and examples: no registry on the internet is reachable.
 EBUILD_FIXTURE_IMAGE="${EBUILD_FIXTURE_IMAGE:-ebuild-fixture/busybox:latest}"
+# Busybox plus Docker Engine, for WITH DOCKER tests (scripts/fixture-images).
+EBUILD_DIND_IMAGE="${EBUILD_DIND_IMAGE:-ebuild-fixture/dind:latest}"
 
 say() { printf '[ebuild-dev] %s\n' "$*" >&2; }
 die() { printf '[ebuild-dev] error: %s\n' "$*" >&2; exit 1; }

@@ -140,6 +140,12 @@ Exit codes: 0 ok, 1 build failed, 2 bad command line or Buildfile, 3 cancelled,
     .option("--check", "print a unified diff for each file that is not formatted and exit 1; change nothing")
     .option("--write", "rewrite the files that are not formatted, in place")
     .action(async (paths: string[], options: Record<string, never>) => (await import("./commands/fmt.js")).fmt(paths, options));
+  program
+    .command("lsp")
+    .description("run the Buildfile language server on stdin/stdout, for editors: diagnostics, hover, definitions, references, completion, outline")
+    .option("--stdio", "talk over stdin and stdout (the default; accepted because editors pass it)")
+    .addHelpText("after", "\nSee docs/lsp.md for wiring it into VS Code (editors/vscode) or Neovim.")
+    .action(async () => (await import("./commands/lsp.js")).lsp());
   return program;
 }
 

@@ -18,14 +18,22 @@ export interface LocalReference {
   from: string;
 }
 
-/** Every reference to a target or function of this file (`+name` or `./+name`, never `./dir+name` or `lib+name`). */
-export function localReferences(buildfile: Buildfile): LocalReference[] {
-  const out: LocalReference[] = [];
+/** One word that names a target, function or artifact (of any Buildfile), and how it is used. */
+export interface ReferenceWord {
+  use: ReferenceUse;
+  word: Word;
+  /** The target or function that holds the reference. */
+  from: string;
+}
+
+/**
+ * Every word written where a reference may stand (BUILD, FROM, COPY sources, DO, WITH DOCKER --load),
+ * whether or not it is one: `FROM alpine` is an image, `COPY src .` a host path.
+ */
+export function referenceWords(buildfile: Buildfile): ReferenceWord[] {
+  const out: ReferenceWord[] = [];
   for (const scope of scopesOf(buildfile)) {
-    const add = (word: Word, use: ReferenceUse) => {
-      const name = localName(word.text);
-      if (name !== undefined) out.push({ name, use, word, from: scope.name });
-    };
+    const add = (word: Word, use: ReferenceUse) => out.push({ use, word, from: scope.name });
     eachStatement(scope.recipe, (s) => {
       switch (s.kind) {
         case "BUILD":
@@ -49,6 +57,14 @@ export function localReferences(buildfile: Buildfile): LocalReference[] {
     });
   }
   return out;
+}
+
+/** Every reference to a target or function of this file (`+name` or `./+name`, never `./dir+name` or `lib+name`). */
+export function localReferences(buildfile: Buildfile): LocalReference[] {
+  return referenceWords(buildfile).flatMap(({ use, word, from }) => {
+    const name = localName(word.text);
+    return name === undefined ? [] : [{ name, use, word, from }];
+  });
 }
 
 /** The target or function name when `text` refers into this same file, else undefined. */

@@ -72,7 +72,7 @@ export function execFlags(line: Line, flags: Flags): ExecFlags {
 }
 
 /** Earthly's feature flags (0.8): the defaults of 0.8, which 0.7 files may switch on, and the experimental ones. */
-const featureFlags = [
+export const featureFlags: readonly string[] = [
   "use-registry-for-with-docker", "use-copy-include-patterns", "referenced-save-only", "for-in", "require-force-for-unsafe-saves",
   "no-implicit-ignore", "earthly-version-arg", "shell-out-anywhere", "explicit-global", "check-duplicate-images", "use-cache-command",
   "use-host-command", "use-copy-link", "new-platform", "no-tar-build-output", "use-no-manifest-list", "use-chmod",

@@ -73,6 +73,11 @@ export class EffectGraph<O> {
     this.#statements.push(statement);
   }
 
+  /** The names an invocation's SAVE IMAGE statements give, in order (what WITH DOCKER --load calls it). */
+  imageNamesOf(key: string): string[] {
+    return this.#statements.filter((s) => s.invocation === key && s.image !== undefined).flatMap((s) => [...s.image!.names]);
+  }
+
   label(key: string): string {
     return this.#labels.get(key) ?? key;
   }

@@ -19,6 +19,7 @@ import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost
 import { planCopy, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
+import { walkWithDocker } from "./walk-with-docker.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
 import { constantCopyTime, copy, git, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
@@ -60,7 +61,7 @@ export async function walkRecipe(ctx: RecipeContext, statements: readonly Statem
 }
 
 /** Where an op comes from, for the source map (BuildKit counts characters from 0). */
-function locationOf(ctx: RecipeContext, range: SourceRange): SourceLocation {
+export function locationOf(ctx: RecipeContext, range: SourceRange): SourceLocation {
   return ctx.file.sourceMap.at({
     start: { line: range.start.line, character: range.start.column - 1 },
     end: { line: range.end.line, character: range.end.column - 1 },
@@ -72,7 +73,7 @@ export function sourceMapOf(ctx: { reacher: Reacher }, path: string, text: strin
   return new SourceMap(relativePath(ctx.reacher.request.entry.directory, path), text, "Buildfile");
 }
 
-function scopeOf(ctx: RecipeContext): ExpansionScope {
+export function scopeOf(ctx: RecipeContext): ExpansionScope {
   return {
     lookup: (name) => ctx.vars.lookup(name),
     engine: ctx.reacher.request.engine,
@@ -207,12 +208,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       return;
     }
     case "WITH_DOCKER":
-      // The loads are walked (for `ebuild plan` and their effects) before the block is refused.
-      for (const load of s.flags.loads) {
-        const ref = parseTargetReference(await expand(load.target), positionOf(load.target.range));
-        await invokeAll(ctx, ref, "LOAD", await overridesOf(ctx, load.overrides, s.flags.buildArgs), s.flags.passArgs, [ctx.invocation.platform], positionOf(load.range));
-      }
-      throw new EbuildError("semantic", "WITH DOCKER is not supported yet", { at, hint: "run the containers' test outside ebuild, or with RUN --privileged and a dockerd you install" });
+      return walkWithDocker(ctx, s);
     case "DO":
       return callFunction(ctx, s.function, s.overrides, s.flags.passArgs, at);
     case "RUN":
@@ -280,7 +276,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
 }
 
 /** Overrides as written (`--A=v`, deprecated `--build-arg A=v`), expanded in the caller's scope. */
-async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[], buildArgs: readonly Word[]): Promise<Array<[string, string]>> {
+export async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[], buildArgs: readonly Word[]): Promise<Array<[string, string]>> {
   const out: Array<[string, string]> = [];
   for (const word of buildArgs) {
     const [name = "", ...rest] = (await expandOne(word, scopeOf(ctx))).split("=");
@@ -298,7 +294,7 @@ async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[]
  * this invocation propagate to targets of the same Buildfile; `--pass-args` forwards every ARG to
  * any Buildfile; explicit overrides win.
  */
-async function invokeAll(
+export async function invokeAll(
   ctx: RecipeContext,
   ref: Reference,
   kind: EdgeKind,
@@ -390,7 +386,7 @@ async function walkFor(ctx: RecipeContext, variable: Word, expression: readonly 
   }
 }
 
-function noteRunNeeds(ctx: RecipeContext, privileged: boolean, secrets: readonly Word[], mounts: ReadonlyArray<ReadonlyArray<{ key: string; value?: string }>>): void {
+export function noteRunNeeds(ctx: RecipeContext, privileged: boolean, secrets: readonly Word[], mounts: ReadonlyArray<ReadonlyArray<{ key: string; value?: string }>>): void {
   if (privileged) ctx.reacher.entitlements.add("security.insecure");
   for (const secret of secrets) {
     // `--secret ENV=id` or `--secret id`; an empty id means no secret.
@@ -405,7 +401,7 @@ function noteRunNeeds(ctx: RecipeContext, privileged: boolean, secrets: readonly
   }
 }
 
-function commandText(line: CommandLine): string {
+export function commandText(line: CommandLine): string {
   return line.form === "exec" ? JSON.stringify(line.exec ?? []) : line.text;
 }
 

@@ -6,10 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
+import { LspClient } from "../lsp/client.js";
 
 const root = path.join(import.meta.dirname, "..", "..");
 const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
@@ -45,4 +46,15 @@ test("ebuild ls from the bundle lists a fixture's targets", () => {
 test("ebuild lint --format sarif from the bundle names ebuild's version as the tool's", () => {
   const log = JSON.parse(run(["lint", "--format", "sarif", "examples/hello"])) as { runs: Array<{ tool: { driver: { name: string; version: string } } }> };
   assert.equal(log.runs[0]?.tool.driver.version, version);
+});
+
+test("ebuild lsp from the bundle answers initialize and exits 0, its library in its own chunk", async () => {
+  const client = new LspClient(root, [path.join(pkg, "bin", "ebuild.js"), "lsp", "--stdio"]);
+  const result = (await client.initialize(root)) as { serverInfo: { name: string } };
+  assert.equal(result.serverInfo.name, "ebuild");
+  assert.equal(await client.close(), 0);
+  // The protocol library is bundled only into the lsp command's chunk, never into what other commands load.
+  const chunks = readdirSync(path.join(pkg, "dist", "cli", "chunks")).filter((f) => f.endsWith(".js"));
+  const carriers = ["../main.js", ...chunks].filter((f) => readFileSync(path.join(pkg, "dist", "cli", "chunks", f), "utf8").includes("textDocument/publishDiagnostics"));
+  assert.deepEqual(carriers.map((f) => f.replace(/-[A-Z0-9]+\.js$/, "")), ["lsp"]);
 });

@@ -14,6 +14,7 @@ import { after, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { docker, inspectImage, removeImages } from "../support/docker.js";
 import { ebuild, project } from "../support/cli.js";
+import { privilegedSkipReason } from "../support/privileged.js";
 
 const run = promisify(execFile);
 const header = "VERSION 0.8\nFROM ebuild-fixture/busybox:latest\nWORKDIR /w\n";
@@ -132,6 +133,22 @@ test("RUN --privileged needs -P: exit 9 without it; with it ebuild asks the daem
     assert.match(allowed.stderr + allowed.stdout, /entitlement security\.insecure is not allowed by build daemon/);
     assert.equal(existsSync(join(dir, "p.txt")), false);
   }
+});
+
+test("RUN --privileged with -P runs privileged: it can mount a tmpfs, which a plain RUN cannot", async (t) => {
+  const skip = await privilegedSkipReason();
+  if (skip !== undefined) return t.skip(skip);
+  const mount = "mkdir -p /m && mount -t tmpfs none /m && grep ' /m tmpfs' /proc/mounts > mounted.txt";
+  const dir = await project({
+    Buildfile: `${header}privileged:\n    RUN --privileged sh -c "${mount}"\n    SAVE ARTIFACT mounted.txt AS LOCAL mounted.txt\nplain:\n    RUN sh -c "${mount}"\n    SAVE ARTIFACT mounted.txt AS LOCAL plain.txt\n`,
+  });
+  const allowed = await ebuild(["--progress", "plain", "-P", "+privileged"], { cwd: dir });
+  assert.equal(allowed.code, 0, allowed.stderr + allowed.stdout);
+  assert.match(await readFile(join(dir, "mounted.txt"), "utf8"), /^none \/m tmpfs /);
+  const plain = await ebuild(["--progress", "plain", "-P", "+plain"], { cwd: dir });
+  assert.equal(plain.code, 1, plain.stderr + plain.stdout);
+  assert.match(plain.stderr, /Buildfile:8:4/);
+  assert.equal(existsSync(join(dir, "plain.txt")), false);
 });
 
 test("RUN --network=host is refused outright (exit 2, with or without -P): no build gets the host network", async () => {

@@ -20,6 +20,7 @@ const cases: Array<[string, string, Array<[string, string]>]> = [
   ["chains", "all", []],
   ["function", "release", []],
   ["matrix", "all", []],
+  ["with-docker", "test", []],
 ];
 
 async function goldenOf(dir: string, entry: string, overrides: Array<[string, string]>) {

@@ -39,6 +39,7 @@ const rules: Array<{ stage: string; forbidden: (target: string, specifier: strin
   { stage: "planner", forbidden: (t, _s, f) => /^(buildkit|cli)/.test(t) || (t.startsWith("node:") && !(t === "node:crypto" && f === "planner/llb/digest.ts")) || t === "chalk" || (t.startsWith("gen/") && t !== "gen/pb"), why: "the planner never reaches the client, the CLI, chalk or node: modules (but digest.ts's node:crypto)" },
   { stage: "format", forbidden: (t) => /^(planner|buildkit|cli|gen|errors)/.test(t) || t.startsWith("node:") || t === "chalk", why: "the formatter imports only the parser and no node: modules" },
   { stage: "buildkit", forbidden: (t) => /^(cli|planner)/.test(t) || t === "chalk" || t === "gen/pb", why: "the client knows nothing of the planner or the CLI" },
+  { stage: "lsp", forbidden: (t) => /^(buildkit|cli|gen)/.test(t) || t === "chalk", why: "the language server reads the parser, the linter and the planner's references only: no client, CLI or chalk" },
   { stage: "lint", forbidden: (t, s) => /^(buildkit|cli|gen)/.test(t) || (t === "planner" && !s.endsWith("/planner/reference.js")) || t.startsWith("node:") || t === "chalk", why: "the linter reads the AST (and planner/reference) only: no client, CLI, chalk or node: modules" },
 ];
 

@@ -11,8 +11,12 @@ import { dialDockerContainer } from "./docker-container.js";
 import { dialDockerEngine, UpgradeRefusedError } from "./docker-engine.js";
 import { dialTcp, dialUnix } from "./socket.js";
 
-/** How long connecting (socket, upgrade, HTTP/2 settings) may take before we give up. */
-export const defaultConnectTimeoutMs = 2000;
+/**
+ * How long connecting (socket, upgrade, HTTP/2 settings) may take before we give up. A daemon that is
+ * not there fails at once (refused, no socket); this bounds one that hangs. 2 s proved too short for a
+ * busy daemon on a loaded CI machine (sessions of a 200-target build timed out), so 10 s.
+ */
+export const defaultConnectTimeoutMs = 10_000;
 
 export interface ConnectOptions {
   timeoutMs?: number | undefined;

@@ -6,7 +6,7 @@ import { EbuildError } from "../../errors.js";
 import type { MountSpec, RunCommand } from "../../parser/ast.js";
 import type { TargetBuild } from "../build-state.js";
 import { positionOf } from "../expansion.js";
-import type { Mount, SecretEnv, SourceLocation } from "../llb/index.js";
+import type { Mount, RunOptions, SecretEnv, SourceLocation } from "../llb/index.js";
 
 /** What the walk knows at a RUN that the command needs. */
 export interface RunPlace {
@@ -21,6 +21,11 @@ export interface RunPlace {
 }
 
 export function planRun(build: TargetBuild, command: RunCommand, place: RunPlace): void {
+  build.state = build.state.run(runOptionsOf(build, command, place)).root();
+}
+
+/** The exec settings of a RUN: its argv, environment, mounts, network and security mode. */
+export function runOptionsOf(build: TargetBuild, command: RunCommand, place: RunPlace): RunOptions {
   const at = positionOf(command.range);
   const env: Record<string, string> = {};
   for (const [name, value] of place.environment) env[name] = value;
@@ -39,7 +44,7 @@ export function planRun(build: TargetBuild, command: RunCommand, place: RunPlace
   }
   const argv = command.form === "exec" ? [...(command.exec ?? [])] : ["/bin/sh", "-c", command.text];
   if (command.flags.entrypoint) argv.unshift(...(build.config.Entrypoint ?? []));
-  const run = build.state.run({
+  return {
     args: argv,
     env,
     mounts,
@@ -49,8 +54,7 @@ export function planRun(build: TargetBuild, command: RunCommand, place: RunPlace
     ignoreCache: command.flags.noCache || command.flags.push,
     description: `RUN ${command.text}`,
     ...(place.location === undefined ? {} : { location: place.location }),
-  });
-  build.state = run.root();
+  };
 }
 
 function mountOf(spec: MountSpec, cacheScope: string): Mount {
