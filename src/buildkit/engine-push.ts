@@ -77,13 +77,19 @@ export async function pushThroughEngine(engine: EngineEndpoint, name: string, op
   }
   const failure = status === 200 ? streamError(body) : messageOf(body);
   if (failure !== undefined) {
-    const denied = /unauthorized|authentication required|denied|no basic auth/i.test(failure);
-    throw new EbuildError("build", `pushing ${name} failed: ${failure}`, {
-      hint: denied
-        ? `check the credentials for ${target.registryHost} ("docker login ${target.registryHost}" writes them to the Docker config)`
-        : undefined,
-    });
+    throw new EbuildError("build", `pushing ${name} failed: ${failure}`, { hint: pushHint(failure, target.registryHost) });
   }
+}
+
+/** What to do about a refused push: log in, or bring the registry back. */
+function pushHint(failure: string, registryHost: string): string | undefined {
+  if (/unauthorized|authentication required|denied|no basic auth/i.test(failure)) {
+    return `check the credentials for ${registryHost} ("docker login ${registryHost}" writes them to the Docker config)`;
+  }
+  if (/connection refused|connection reset|no such host|i\/o timeout|broken pipe|EOF/i.test(failure)) {
+    return `the registry ${registryHost} did not answer the Docker daemon: check that it runs and that the daemon can reach it`;
+  }
+  return undefined;
 }
 
 /** The first error message of the Engine's JSON progress stream, if any. */

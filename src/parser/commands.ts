@@ -66,9 +66,20 @@ export function execFlags(line: Line, flags: Flags): ExecFlags {
     privileged: flags.bool("--privileged"),
     ssh: flags.bool("--ssh"),
     noCache: flags.bool("--no-cache"),
-    secrets: flags.values("--secret"),
+    secrets: flags.values("--secret").map((secret) => checkedSecret(line, secret)),
     mounts: flags.all("--mount").flatMap((use) => (use.value === undefined ? [] : [readMount(line, use.value, use.range)])),
   };
+}
+
+/** `--secret ENV=id` or `--secret id`: the part before `=` becomes an environment variable's name. */
+function checkedSecret(line: Line, secret: Word): Word {
+  const eq = secret.text.indexOf("=");
+  const name = eq < 0 ? secret.text : secret.text.slice(0, eq);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    const what = name === "" ? "an empty variable name" : `"${name}", which is not a variable name`;
+    line.report(`--secret ${secret.text} has ${what}`, secret.range, { hint: "write --secret ENV=id (ENV: letters, digits and _), e.g. --secret TOKEN=token" });
+  }
+  return secret;
 }
 
 /** Earthly's feature flags (0.8): the defaults of 0.8, which 0.7 files may switch on, and the experimental ones. */

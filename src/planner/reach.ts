@@ -12,7 +12,7 @@ import { describeInvocation, invocationKey, InvocationStack, type EdgeKind, type
 import { relativePath } from "./paths.js";
 import { sourceMapOf, walkRecipe, type FileScope, type RecipeContext } from "./recipe-walk.js";
 import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./source.js";
-import { builtinArgs, Variables } from "./variables.js";
+import { builtinArgs, checkOverridable, Variables } from "./variables.js";
 import { emptyBuild, type TargetBuild } from "./build-state.js";
 import { parsePlatform, type SourceMap, type State } from "./llb/index.js";
 import type { PlannedImageConfig, PlannedStep } from "./plan.js";
@@ -72,6 +72,7 @@ export interface ReachPlan {
 export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
   const reacher = new Reacher(request);
   const entries: string[] = [];
+  for (const [name] of request.overrides ?? []) checkOverridable(name, "usage");
   for (const overrides of matrixOf(request.overrides ?? [])) {
     const invocation: Invocation = { directory: request.entry.directory, name: request.entry.name, overrides, platform: request.platform };
     entries.push(await reacher.invoke(invocation, undefined));

@@ -13,7 +13,7 @@ import { baseName, joinPath, normalizePath, relativePath, staysInside } from "./
 import type { Reacher } from "./reach.js";
 import { matrixOf } from "./reach.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
-import type { Variables } from "./variables.js";
+import { checkOverridable, type Variables } from "./variables.js";
 import type { TargetBuild } from "./build-state.js";
 import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost, planLabel, planUser, planVolume, planWorkdir } from "./commands/config.js";
 import { planCopy, type CopyFrom } from "./commands/copy.js";
@@ -21,7 +21,7 @@ import { planFromImage, planFromTarget } from "./commands/from.js";
 import { planRun } from "./commands/run.js";
 import { walkWithDocker } from "./walk-with-docker.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
-import { constantCopyTime, copy, git, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
+import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
@@ -90,11 +90,24 @@ const stepless = new Set<Statement["kind"]>(["DO", "IF", "FOR", "WAIT", "TRY", "
  */
 async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
   const before = { state: ctx.build.state.output?.vertex, artifacts: ctx.build.artifacts.output?.vertex };
-  await planStatement(ctx, s);
+  try {
+    await planStatement(ctx, s);
+  } catch (error) {
+    throw positioned(error, positionOf(s.range));
+  }
   if (stepless.has(s.kind)) return;
   const step = { target: ctx.label, command: commandOf(s), at: positionOf(s.range) };
   if (ctx.build.state.output?.vertex !== before.state) ctx.reacher.addStep(ctx.build.state, ctx.invocation.platform, step);
   if (ctx.build.artifacts.output?.vertex !== before.artifacts) ctx.reacher.addStep(ctx.build.artifacts, ctx.invocation.platform, step);
+}
+
+/**
+ * The LLB builder's own checks (a mount target used twice, a git URL that does not parse) know no
+ * Buildfile; the statement that called them is where to point.
+ */
+function positioned(error: unknown, at: SourcePosition): unknown {
+  if (!(error instanceof EbuildError) || error.kind !== "semantic" || error.at !== undefined) return error;
+  return new EbuildError(error.kind, error.message, { at, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error.cause });
 }
 
 /** The command as written, for progress: keyword and arguments. */
@@ -280,9 +293,11 @@ export async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOve
   const out: Array<[string, string]> = [];
   for (const word of buildArgs) {
     const [name = "", ...rest] = (await expandOne(word, scopeOf(ctx))).split("=");
+    checkOverridable(name, "semantic", positionOf(word.range));
     out.push([name, rest.length > 0 ? rest.join("=") : (ctx.vars.lookup(name) ?? "")]);
   }
   for (const o of overrides) {
+    checkOverridable(o.name, "semantic", positionOf(o.range));
     // A bare `--NAME` passes the caller's value of NAME.
     out.push([o.name, o.value === undefined ? (ctx.vars.lookup(o.name) ?? "") : await expandOne(o.value, scopeOf(ctx))]);
   }
@@ -304,6 +319,8 @@ export async function invokeAll(
   at: SourcePosition,
 ): Promise<string[]> {
   const directory = directoryOfReference(ref, ctx.file, at);
+  // Checked here, where the position is known, not when the invoked target is planned.
+  for (const platform of platforms) checkPlatform(platform, `${kind} --platform=${platform}`, at);
   const inherited = new Map<string, string>();
   if (directory === ctx.invocation.directory) for (const [k, v] of ctx.invocation.overrides) inherited.set(k, v);
   if (passArgs) for (const [k, v] of ctx.vars.passArgs()) inherited.set(k, v);
@@ -317,6 +334,14 @@ export async function invokeAll(
     }
   }
   return keys;
+}
+
+function checkPlatform(platform: string, what: string, at: SourcePosition): void {
+  try {
+    parsePlatform(platform);
+  } catch (error) {
+    throw new EbuildError("semantic", `${what}: ${(error as Error).message}`, { at, hint: "write os/arch or os/arch/variant, e.g. linux/amd64" });
+  }
 }
 
 /** DO: the function's statements run in the caller's invocation, with their own ARG scope. */

@@ -18,6 +18,19 @@ export function isBuiltinArg(name: string): boolean {
 
 const builtinPattern = /^(EBUILD_|EARTHLY_|(TARGET|NATIVE|USER)(PLATFORM|OS|ARCH|VARIANT)$)/;
 
+/**
+ * Refuses `--NAME=value` for a builtin arg, as Earthly does: ebuild sets them, and a platform
+ * given this way would not change what is built. `kind` is "usage" for the command line.
+ */
+export function checkOverridable(name: string, kind: "usage" | "semantic", at?: SourcePosition): void {
+  if (!isBuiltinArg(name)) return;
+  const platform = !/^(EBUILD|EARTHLY)_/.test(name);
+  throw new EbuildError(kind, `--${name}: ${name} is a builtin arg and cannot be overridden`, {
+    at,
+    hint: platform ? "choose the platform with --platform os/arch (BUILD --platform in a Buildfile)" : "builtin args are set by ebuild; pass your value under another name",
+  });
+}
+
 /** The builtin args of an invocation, both spellings, from a few facts. */
 export function builtinArgs(facts: {
   targetName: string;

@@ -61,6 +61,15 @@ test("a RUN that prints megabytes of text and binary output builds, with bounded
       assert.equal(await readFile(join(dir, "done.txt"), "utf8"), "done\n");
       assert.ok(run.peakRss > 0 && run.peakRss < memoryBound, `peak RSS ${mib(run.peakRss)}`);
       if (progress === "json") for (const line of run.stdout.split("\n").filter((l) => l !== "")) JSON.parse(line);
+      if (progress === "plain") {
+        // Sane text: the text lines are there, the random bytes cannot drive the terminal, and no line is unbounded.
+        const printed = run.stdout + run.stderr;
+        assert.match(printed, /\| a line of text that repeats\n/);
+        // eslint-disable-next-line no-control-regex
+        assert.doesNotMatch(printed, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, "a raw control character was printed");
+        const longest = Math.max(...printed.split("\n").map((line) => line.length));
+        assert.ok(longest <= 4 * 8192 + 100, `a printed line is ${longest} characters long`);
+      }
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -27,6 +27,8 @@ const cases: [string, string, string | undefined][] = [
   ["BUILD +t A=1", "expected --NAME=value after the reference, found A=1", "pass build args as --NAME=value"],
   ["FROM busybox AS base", "FROM ... AS is not supported", "each target is its own stage: reference it as +target"],
   ["RUN --mount=target=/x ls", "a --mount needs type=cache, tmpfs, secret or bind-experimental", undefined],
+  ["RUN --secret =x ls", "--secret =x has an empty variable name", "write --secret ENV=id (ENV: letters, digits and _), e.g. --secret TOKEN=token"],
+  ["RUN --secret 1A=x ls", '--secret 1A=x has "1A", which is not a variable name', "write --secret ENV=id (ENV: letters, digits and _), e.g. --secret TOKEN=token"],
   ["RUN --network=host ls", "unknown network host", "only --network=none is supported"],
   ["CACHE --sharing=everyone /c", "unknown sharing mode everyone", undefined],
   ["HOST onlyname", "HOST needs an IP address", "write HOST onlyname 10.0.0.1"],

@@ -3,6 +3,8 @@
  * own loopback port, storage and (optionally) htpasswd user, and `stop()` removes all of it.
  */
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { unusedPort } from "./ports.js";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -23,9 +25,16 @@ export interface StartRegistryOptions {
 export interface TestRegistry {
   /** `127.0.0.1:PORT`, usable as an image name prefix (`${address}/repo:tag`). */
   address: string;
+  /** Where the registry keeps blobs and uploads (its `rootdirectory`). */
+  storage: string;
+  /** SIGKILL to the registry process, as a crash would end it; `stop()` still cleans up. */
+  kill(): Promise<void>;
   /** Stops the registry and deletes its storage; safe to call twice. */
   stop(): Promise<void>;
 }
+
+/** scripts/registry keeps each registry's files in `$EBUILD_DEV_STATE/registry/PORT`. */
+const stateDir = (port: number) => join(process.env.EBUILD_DEV_STATE ?? "/var/lib/ebuild-dev", "registry", String(port));
 
 /** Starts a registry on a free loopback port and waits until `GET /v2/` answers. */
 export async function startRegistry(options: StartRegistryOptions = {}): Promise<TestRegistry> {
@@ -46,6 +55,13 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       let stopped = false;
       return {
         address,
+        storage: join(stateDir(port), "data"),
+        async kill() {
+          const pid = Number((await readFile(join(stateDir(port), "registry.pid"), "utf8")).trim());
+          process.kill(pid, "SIGKILL");
+          // Gone once nothing answers on the port any more.
+          while (await fetch(`http://${address}/v2/`).then(() => true, () => false)) await new Promise((resolve) => setTimeout(resolve, 50));
+        },
         async stop() {
           if (stopped) return;
           stopped = true;

@@ -96,11 +96,14 @@ export function serveGrpc(
       server.close();
       resolve();
     };
-    const onAbort = () => {
-      const session = current;
-      if (session && !session.destroyed) session.destroy();
-      finish();
-    };
+    // Deferred: Node's new session reads bytes already buffered on the socket on the next tick,
+    // and a session destroyed before that throws from inside Node (a build failing at once).
+    const onAbort = () =>
+      setImmediate(() => {
+        const session = current;
+        if (session && !session.destroyed) session.destroy();
+        finish();
+      });
     let current: http2.ServerHttp2Session | undefined;
     server.on("session", (session) => {
       current = session;

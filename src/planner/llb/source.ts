@@ -1,4 +1,5 @@
 /** Source ops: where filesystems come from (an image, a local directory, git, an HTTP URL). */
+import { EbuildError } from "../../errors.js";
 import type { OpMetadata } from "../../gen/pb/ops_pb.js";
 import { opMetadata, writeConstraints, writePlatform, type OpOptions, type Platform } from "./constraints.js";
 import { normalizeImageRef } from "./reference.js";
@@ -163,7 +164,12 @@ function parseGitUrl(url: string): GitRemote {
   const scp = /^([\w.-]+@)?([\w.-]+):(?!\/\/)(.*)$/.exec(url);
   if (scp && scp[1]) return { url, host: scp[2]!, path: scp[3]!, ssh: true };
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`;
-  const parsed = new URL(withScheme);
+  let parsed: URL;
+  try {
+    parsed = new URL(withScheme);
+  } catch {
+    throw new EbuildError("semantic", `invalid git URL "${url}"`, { hint: "write https://host/path/repo.git, host/path/repo or git@host:path/repo.git" });
+  }
   parsed.hash = "";
   return {
     url: parsed.toString(),

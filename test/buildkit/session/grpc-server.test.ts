@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Attachable } from "../../../src/buildkit/session/attachable.js";
-import type { MethodHandler } from "../../../src/buildkit/session/grpc-server.js";
+import { serveGrpc, type MethodHandler } from "../../../src/buildkit/session/grpc-server.js";
+import { once } from "node:events";
+import { connect, createServer, type AddressInfo } from "node:net";
 import { startSession } from "./grpc-client.js";
 
 const serving = (path: string, handler: MethodHandler): Attachable => ({ methods: new Map([[path, handler]]) });
@@ -81,5 +83,30 @@ test("a handler's failure reaches the daemon as its status and message", async (
     assert.deepEqual(answer, { code: 2, message: "disk full: ünïcode and 100% sure" });
   } finally {
     await session.close();
+  }
+});
+
+test("a session closed in the same tick it started, with the daemon's bytes already buffered, ends without crashing", async () => {
+  // Docker's POST /session hands over a socket that may already hold the daemon's first HTTP/2
+  // bytes; a build that fails at once (a bad command line) closes the session before Node reads them.
+  const preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+  const settings = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
+  const daemon = createServer((socket) => socket.end(Buffer.concat([preface, settings])));
+  await new Promise<void>((resolve) => daemon.listen(0, "127.0.0.1", resolve));
+  const { port } = daemon.address() as AddressInfo;
+  try {
+    for (let round = 0; round < 5; round++) {
+      const connection = connect(port, "127.0.0.1");
+      await once(connection, "readable");
+      assert.ok(connection.readableLength > 0);
+      const stop = new AbortController();
+      const served = serveGrpc(connection, new Map(), { signal: stop.signal });
+      stop.abort();
+      await served;
+    }
+    // An exception in Node's own callbacks would have ended the test process before this line.
+    await sleep(20);
+  } finally {
+    daemon.close();
   }
 });

@@ -131,3 +131,9 @@ test("an image's platform goes on its op and on the state", () => {
   assert.equal(d.root.platform?.variant, "v7");
   assert.equal(d.root.platform?.os, "linux");
 });
+
+test("a git URL that does not parse is an EbuildError, not a TypeError from URL", () => {
+  for (const url of ["htt:ps-ish/repo", "https\uFFFD-ish/repo"]) {
+    assert.throws(() => git(url, ""), (error: Error & { kind?: string }) => error.name === "EbuildError" && error.kind === "semantic" && error.message === `invalid git URL "${url}"`);
+  }
+});
