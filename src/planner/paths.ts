@@ -8,8 +8,15 @@ export function joinPath(from: string, to: string): string {
   return normalizePath(to.startsWith("/") ? to : `${from}/${to}`);
 }
 
+/**
+ * A path with no empty, `.` or `..` segment and no trailing `/` (but `/` itself): one that
+ * normalising leaves as it is. Most paths the planner sees are, and testing is cheaper than splitting.
+ */
+const notNormal = /\/\/|(^|\/)\.\.?(\/|$)|.\/$/;
+
 /** Removes `.`, empty segments and resolvable `..`; keeps a leading `/`; `""` becomes `.`. */
 export function normalizePath(path: string): string {
+  if (path !== "" && !notNormal.test(path)) return path;
   const absolute = path.startsWith("/");
   const out: string[] = [];
   for (const segment of path.split("/")) {
@@ -39,6 +46,11 @@ export function baseName(path: string): string {
 
 /** `to` relative to the directory `from` (both normalised the same way), e.g. for messages. */
 export function relativePath(from: string, to: string): string {
+  // The common cases, a directory itself or a path below it, without splitting.
+  if (from !== "" && to !== "" && !notNormal.test(from) && !notNormal.test(to)) {
+    if (from === to) return ".";
+    if (from !== "/" && to.startsWith(from) && to[from.length] === "/") return to.slice(from.length + 1);
+  }
   const a = normalizePath(from).split("/").filter((s) => s !== "" && s !== ".");
   const b = normalizePath(to).split("/").filter((s) => s !== "" && s !== ".");
   let common = 0;

@@ -33,9 +33,10 @@ function targetOf(file: string, specifier: string): string {
   return resolved[0] === "gen" ? `gen/${resolved[1] ?? ""}` : resolved[0]!.replace(/\.js$/, "");
 }
 
-const rules: Array<{ stage: string; forbidden: (target: string, specifier: string) => boolean; why: string }> = [
+const rules: Array<{ stage: string; forbidden: (target: string, specifier: string, file: string) => boolean; why: string }> = [
   { stage: "parser", forbidden: (t) => /^(planner|buildkit|cli|gen|errors)/.test(t) || t.startsWith("node:") || t === "chalk", why: "the parser imports nothing of ours and no node: modules" },
-  { stage: "planner", forbidden: (t) => /^(buildkit|cli)/.test(t) || t.startsWith("node:") || t === "chalk" || (t.startsWith("gen/") && t !== "gen/pb"), why: "the planner never reaches the client, the CLI, chalk or node: modules" },
+  // The one exception: llb/digest.ts, the one place digests are computed, hashes with node:crypto.
+  { stage: "planner", forbidden: (t, _s, f) => /^(buildkit|cli)/.test(t) || (t.startsWith("node:") && !(t === "node:crypto" && f === "planner/llb/digest.ts")) || t === "chalk" || (t.startsWith("gen/") && t !== "gen/pb"), why: "the planner never reaches the client, the CLI, chalk or node: modules (but digest.ts's node:crypto)" },
   { stage: "format", forbidden: (t) => /^(planner|buildkit|cli|gen|errors)/.test(t) || t.startsWith("node:") || t === "chalk", why: "the formatter imports only the parser and no node: modules" },
   { stage: "buildkit", forbidden: (t) => /^(cli|planner)/.test(t) || t === "chalk" || t === "gen/pb", why: "the client knows nothing of the planner or the CLI" },
   { stage: "lsp", forbidden: (t) => /^(buildkit|cli|gen)/.test(t) || t === "chalk", why: "the language server reads the parser, the linter and the planner's references only: no client, CLI or chalk" },
@@ -48,7 +49,7 @@ for (const rule of rules) {
     const offences: string[] = [];
     for (const file of sourceFiles(dir)) {
       for (const specifier of importsOf(file)) {
-        if (rule.forbidden(targetOf(file, specifier), specifier)) offences.push(`${relative(root, file)} imports ${specifier}`);
+        if (rule.forbidden(targetOf(file, specifier), specifier, relative(src, file).split(sep).join("/"))) offences.push(`${relative(root, file)} imports ${specifier}`);
       }
     }
     assert.deepEqual(offences, []);

@@ -4,15 +4,9 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { EbuildError } from "../../errors.js";
-import {
-  OpMetadataSchema,
-  PlatformSchema,
-  WorkerConstraintsSchema,
-  type OpMetadata,
-  type Platform as PlatformMessage,
-  type WorkerConstraints,
-} from "../../gen/pb/ops_pb.js";
+import { OpMetadataSchema, type OpMetadata } from "../../gen/pb/ops_pb.js";
 import type { SourceLocation } from "./sourcemap.js";
+import type { WireWriter } from "./wire.js";
 
 /** An OCI platform such as linux/amd64 or linux/arm/v7. */
 export interface Platform {
@@ -53,19 +47,16 @@ export function formatPlatform(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }
 
-/** The wire form of a platform. */
-export function platformMessage(p: Platform): PlatformMessage {
-  return create(PlatformSchema, {
-    os: p.os,
-    architecture: p.architecture,
-    variant: p.variant ?? "",
-    osVersion: p.osVersion ?? "",
-  });
+/** Writes Op.platform (field 10). */
+export function writePlatform(w: WireWriter, p: Platform): void {
+  w.begin(10).string(1, p.architecture).string(2, p.os).string(3, p.variant ?? "").string(4, p.osVersion ?? "").end();
 }
 
-/** The wire form of worker constraints; always present on ops, as BuildKit's client writes it. */
-export function workerConstraintsMessage(filters: readonly string[] | undefined): WorkerConstraints {
-  return create(WorkerConstraintsSchema, { filter: [...(filters ?? [])] });
+/** Writes Op.constraints (field 11): always present on ops, as BuildKit's client writes it. */
+export function writeConstraints(w: WireWriter, filters: readonly string[] | undefined): void {
+  w.begin(11);
+  for (const filter of filters ?? []) w.stringItem(1, filter);
+  w.end();
 }
 
 /** The metadata of an op: its options plus the capabilities it needs, with map keys sorted. */

@@ -1,29 +1,13 @@
 /** Exec ops: RUN a command in a container assembled from mounts. */
-import { create } from "@bufbuild/protobuf";
 import { EbuildError } from "../../errors.js";
-import {
-  CacheOptSchema,
-  CacheSharingOpt,
-  ExecOpSchema,
-  HostIPSchema,
-  MetaSchema,
-  MountSchema,
-  MountType,
-  NetMode,
-  OpSchema,
-  SecretEnvSchema,
-  SecretOptSchema,
-  SSHOptSchema,
-  SecurityMode as SecurityModeMessage,
-  TmpfsOptSchema,
-  type Input,
-  type Mount as MountMessage,
-} from "../../gen/pb/ops_pb.js";
-import { opMetadata, platformMessage, workerConstraintsMessage, type OpOptions } from "./constraints.js";
+import { CacheSharingOpt, MountType, NetMode, SecurityMode as SecurityModeMessage, type OpMetadata } from "../../gen/pb/ops_pb.js";
+import { opMetadata, writeConstraints, writePlatform, type OpOptions } from "./constraints.js";
 import { cleanPath, joinPath, isAbsPath } from "./paths.js";
 import { mkdir } from "./file.js";
 import { State, type NetworkMode, type SecurityMode } from "./state.js";
-import { addInput, type EncodeContext, type EncodedOp, type Output, type Vertex } from "./vertex.js";
+import type { SourceLocation } from "./sourcemap.js";
+import { addInput, writeInputs, type EncodeContext, type OpInput, type Output, type Vertex } from "./vertex.js";
+import type { WireWriter } from "./wire.js";
 
 /** The PATH a command gets when its state sets none (what BuildKit uses on Linux). */
 export const defaultPathEnv = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -236,109 +220,98 @@ export class ExecVertex implements Vertex {
     return this.mounts.flatMap((m) => (m.source ? [m.source] : []));
   }
 
-  encode(ctx: EncodeContext): EncodedOp {
-    const caps = new Set(["exec.meta.base"]);
-    const inputs: Input[] = [];
-    const mounts: MountMessage[] = [];
-    for (const { mount, source, output } of this.mounts) {
-      const input = source ? addInput(inputs, ctx.inputOf(source)) : -1;
-      mounts.push(mountMessage(mount, input, output, caps));
+  write(w: WireWriter, ctx: EncodeContext): void {
+    const inputs: OpInput[] = [];
+    const mountInputs = this.mounts.map(({ source }) => (source ? addInput(inputs, ctx.inputOf(source)) : -1));
+    writeInputs(w, inputs);
+    w.begin(2); // Op.exec
+    w.begin(1); // ExecOp.meta
+    for (const arg of this.args) w.stringItem(1, arg);
+    for (const env of this.env) w.stringItem(2, env);
+    w.string(3, this.cwd).string(4, this.user);
+    const proxy = this.options.proxyEnv;
+    if (proxy) {
+      w.begin(5)
+        .string(1, proxy.httpProxy ?? "")
+        .string(2, proxy.httpsProxy ?? "")
+        .string(3, proxy.ftpProxy ?? "")
+        .string(4, proxy.noProxy ?? "")
+        .string(5, proxy.allProxy ?? "")
+        .end();
     }
+    for (const h of this.extraHosts) w.begin(6).string(1, h.host).string(2, h.ip).end();
+    w.string(7, this.hostname).bool(11, true).end();
+    this.mounts.forEach(({ mount, output }, i) => writeMount(w, mount, mountInputs[i]!, output));
+    w.int(3, netModes[this.network]).int(4, securityModes[this.security]);
+    for (const s of this.options.secretEnv ?? []) w.begin(5).string(1, s.id).string(2, s.name).bool(3, s.optional ?? false).end();
+    w.end();
+    writePlatform(w, this.options.platform ?? this.base.getPlatform() ?? ctx.platform);
+    writeConstraints(w, this.options.workerConstraints);
+  }
+
+  metadata(): OpMetadata {
+    const caps = new Set(["exec.meta.base"]);
+    for (const { mount } of this.mounts) addMountCaps(mount, caps);
     if (this.network !== "sandbox") caps.add("exec.meta.network");
     if (this.security !== "sandbox") caps.add("exec.meta.security");
     if (this.options.proxyEnv) caps.add("exec.meta.proxyenv");
     if (this.options.secretEnv?.length) caps.add("exec.mount.secret").add("exec.secretenv");
+    return opMetadata(this.options, caps);
+  }
 
-    const meta = create(MetaSchema, {
-      args: this.args,
-      env: this.env,
-      cwd: this.cwd,
-      user: this.user,
-      hostname: this.hostname,
-      extraHosts: this.extraHosts.map((h) => create(HostIPSchema, h)),
-      proxyEnv: this.options.proxyEnv,
-      removeMountStubsRecursive: true,
-    });
-    const op = create(OpSchema, {
-      inputs,
-      op: {
-        case: "exec",
-        value: create(ExecOpSchema, {
-          meta,
-          mounts,
-          network: netModes[this.network],
-          security: securityModes[this.security],
-          secretEnv: (this.options.secretEnv ?? []).map((s) =>
-            create(SecretEnvSchema, { id: s.id, name: s.name, optional: s.optional ?? false }),
-          ),
-        }),
-      },
-      platform: platformMessage(this.options.platform ?? this.base.getPlatform() ?? ctx.platform),
-      constraints: workerConstraintsMessage(this.options.workerConstraints),
-    });
-    return {
-      op,
-      metadata: opMetadata(this.options, caps),
-      locations: this.options.location ? [this.options.location] : [],
-    };
+  locations(): readonly SourceLocation[] {
+    return this.options.location ? [this.options.location] : [];
   }
 }
 
-function mountMessage(mount: Mount, input: number, output: number, caps: Set<string>): MountMessage {
-  const common = { input: BigInt(input), output: BigInt(output), dest: mount.target };
+/** The capabilities a mount needs. */
+function addMountCaps(mount: Mount, caps: Set<string>): void {
   switch (mount.type) {
     case "bind":
       caps.add("exec.mount.bind");
       if (mount.selector) caps.add("exec.mount.selector");
-      return create(MountSchema, {
-        ...common,
-        readonly: mount.readonly ?? false,
-        selector: mount.selector ?? "",
-        mountType: MountType.BIND,
-      });
+      return;
     case "cache":
       caps.add("exec.mount.cache").add("exec.mount.cache.sharing");
       if (mount.selector) caps.add("exec.mount.selector");
-      return create(MountSchema, {
-        ...common,
-        selector: mount.selector ?? "",
-        mountType: MountType.CACHE,
-        cacheOpt: create(CacheOptSchema, { id: mount.id, sharing: sharingModes[mount.sharing ?? "shared"] }),
-      });
+      return;
     case "tmpfs":
       caps.add("exec.mount.tmpfs");
       if (mount.size) caps.add("exec.mount.tmpfs.size");
-      return create(MountSchema, {
-        ...common,
-        mountType: MountType.TMPFS,
-        tmpfsOpt: create(TmpfsOptSchema, { size: BigInt(mount.size ?? 0) }),
-      });
+      return;
     case "secret":
       caps.add("exec.mount.secret");
-      // BuildKit's client leaves input and output of secret mounts at 0: they are not read.
-      return create(MountSchema, {
-        dest: mount.target,
-        mountType: MountType.SECRET,
-        secretOpt: create(SecretOptSchema, {
-          id: mount.id,
-          uid: mount.uid ?? 0,
-          gid: mount.gid ?? 0,
-          mode: mount.mode ?? 0o400,
-          optional: mount.optional ?? false,
-        }),
-      });
+      return;
     case "ssh":
       caps.add("exec.mount.ssh");
-      return create(MountSchema, {
-        dest: mount.target,
-        mountType: MountType.SSH,
-        sshOpt: create(SSHOptSchema, {
-          id: mount.id ?? "default",
-          uid: mount.uid ?? 0,
-          gid: mount.gid ?? 0,
-          mode: mount.mode ?? 0o600,
-          optional: mount.optional ?? false,
-        }),
-      });
+      return;
   }
+}
+
+/** Writes ExecOp.mounts (field 2): one pb.Mount. */
+function writeMount(w: WireWriter, mount: Mount, input: number, output: number): void {
+  w.begin(2);
+  switch (mount.type) {
+    case "bind":
+      w.int(1, input).string(2, mount.selector ?? "").string(3, mount.target).int(4, output).bool(5, mount.readonly ?? false).int(6, MountType.BIND);
+      break;
+    case "cache":
+      w.int(1, input).string(2, mount.selector ?? "").string(3, mount.target).int(4, output).int(6, MountType.CACHE);
+      w.begin(20).string(1, mount.id).int(2, sharingModes[mount.sharing ?? "shared"]).end();
+      break;
+    case "tmpfs":
+      w.int(1, input).string(3, mount.target).int(4, output).int(6, MountType.TMPFS);
+      w.begin(19).int(1, mount.size ?? 0).end();
+      break;
+    case "secret":
+      // BuildKit's client leaves input and output of secret mounts at 0: they are not read.
+      w.string(3, mount.target).int(6, MountType.SECRET);
+      w.begin(21).string(1, mount.id).int(2, mount.uid ?? 0).int(3, mount.gid ?? 0).int(4, mount.mode ?? 0o400).bool(5, mount.optional ?? false).end();
+      break;
+    case "ssh":
+      w.string(3, mount.target).int(6, MountType.SSH);
+      w.begin(22).string(1, mount.id ?? "default").int(2, mount.uid ?? 0).int(3, mount.gid ?? 0).int(4, mount.mode ?? 0o600).bool(5, mount.optional ?? false).end();
+      break;
+  }
+  w.end();
 }

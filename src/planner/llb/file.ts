@@ -2,28 +2,14 @@
  * File ops: copy, mkdir, mkfile and rm. Actions chain (`copy(…).mkdir(…)`) and a chain becomes a
  * single FileOp applied to a state, each action working on the result of the one before.
  */
-import { create } from "@bufbuild/protobuf";
 import { EbuildError } from "../../errors.js";
-import {
-  ChownOptSchema,
-  FileActionCopySchema,
-  FileActionMkDirSchema,
-  FileActionMkFileSchema,
-  FileActionRmSchema,
-  FileActionSchema,
-  FileOpSchema,
-  NamedUserOptSchema,
-  OpSchema,
-  UserOptSchema,
-  type ChownOpt,
-  type FileAction as FileActionMessage,
-  type Input,
-  type UserOpt,
-} from "../../gen/pb/ops_pb.js";
-import { opMetadata, workerConstraintsMessage, type OpOptions } from "./constraints.js";
+import type { OpMetadata } from "../../gen/pb/ops_pb.js";
+import { opMetadata, writeConstraints, type OpOptions } from "./constraints.js";
 import { cleanPath, isAbsPath, joinPath, resolvePath } from "./paths.js";
 import type { State } from "./state.js";
-import { addInput, type EncodeContext, type EncodedOp, type Output, type Vertex } from "./vertex.js";
+import type { SourceLocation } from "./sourcemap.js";
+import { addInput, writeInputs, type EncodeContext, type OpInput, type Output, type Vertex } from "./vertex.js";
+import type { WireWriter } from "./wire.js";
 
 /**
  * The mtime COPY gives files unless asked to keep theirs (Earthly's constant, 2020-04-16 12:00:00 UTC),
@@ -162,9 +148,8 @@ export class FileVertex implements Vertex {
     return outputs;
   }
 
-  encode(ctx: EncodeContext): EncodedOp {
-    const caps = new Set(["file.base"]);
-    const inputs: Input[] = [];
+  write(w: WireWriter, ctx: EncodeContext): void {
+    const inputs: OpInput[] = [];
     const parent = this.base.getDir();
     const steps = this.action.steps;
     // Inputs are added in BuildKit's order: the base, then each copy's source, action by action.
@@ -172,85 +157,74 @@ export class FileVertex implements Vertex {
     const secondary = steps.map((s) =>
       s.kind === "copy" && s.from.output ? addInput(inputs, ctx.inputOf(s.from.output)) : -1,
     );
-    // An index past the inputs names the result of an earlier action.
-    const actions = steps.map((step, i): FileActionMessage =>
-      create(FileActionSchema, {
-        input: BigInt(i === 0 ? base : inputs.length + i - 1),
-        secondaryInput: BigInt(secondary[i]!),
-        output: i === steps.length - 1 ? 0n : -1n,
-        action: encodeStep(step, parent, base, caps),
-      }),
-    );
-    const op = create(OpSchema, {
-      inputs,
-      op: { case: "file", value: create(FileOpSchema, { actions }) },
-      // File ops are not platform specific.
-      constraints: workerConstraintsMessage(this.options.workerConstraints),
+    writeInputs(w, inputs);
+    w.begin(4); // Op.file
+    steps.forEach((step, i) => {
+      // An index past the inputs names the result of an earlier action.
+      w.begin(2)
+        .int(1, i === 0 ? base : inputs.length + i - 1)
+        .int(2, secondary[i]!)
+        .int(3, i === steps.length - 1 ? 0 : -1);
+      writeStep(w, step, parent, base);
+      w.end();
     });
-    return {
-      op,
-      metadata: opMetadata(this.options, caps),
-      locations: this.options.location ? [this.options.location] : [],
-    };
+    w.end();
+    // File ops are not platform specific.
+    writeConstraints(w, this.options.workerConstraints);
+  }
+
+  metadata(): OpMetadata {
+    const caps = ["file.base"];
+    const patterns = this.action.steps.some((s) => s.kind === "copy" && (s.options.includePatterns?.length || s.options.excludePatterns?.length));
+    if (patterns) caps.push("file.copy.includeexcludepatterns");
+    return opMetadata(this.options, caps);
+  }
+
+  locations(): readonly SourceLocation[] {
+    return this.options.location ? [this.options.location] : [];
   }
 }
 
-function encodeStep(step: Step, parent: string, base: number, caps: Set<string>): FileActionMessage["action"] {
+/** Writes one action of FileAction's oneof (copy 4, mkfile 5, mkdir 6, rm 7). */
+function writeStep(w: WireWriter, step: Step, parent: string, base: number): void {
   switch (step.kind) {
     case "copy": {
       const o = step.options;
-      if (o.includePatterns?.length || o.excludePatterns?.length) caps.add("file.copy.includeexcludepatterns");
       const src = cleanPath(step.src);
-      return {
-        case: "copy",
-        value: create(FileActionCopySchema, {
-          src: isAbsPath(src) ? src : joinPath(step.from.getDir(), src),
-          dest: resolvePath(parent, step.dest, true),
-          owner: chown(o.chown, base),
-          mode: o.mode ?? -1,
-          followSymlink: o.followSymlinks ?? false,
-          dirCopyContents: o.copyDirContentsOnly ?? false,
-          attemptUnpackDockerCompatibility: o.attemptUnpack ?? false,
-          createDestPath: o.createDestPath ?? false,
-          allowWildcard: o.allowWildcard ?? false,
-          allowEmptyWildcard: o.allowEmptyWildcard ?? false,
-          timestamp: nanos(o.timestamp),
-          includePatterns: [...(o.includePatterns ?? [])],
-          excludePatterns: [...(o.excludePatterns ?? [])],
-        }),
-      };
+      w.begin(4)
+        .string(1, isAbsPath(src) ? src : joinPath(step.from.getDir(), src))
+        .string(2, resolvePath(parent, step.dest, true));
+      writeChown(w, 3, o.chown, base);
+      w.int(4, o.mode ?? -1)
+        .bool(5, o.followSymlinks ?? false)
+        .bool(6, o.copyDirContentsOnly ?? false)
+        .bool(7, o.attemptUnpack ?? false)
+        .bool(8, o.createDestPath ?? false)
+        .bool(9, o.allowWildcard ?? false)
+        .bool(10, o.allowEmptyWildcard ?? false)
+        .bigint(11, nanos(o.timestamp));
+      for (const p of o.includePatterns ?? []) w.stringItem(12, p);
+      for (const p of o.excludePatterns ?? []) w.stringItem(13, p);
+      w.end();
+      return;
     }
-    case "mkdir":
-      return {
-        case: "mkdir",
-        value: create(FileActionMkDirSchema, {
-          path: resolvePath(parent, step.path),
-          mode: step.mode,
-          makeParents: step.options.parents ?? false,
-          owner: chown(step.options.chown, base),
-          timestamp: nanos(step.options.timestamp),
-        }),
-      };
     case "mkfile":
-      return {
-        case: "mkfile",
-        value: create(FileActionMkFileSchema, {
-          path: resolvePath(parent, step.path),
-          mode: step.mode,
-          data: step.data,
-          owner: chown(step.options.chown, base),
-          timestamp: nanos(step.options.timestamp),
-        }),
-      };
+      w.begin(5).string(1, resolvePath(parent, step.path)).int(2, step.mode).bytes(3, step.data);
+      writeChown(w, 4, step.options.chown, base);
+      w.bigint(5, nanos(step.options.timestamp)).end();
+      return;
+    case "mkdir":
+      w.begin(6).string(1, resolvePath(parent, step.path)).int(2, step.mode).bool(3, step.options.parents ?? false);
+      writeChown(w, 4, step.options.chown, base);
+      w.bigint(5, nanos(step.options.timestamp)).end();
+      return;
     case "rm":
-      return {
-        case: "rm",
-        value: create(FileActionRmSchema, {
-          path: resolvePath(parent, step.path),
-          allowNotFound: step.options.allowNotFound ?? false,
-          allowWildcard: step.options.allowWildcard ?? false,
-        }),
-      };
+      w.begin(7)
+        .string(1, resolvePath(parent, step.path))
+        .bool(2, step.options.allowNotFound ?? false)
+        .bool(3, step.options.allowWildcard ?? false)
+        .end();
+      return;
   }
 }
 
@@ -259,16 +233,21 @@ function nanos(time: Date | undefined): bigint {
   return time === undefined ? -1n : BigInt(time.getTime()) * 1_000_000n;
 }
 
-function chown(owner: Chown | undefined, base: number): ChownOpt | undefined {
-  if (!owner) return undefined;
-  return create(ChownOptSchema, { user: userOpt(owner.user, base), group: userOpt(owner.group, base) });
+/** Writes a pb.ChownOpt as field `field`, when there is an owner. */
+function writeChown(w: WireWriter, field: number, owner: Chown | undefined, base: number): void {
+  if (!owner) return;
+  w.begin(field);
+  writeUser(w, 1, owner.user, base);
+  writeUser(w, 2, owner.group, base);
+  w.end();
 }
 
 /** Names resolve against the base input's /etc/passwd; numbers (and numeric strings) are ids. */
-function userOpt(who: string | number | undefined, base: number): UserOpt | undefined {
-  if (who === undefined || who === "") return undefined;
-  if (typeof who === "number" || /^\d+$/.test(who)) {
-    return create(UserOptSchema, { user: { case: "byId", value: Number(who) } });
-  }
-  return create(UserOptSchema, { user: { case: "byName", value: create(NamedUserOptSchema, { name: who, input: BigInt(base) }) } });
+function writeUser(w: WireWriter, field: number, who: string | number | undefined, base: number): void {
+  if (who === undefined || who === "") return;
+  w.begin(field);
+  // UserOpt's oneof: by_name (1) or by_id (2), written even when the id is 0.
+  if (typeof who === "number" || /^\d+$/.test(who)) w.intItem(2, Number(who));
+  else w.begin(1).string(1, who).int(2, base).end();
+  w.end();
 }

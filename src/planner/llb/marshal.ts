@@ -8,12 +8,9 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { EbuildError } from "../../errors.js";
 import {
   DefinitionSchema,
-  InputSchema,
   LocationSchema,
-  OpSchema,
   PositionSchema,
   RangeSchema,
-  type Input,
   type Location,
   type OpMetadata,
 } from "../../gen/pb/ops_pb.js";
@@ -22,7 +19,8 @@ import { join, locationsRecord, messageRecord, metadataRecord, opRecord, sourceI
 import { digestOf } from "./digest.js";
 import { sameSourceMap, type SourceLocation, type SourceMap } from "./sourcemap.js";
 import type { State } from "./state.js";
-import type { EncodeContext, EncodedOp, Output, Vertex } from "./vertex.js";
+import { writeInputs, type EncodeContext, type OpInput, type Output, type Vertex } from "./vertex.js";
+import { WireWriter } from "./wire.js";
 
 /** Options of {@link marshal}. */
 export interface MarshalOptions {
@@ -48,7 +46,7 @@ export interface MarshalledDefinition {
  */
 export function marshal(states: State | readonly State[], options: MarshalOptions = {}): MarshalledDefinition {
   const list = Array.isArray(states) ? (states as readonly State[]) : [states as State];
-  const graph = new GraphWriter(options.platform ?? defaultPlatform);
+  const graph = new GraphWriter(options.platform ?? defaultPlatform, true);
   const outputs = list.map((s) => (s.output ? graph.add(s.output.vertex) : ""));
   const last = list[list.length - 1]?.output;
   if (!last) {
@@ -67,17 +65,35 @@ export function marshal(states: State | readonly State[], options: MarshalOption
  * report them in `outputs`, without serializing a Definition.
  */
 export function outputDigests(states: readonly State[], options: MarshalOptions = {}): string[] {
-  const graph = new GraphWriter(options.platform ?? defaultPlatform);
+  const graph = new GraphWriter(options.platform ?? defaultPlatform, false);
   return states.map((s) => (s.output ? graph.add(s.output.vertex) : ""));
 }
 
-/** A vertex's op as marshalled for one default platform. */
-interface WrittenOp {
-  readonly bytes: Uint8Array;
-  readonly digest: string;
-  readonly encoded: EncodedOp;
+/** A vertex's op as marshalled for one default platform; the parts only definitions need are made when first asked. */
+class WrittenOp {
+  #metadata: OpMetadata | undefined;
+  #record: Uint8Array | undefined;
+  #locations: readonly SourceLocation[] | undefined;
+
+  constructor(
+    readonly vertex: Vertex,
+    readonly bytes: Uint8Array,
+    readonly digest: string,
+  ) {}
+
+  metadata(): OpMetadata {
+    return (this.#metadata ??= this.vertex.metadata());
+  }
+
+  /** Kept so that the same array (and its cached encoding) is used by every definition. */
+  locations(): readonly SourceLocation[] {
+    return (this.#locations ??= this.vertex.locations());
+  }
+
   /** The op as a Definition.def record, ready to join. */
-  readonly record: Uint8Array;
+  record(): Uint8Array {
+    return (this.#record ??= opRecord(this.bytes));
+  }
 }
 
 /**
@@ -87,24 +103,33 @@ interface WrittenOp {
  */
 const writtenOps = new WeakMap<Vertex, Map<string, WrittenOp>>();
 
+/** One writer for every op: ops are written one at a time, and reusing its buffer saves garbage. */
+const wire = new WireWriter();
+
 /** Encodes vertices into ops, each once, parents before children. */
 class GraphWriter {
   private readonly digestByVertex = new Map<Vertex, string>();
-  private readonly records: Uint8Array[] = [];
+  private readonly ops: WrittenOp[] = [];
   private readonly digests: string[] = [];
   private readonly metadata = new Map<string, OpMetadata>();
   private readonly locations = new Map<string, SourceLocation[]>();
   private readonly ctx: EncodeContext;
+  private readonly platformKey: string;
 
-  constructor(platform: Platform) {
+  /** `forDefinition`: gather metadata and locations too (digests alone need neither). */
+  constructor(
+    platform: Platform,
+    private readonly forDefinition: boolean,
+  ) {
     this.ctx = { platform, inputOf: (o) => this.inputOf(o) };
+    this.platformKey = `${platform.os}/${platform.architecture}/${platform.variant ?? ""}`;
   }
 
   /** The wire input for an output whose vertex was already added. */
-  inputOf(output: Output): Input {
+  inputOf(output: Output): OpInput {
     const digest = this.digestByVertex.get(output.vertex);
     if (digest === undefined) throw new EbuildError("internal", "LLB input marshalled before its vertex");
-    return create(InputSchema, { digest, index: BigInt(output.index) });
+    return { digest, index: output.index };
   }
 
   /** Adds a vertex and everything it reads; returns its digest. */
@@ -133,36 +158,39 @@ class GraphWriter {
   }
 
   private write(vertex: Vertex): void {
-    const { record, digest, encoded } = this.opOf(vertex);
+    const op = this.opOf(vertex);
+    const digest = op.digest;
     this.digestByVertex.set(vertex, digest);
+    if (!this.forDefinition) return;
     const known = this.metadata.get(digest);
-    this.metadata.set(digest, known ? mergeMetadata(known, encoded.metadata) : encoded.metadata);
-    if (encoded.locations.length > 0) {
+    this.metadata.set(digest, known ? mergeMetadata(known, op.metadata()) : op.metadata());
+    const locations = op.locations();
+    if (locations.length > 0) {
       // The vertex's own array is kept when it is the only one, so its encoding can be reused.
       const before = this.locations.get(digest);
-      this.locations.set(digest, before ? [...before, ...encoded.locations] : (encoded.locations as SourceLocation[]));
+      this.locations.set(digest, before ? [...before, ...locations] : (locations as SourceLocation[]));
     }
     if (known) return; // an identical op is already in the definition
-    this.records.push(record);
+    this.ops.push(op);
     this.digests.push(digest);
   }
 
   private opOf(vertex: Vertex): WrittenOp {
-    const platformKey = `${this.ctx.platform.os}/${this.ctx.platform.architecture}/${this.ctx.platform.variant ?? ""}`;
     let byPlatform = writtenOps.get(vertex);
-    const cached = byPlatform?.get(platformKey);
+    const cached = byPlatform?.get(this.platformKey);
     if (cached) return cached;
-    const encoded = vertex.encode(this.ctx);
-    const bytes = toBinary(OpSchema, encoded.op);
-    const written = { bytes, digest: digestOf(bytes), encoded, record: opRecord(bytes) };
+    vertex.write(wire, this.ctx);
+    const bytes = wire.take();
+    const written = new WrittenOp(vertex, bytes, digestOf(bytes));
     if (!byPlatform) writtenOps.set(vertex, (byPlatform = new Map()));
-    byPlatform.set(platformKey, written);
+    byPlatform.set(this.platformKey, written);
     return written;
   }
 
   /** Appends the terminal op and serializes the Definition. */
-  finish(root: Input, outputs: readonly string[]): MarshalledDefinition {
-    const terminal = toBinary(OpSchema, create(OpSchema, { inputs: [root] }));
+  finish(root: OpInput, outputs: readonly string[]): MarshalledDefinition {
+    writeInputs(wire, [root]);
+    const terminal = wire.take();
     const terminalDigest = digestOf(terminal);
     // The terminal op asks for the capabilities the whole graph's metadata needs.
     const caps = ["constraints", "platform"];
@@ -172,7 +200,7 @@ class GraphWriter {
     }
     this.metadata.set(terminalDigest, opMetadata({}, caps));
     // Joined from cached records rather than encoded whole: see definition-bytes.ts.
-    const parts: Uint8Array[] = [...this.records, opRecord(terminal)];
+    const parts: Uint8Array[] = [...this.ops.map((op) => op.record()), opRecord(terminal)];
     for (const digest of [...this.metadata.keys()].sort()) parts.push(metadataRecord(digest, this.metadata.get(digest)!));
     const source = this.sourceBytes();
     if (source) parts.push(messageRecord(3, source));

@@ -1,17 +1,10 @@
 /** Merge and diff ops: layering filesystems without copying (BuildKit's MergeOp and DiffOp). */
-import { create } from "@bufbuild/protobuf";
-import {
-  DiffOpSchema,
-  LowerDiffInputSchema,
-  MergeInputSchema,
-  MergeOpSchema,
-  OpSchema,
-  UpperDiffInputSchema,
-  type Input,
-} from "../../gen/pb/ops_pb.js";
-import { opMetadata, workerConstraintsMessage, type OpOptions } from "./constraints.js";
+import type { OpMetadata } from "../../gen/pb/ops_pb.js";
+import { opMetadata, writeConstraints, type OpOptions } from "./constraints.js";
+import type { SourceLocation } from "./sourcemap.js";
 import { State } from "./state.js";
-import type { EncodeContext, EncodedOp, Output, Vertex } from "./vertex.js";
+import { writeInputs, type EncodeContext, type Output, type Vertex } from "./vertex.js";
+import type { WireWriter } from "./wire.js";
 
 /** The states' filesystems layered in order, later ones on top; settings come from the first. */
 export function merge(states: readonly State[], options: OpOptions = {}): State {
@@ -40,22 +33,21 @@ class MergeVertex implements Vertex {
     return this.layers;
   }
 
-  encode(ctx: EncodeContext): EncodedOp {
+  write(w: WireWriter, ctx: EncodeContext): void {
     // Each layer is its own input, even when two layers are the same state.
-    const inputs: Input[] = this.layers.map((o) => ctx.inputOf(o));
-    const op = create(OpSchema, {
-      inputs,
-      op: {
-        case: "merge",
-        value: create(MergeOpSchema, { inputs: inputs.map((_, i) => create(MergeInputSchema, { input: BigInt(i) })) }),
-      },
-      constraints: workerConstraintsMessage(this.options.workerConstraints),
-    });
-    return {
-      op,
-      metadata: opMetadata(this.options, ["mergeop"]),
-      locations: this.options.location ? [this.options.location] : [],
-    };
+    writeInputs(w, this.layers.map((o) => ctx.inputOf(o)));
+    w.begin(6); // Op.merge
+    this.layers.forEach((_, i) => w.begin(1).int(1, i).end());
+    w.end();
+    writeConstraints(w, this.options.workerConstraints);
+  }
+
+  metadata(): OpMetadata {
+    return opMetadata(this.options, ["mergeop"]);
+  }
+
+  locations(): readonly SourceLocation[] {
+    return this.options.location ? [this.options.location] : [];
   }
 }
 
@@ -70,24 +62,20 @@ class DiffVertex implements Vertex {
     return this.upper ? [this.lower, this.upper] : [this.lower];
   }
 
-  encode(ctx: EncodeContext): EncodedOp {
-    const inputs: Input[] = [ctx.inputOf(this.lower)];
-    if (this.upper) inputs.push(ctx.inputOf(this.upper));
-    const op = create(OpSchema, {
-      inputs,
-      op: {
-        case: "diff",
-        value: create(DiffOpSchema, {
-          lower: create(LowerDiffInputSchema, { input: 0n }),
-          upper: create(UpperDiffInputSchema, { input: this.upper ? 1n : -1n }),
-        }),
-      },
-      constraints: workerConstraintsMessage(this.options.workerConstraints),
-    });
-    return {
-      op,
-      metadata: opMetadata(this.options, ["diffop"]),
-      locations: this.options.location ? [this.options.location] : [],
-    };
+  write(w: WireWriter, ctx: EncodeContext): void {
+    writeInputs(w, this.upper ? [ctx.inputOf(this.lower), ctx.inputOf(this.upper)] : [ctx.inputOf(this.lower)]);
+    w.begin(7); // Op.diff
+    w.begin(1).int(1, 0).end(); // lower
+    w.begin(2).int(1, this.upper ? 1 : -1).end(); // upper
+    w.end();
+    writeConstraints(w, this.options.workerConstraints);
+  }
+
+  metadata(): OpMetadata {
+    return opMetadata(this.options, ["diffop"]);
+  }
+
+  locations(): readonly SourceLocation[] {
+    return this.options.location ? [this.options.location] : [];
   }
 }

@@ -1,8 +1,13 @@
 /** Slash-separated path helpers with Go's `path` semantics (the daemon's paths are always POSIX). */
 
+/** An empty, `.` or `..` segment, or a trailing `/` (but `/` itself): what Clean changes. */
+const unclean = /\/\/|(^|\/)\.\.?(\/|$)|.\/$/;
+
 /** Go's path.Clean: removes `.`, resolves `..`, collapses slashes; "" becomes ".". */
 export function cleanPath(p: string): string {
   if (p === "") return ".";
+  // Most paths are clean already: testing is cheaper than splitting and joining.
+  if (!unclean.test(p)) return p;
   const rooted = p.startsWith("/");
   const out: string[] = [];
   for (const part of p.split("/")) {

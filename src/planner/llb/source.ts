@@ -1,18 +1,12 @@
 /** Source ops: where filesystems come from (an image, a local directory, git, an HTTP URL). */
-import { create } from "@bufbuild/protobuf";
-import { OpSchema, SourceOpSchema } from "../../gen/pb/ops_pb.js";
 import { EbuildError } from "../../errors.js";
-import {
-  opMetadata,
-  platformMessage,
-  sortedRecord,
-  workerConstraintsMessage,
-  type OpOptions,
-  type Platform,
-} from "./constraints.js";
+import type { OpMetadata } from "../../gen/pb/ops_pb.js";
+import { opMetadata, writeConstraints, writePlatform, type OpOptions, type Platform } from "./constraints.js";
 import { normalizeImageRef } from "./reference.js";
 import { State } from "./state.js";
-import type { EncodeContext, EncodedOp, Vertex } from "./vertex.js";
+import type { SourceLocation } from "./sourcemap.js";
+import type { EncodeContext, Vertex } from "./vertex.js";
+import type { WireWriter } from "./wire.js";
 
 /** A vertex with no inputs that produces a filesystem named by an identifier and attributes. */
 export class SourceVertex implements Vertex {
@@ -27,22 +21,22 @@ export class SourceVertex implements Vertex {
     return [];
   }
 
-  encode(ctx: EncodeContext): EncodedOp {
+  write(w: WireWriter, ctx: EncodeContext): void {
+    w.begin(3).string(1, this.identifier); // Op.source
+    // Map entries in sorted key order, so the bytes are stable.
+    for (const key of Object.keys(this.attrs).sort()) w.begin(2).stringItem(1, key).stringItem(2, this.attrs[key]!).end();
+    w.end();
     // Only image sources are platform specific; BuildKit drops the platform of the others.
-    const platformSpecific = this.identifier.startsWith("docker-image://");
-    const op = create(OpSchema, {
-      op: {
-        case: "source",
-        value: create(SourceOpSchema, { identifier: this.identifier, attrs: sortedRecord(this.attrs) }),
-      },
-      platform: platformSpecific ? platformMessage(this.options.platform ?? ctx.platform) : undefined,
-      constraints: workerConstraintsMessage(this.options.workerConstraints),
-    });
-    return {
-      op,
-      metadata: opMetadata(this.options, this.caps),
-      locations: this.options.location ? [this.options.location] : [],
-    };
+    if (this.identifier.startsWith("docker-image://")) writePlatform(w, this.options.platform ?? ctx.platform);
+    writeConstraints(w, this.options.workerConstraints);
+  }
+
+  metadata(): OpMetadata {
+    return opMetadata(this.options, this.caps);
+  }
+
+  locations(): readonly SourceLocation[] {
+    return this.options.location ? [this.options.location] : [];
   }
 }
 

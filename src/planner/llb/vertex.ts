@@ -1,7 +1,8 @@
 /** The graph nodes behind States: each vertex turns into one LLB op when marshalled. */
-import type { Input, Op, OpMetadata } from "../../gen/pb/ops_pb.js";
+import type { OpMetadata } from "../../gen/pb/ops_pb.js";
 import type { Platform } from "./constraints.js";
 import type { SourceLocation } from "./sourcemap.js";
+import type { WireWriter } from "./wire.js";
 
 /** One output of a vertex: what a State's filesystem is. */
 export interface Output {
@@ -9,33 +10,41 @@ export interface Output {
   readonly index: number;
 }
 
+/** An op's reference to one output of another op (pb.Input). */
+export interface OpInput {
+  readonly digest: string;
+  readonly index: number;
+}
+
 /** What marshal passes to a vertex while encoding it. */
 export interface EncodeContext {
   /** The wire reference to an output of an already marshalled vertex. */
-  inputOf(output: Output): Input;
+  inputOf(output: Output): OpInput;
   /** The platform for ops that name none. */
   readonly platform: Platform;
 }
 
-/** A vertex encoded: its op (inputs included), metadata and where it came from. */
-export interface EncodedOp {
-  readonly op: Op;
-  readonly metadata: OpMetadata;
-  readonly locations: readonly SourceLocation[];
-}
-
-/** A node of the build graph. Vertices are immutable; marshal encodes each once per call. */
+/** A node of the build graph. Vertices are immutable; marshal encodes each once. */
 export interface Vertex {
   /** The outputs this vertex reads; marshal encodes them first. */
   inputs(): readonly Output[];
-  /** Encodes the vertex as an op. */
-  encode(ctx: EncodeContext): EncodedOp;
+  /** Writes the vertex as a pb.Op (its digest is the hash of these bytes). */
+  write(w: WireWriter, ctx: EncodeContext): void;
+  /** The op's metadata (description, ignore-cache, capabilities): not part of its digest. */
+  metadata(): OpMetadata;
+  /** Where in a Buildfile the op came from. */
+  locations(): readonly SourceLocation[];
 }
 
-/** Adds `output` to `inputs` unless an equal input is already there; returns its index. */
-export function addInput(inputs: Input[], input: Input): number {
+/** Adds `input` to `inputs` unless an equal input is already there; returns its index. */
+export function addInput(inputs: OpInput[], input: OpInput): number {
   const found = inputs.findIndex((i) => i.digest === input.digest && i.index === input.index);
   if (found >= 0) return found;
   inputs.push(input);
   return inputs.length - 1;
+}
+
+/** Writes Op.inputs (field 1). */
+export function writeInputs(w: WireWriter, inputs: readonly OpInput[]): void {
+  for (const input of inputs) w.begin(1).string(1, input.digest).int(2, input.index).end();
 }
