@@ -4,13 +4,15 @@
  * op of the Definition becomes a vertex of ours; marshal encodes them again, so their digests come
  * from the one place digests are computed and inputs are rewired to those digests.
  */
-import { clone, create, fromBinary } from "@bufbuild/protobuf";
+import { clone, create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { EbuildError } from "../../errors.js";
 import { DefinitionSchema, OpMetadataSchema, OpSchema, SourceOpSchema, type Op, type OpMetadata } from "../../gen/pb/ops_pb.js";
 import { sortedRecord } from "./constraints.js";
 import { digestOf } from "./digest.js";
 import { State } from "./state.js";
-import type { EncodeContext, EncodedOp, Output, Vertex } from "./vertex.js";
+import { writeInputs, type EncodeContext, type Output, type Vertex } from "./vertex.js";
+import type { SourceLocation } from "./sourcemap.js";
+import type { WireWriter } from "./wire.js";
 
 /** A source op's identifier and attributes, as a rewrite sees and returns them. */
 export interface ImportedSource {
@@ -64,19 +66,34 @@ function rewritten(op: Op, options: ImportOptions): Op {
 
 /** One op of an imported definition; its inputs are other imported vertices. */
 class ImportedVertex implements Vertex {
+  /** The op's fields after its inputs (field 1), encoded once: inputs are rewired at marshal time. */
+  private readonly rest: Uint8Array;
+
   constructor(
-    private readonly op: Op,
+    op: Op,
     private readonly parents: readonly Output[],
-    private readonly metadata: OpMetadata,
-  ) {}
+    private readonly opMetadata: OpMetadata,
+  ) {
+    const withoutInputs = clone(OpSchema, op);
+    withoutInputs.inputs = [];
+    this.rest = toBinary(OpSchema, withoutInputs);
+  }
 
   inputs(): readonly Output[] {
     return this.parents;
   }
 
-  encode(ctx: EncodeContext): EncodedOp {
-    const op = clone(OpSchema, this.op);
-    op.inputs = this.parents.map((p) => ctx.inputOf(p));
-    return { op, metadata: this.metadata, locations: [] };
+  write(w: WireWriter, ctx: EncodeContext): void {
+    // Field order is inputs first, then the rest, as protobuf-es writes a whole Op.
+    writeInputs(w, this.parents.map((p) => ctx.inputOf(p)));
+    w.raw(this.rest);
+  }
+
+  metadata(): OpMetadata {
+    return this.opMetadata;
+  }
+
+  locations(): readonly SourceLocation[] {
+    return [];
   }
 }

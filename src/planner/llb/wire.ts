@@ -63,6 +63,14 @@ export class WireWriter {
     return this;
   }
 
+  /** Bytes that are already protobuf fields (an op someone else encoded), appended as they are. */
+  raw(value: Uint8Array): this {
+    this.reserve(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+    return this;
+  }
+
   /** A bool field; false is not written. */
   bool(field: number, value: boolean): this {
     if (value) this.tag(field, varintType).byte(1);
