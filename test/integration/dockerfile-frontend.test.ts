@@ -4,26 +4,12 @@
  * building. Its context upload asks only for what the Dockerfile copies, minus .dockerignore.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { BuildkitClient } from "../../src/buildkit/client.js";
-import { BuildkitEngine } from "../../src/cli/build/buildkit-engine.js";
+import { test } from "node:test";
 import { dumpDefinition } from "../../src/planner/llb/index.js";
 import { project } from "../support/cli.js";
-import { openHealthSession, type HealthSession } from "../buildkit/support/health-session.js";
+import { useEngine } from "../support/engine.js";
 
-let client: BuildkitClient;
-let session: HealthSession;
-let engine: BuildkitEngine;
-before(async () => {
-  client = await BuildkitClient.connect();
-  session = openHealthSession(client);
-  engine = new BuildkitEngine(client, session.sessionId);
-});
-after(async () => {
-  await engine?.close();
-  session?.close();
-  client?.close();
-});
+const daemon = useEngine();
 
 test("the frontend's LLB uploads only the files the Dockerfile copies, and its config comes with it", async () => {
   const dir = await project({
@@ -34,7 +20,7 @@ test("the frontend's LLB uploads only the files the Dockerfile copies, and its c
     "top.txt": "top\n",
     "unrelated/big.bin": "x".repeat(1 << 16),
   });
-  const built = await engine.buildDockerfile({
+  const built = await daemon.engine.buildDockerfile({
     target: "+t",
     platform: "linux/amd64",
     context: { kind: "directory", directory: dir },
@@ -57,7 +43,7 @@ test("the frontend's LLB uploads only the files the Dockerfile copies, and its c
 test("a stage that does not exist is the frontend's error", async () => {
   const dir = await project({ Dockerfile: "FROM ebuild-fixture/busybox:latest AS one\n" });
   await assert.rejects(
-    engine.buildDockerfile({
+    daemon.engine.buildDockerfile({
       target: "+t",
       platform: "linux/amd64",
       context: { kind: "directory", directory: dir },
