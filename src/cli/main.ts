@@ -38,7 +38,7 @@ export function buildProgram(): Command {
     .option("--secret-file <id=path>", "a secret read from a file (repeatable)", collect)
     .option("--ci", "CI mode: --strict, and no local outputs unless --output is given")
     .option("--strict", "refuse what another machine could not repeat: LOCALLY and RUN --interactive")
-    .option("--output [type=tar,dest=FILE]", "write local outputs even under --ci; with a value, write the target's image to a file instead")
+    .option("--output [type=tar|docker|oci,dest=FILE]", "write local outputs even under --ci; with a value, write the target's image to a file instead (tar: its file system; docker/oci: an image archive)")
     .option("--no-output", "do not write SAVE ARTIFACT ... AS LOCAL outputs")
     .option("-a, --artifact <+target/path>", "artifact mode: build the target and write only this artifact to the DEST operand (default ./)")
     .option("--image <+target>", "image mode: build the target and output only its image")

@@ -2,6 +2,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { runBuild } from "../../buildkit/build.js";
 import { pushTargetOf, pushThroughEngine } from "../../buildkit/engine-push.js";
+import { saveThroughEngine } from "../../buildkit/engine-save.js";
 import { lookup as lookupCredentials } from "../../buildkit/credentials/index.js";
 import { newBuildRef, type BuildkitClient, type CacheEntry, type ExporterEntry } from "../../buildkit/client.js";
 import { GatewayBuild, imageConfigMetadataKey } from "../../buildkit/gateway.js";
@@ -334,21 +335,26 @@ async function exportArtifact(output: LocalArtifactOutput, options: ExecutePlanO
 
 async function exportImage(output: ImageOutput, options: ExecutePlanOptions, transaction: OutputTransaction, report: ExecutionReport): Promise<void> {
   const file = options.imageFile;
-  if (file && file.type !== "tar" && options.client.address.kind === "docker-engine") {
-    throw new EbuildError("usage", `Docker Engine's built-in BuildKit has no "${file.type}" exporter: --output type=${file.type} cannot be written`, {
-      hint: "use --output type=tar,dest=FILE (the image's file system), or a standalone buildkitd (--buildkit-host) for docker/oci archives",
+  const address = options.client.address;
+  // Docker's built-in BuildKit has no docker/oci exporter: the image goes into the store, then out
+  // of it as a `docker save` archive (see buildkit/engine-save.ts).
+  const throughStore = file !== undefined && file.type !== "tar" && address.kind === "docker-engine";
+  if (throughStore && output.names.length === 0) {
+    throw new EbuildError("usage", `--output type=${file.type}: ${output.target} saves an image without a name, and an archive names its images`, {
+      at: output.at,
+      hint: "give its SAVE IMAGE a name (SAVE IMAGE app:latest)",
     });
   }
   // The archive is written into a staging folder and moved into place with the other outputs.
   const staged = file ? join(await transaction.stagingFolder(dirname(file.dest)), basename(file.dest)) : undefined;
-  const services = staged ? { ...servicesFor(options), exports: new Map([[0, fileTarget(staged)]]) } : servicesFor(options);
+  const services = staged && !throughStore ? { ...servicesFor(options), exports: new Map([[0, fileTarget(staged)]]) } : servicesFor(options);
   const session = await openBuildSession(options.client, services, sharedKeyOf(options.plan));
   // A standalone buildkitd has no image store of Docker's: it pushes from the `image` exporter.
   const pushHere = output.push && options.push && options.client.address.kind !== "docker-engine";
   const names = options.multiPlatform?.storedNames(output) ?? output.names;
   // A standalone buildkitd pushes each platform under its own tag; the lists follow after the build.
   const pushedNames = names.filter((n) => !options.multiPlatform?.isList(n));
-  const exporter = file
+  const exporter = file && !throughStore
     ? { type: file.type, attrs: { name: output.names.join(",") } }
     : pushHere
     ? { type: "image", attrs: { name: pushedNames.join(","), push: "true", ...(output.insecure ? { "registry.insecure": "true" } : {}) } }
@@ -373,6 +379,7 @@ async function exportImage(output: ImageOutput, options: ExecutePlanOptions, tra
     const image = { architecture: output.platform.architecture, os: output.platform.os, ...(output.platform.variant ? { variant: output.platform.variant } : {}), config: output.config };
     const result = await build.finish({ ref, metadata: { [imageConfigMetadataKey]: JSON.stringify(image) } });
     if (file && staged) {
+      if (throughStore && address.kind === "docker-engine") await saveThroughEngine(address.engine, output.names, staged, options.signal);
       transaction.add({ staged, destination: file.dest, shape: "file" });
       report.artifacts.push({ target: output.target, path: file.dest });
       return;

@@ -1,9 +1,9 @@
-/** `--output type=tar,dest=FILE`: an image written to a file instead of Docker's image store. */
+/** `--output type=tar|docker|oci,dest=FILE`: an image written to a file. */
 import { EbuildError } from "../../errors.js";
 
 /** Where and how an image is written as a file. */
 export interface ImageFileOutput {
-  /** The BuildKit exporter: `tar` (the image's file system); `docker` and `oci` on a standalone buildkitd. */
+  /** `tar` (the image's file system), `docker` or `oci` (image archives; through the image store on Docker Engine). */
   type: "tar" | "docker" | "oci";
   dest: string;
 }
@@ -19,7 +19,7 @@ export function parseOutputFlag(spec: string): ImageFileOutput {
   const type = fields.get("type");
   const dest = fields.get("dest");
   if (type !== "tar" && type !== "docker" && type !== "oci") {
-    throw new EbuildError("usage", `--output type=${type ?? ""} is not an output ebuild writes`, { hint: "use type=tar,dest=FILE (or docker/oci on a standalone buildkitd)" });
+    throw new EbuildError("usage", `--output type=${type ?? ""} is not an output ebuild writes`, { hint: "use type=tar, type=docker or type=oci, with dest=FILE" });
   }
   if (!dest) throw new EbuildError("usage", `--output type=${type} needs dest=FILE`, { hint: `for example: --output type=${type},dest=image.tar` });
   return { type, dest };
