@@ -189,7 +189,7 @@ t:
     assert.match(run.stdout, new RegExp(`^saved image +${image.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} +${id}$`, "m"));
     assert.match(run.stdout, new RegExp(`^artifact +${join(dir, "out/s.txt").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`, "m"));
     assert.match(run.stdout, /^not done +\+t: did not push ebuild-cli-patterns\/summary:\S+: run with --push to push it$/m);
-    assert.match(run.stdout, /^not done +\+t: RUN --push echo would deploy: run with --push to execute it$/m);
+    assert.match(run.stdout, /^not done +\+t: not run: RUN --push echo would deploy: RUN --push without --push$/m);
     assert.match(run.stdout, /^Built in [\d.]+m?s; \d+ of \d+ steps cached$/m);
 
     const again = await ebuild(["--progress", "plain", "--no-output", "+t"], { cwd: dir });
