@@ -147,7 +147,7 @@ test("RUN --privileged with -P runs privileged: it can mount a tmpfs, which a pl
   assert.match(await readFile(join(dir, "mounted.txt"), "utf8"), /^none \/m tmpfs /);
   const plain = await ebuild(["--progress", "plain", "-P", "+plain"], { cwd: dir });
   assert.equal(plain.code, 1, plain.stderr + plain.stdout);
-  assert.match(plain.stderr, /Buildfile:8:4/);
+  assert.match(plain.stderr, /Buildfile:8:5/);
   assert.equal(existsSync(join(dir, "plain.txt")), false);
 });
 
