@@ -147,12 +147,13 @@ all:
     assert.equal(first.code, 0, first.stderr + first.stdout);
     const before = await snapshot();
 
-    // The same targets write new content, and a sibling target fails in the same build.
+    // The same targets write new content, and a sibling target fails in the same build, late enough
+    // that the image was stored by then: its name must still point at the old image.
     await writeFile(
       join(dir, "Buildfile"),
       good.replace("echo one", "echo changed").replace("head -c 4096", "head -c 8192").replace(`SAVE IMAGE ${image}`, `RUN echo new > /new\n    SAVE IMAGE ${image}`) +
         `broken:
-    RUN echo about to fail && exit 7
+    RUN echo about to fail && sleep 3 && exit 7
 all2:
     BUILD +files
     BUILD +broken

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { runBuild } from "../../buildkit/build.js";
 import { pushTargetOf, pushThroughEngine } from "../../buildkit/engine-push.js";
 import { saveThroughEngine } from "../../buildkit/engine-save.js";
+import { removeUnnamedThroughEngine, tagThroughEngine } from "../../buildkit/engine-tag.js";
 import { lookup as lookupCredentials } from "../../buildkit/credentials/index.js";
 import { newBuildRef, type BuildkitClient, type CacheEntry, type ExporterEntry } from "../../buildkit/client.js";
 import { GatewayBuild, imageConfigMetadataKey } from "../../buildkit/gateway.js";
@@ -354,11 +355,15 @@ async function exportImage(output: ImageOutput, options: ExecutePlanOptions, tra
   const names = options.multiPlatform?.storedNames(output) ?? output.names;
   // A standalone buildkitd pushes each platform under its own tag; the lists follow after the build.
   const pushedNames = names.filter((n) => !options.multiPlatform?.isList(n));
+  // `--output type=docker|oci` on Docker Engine saves by name from the store during the build.
+  // A standalone daemon names as it exports.
+  const storeNamed = throughStore || address.kind !== "docker-engine";
   const exporter = file && !throughStore
     ? { type: file.type, attrs: { name: output.names.join(",") } }
     : pushHere
     ? { type: "image", attrs: { name: pushedNames.join(","), push: "true", ...(output.insecure ? { "registry.insecure": "true" } : {}) } }
-    : { type: "moby", attrs: { name: names.join(",") } };
+    : // Stored without a name: the names are given at commit, so a failed build leaves them as they were.
+      { type: "moby", attrs: storeNamed ? { name: names.join(",") } : ({} as Record<string, string>) };
   const build = GatewayBuild.open(options.client, {
     sessionId: session.id,
     exporters: [exporter],
@@ -383,6 +388,17 @@ async function exportImage(output: ImageOutput, options: ExecutePlanOptions, tra
       transaction.add({ staged, destination: file.dest, shape: "file" });
       report.artifacts.push({ target: output.target, path: file.dest });
       return;
+    }
+    const imageId = result.exporterResponse["containerimage.digest"];
+    if (!pushHere && !storeNamed && address.kind === "docker-engine") {
+      if (imageId === undefined) throw new EbuildError("build", `Docker stored the image of ${output.target} without telling its ID`);
+      const engine = address.engine;
+      transaction.defer({
+        commit: async () => {
+          for (const name of names) await tagThroughEngine(engine, imageId, name);
+        },
+        abort: () => removeUnnamedThroughEngine(engine, imageId),
+      });
     }
     const multi = output.names.some((n) => options.multiPlatform?.isList(n) === true);
     report.images.push({

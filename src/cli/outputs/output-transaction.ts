@@ -17,6 +17,13 @@ export interface StagedOutput {
   shape: OutputShape;
 }
 
+/** An output kept outside the file system until commit. */
+export interface DeferredOutput {
+  commit(): Promise<void>;
+  /** Undoes what the export did so far; never throws. */
+  abort(): Promise<void>;
+}
+
 const stagingPrefix = ".ebuild-staging-";
 
 /**
@@ -28,6 +35,7 @@ export class OutputTransaction {
   // Promises, so that concurrent exports near the same place share one staging root.
   private readonly stagingRoots = new Map<string, Promise<string>>();
   private readonly outputs: StagedOutput[] = [];
+  private readonly deferred: DeferredOutput[] = [];
   private finished = false;
 
   /** A new empty folder below `near` for one export; removed again by commit or abort. */
@@ -44,12 +52,18 @@ export class OutputTransaction {
     this.outputs.push(output);
   }
 
+  /** An output that is not a file (an image's names in Docker's store): done at commit, undone at abort. */
+  defer(output: DeferredOutput): void {
+    this.deferred.push(output);
+  }
+
   /** Moves every staged output into place, in the order added, then removes the staging folders. */
   async commit(): Promise<void> {
     this.finish();
     try {
       const roots = await Promise.all(this.stagingRoots.values());
       for (const output of this.outputs) await place(output, roots.find((root) => output.staged.startsWith(root)) ?? dirname(output.staged));
+      for (const output of this.deferred) await output.commit();
     } finally {
       await this.cleanUp();
     }
@@ -58,6 +72,7 @@ export class OutputTransaction {
   /** Drops everything staged; destinations are untouched. */
   async abort(): Promise<void> {
     this.finished = true;
+    await Promise.allSettled(this.deferred.map((output) => output.abort()));
     await this.cleanUp();
   }
 
