@@ -121,3 +121,20 @@ test("exports staged at the same time near one place leave no staging folder beh
   await tx.commit();
   assert.deepEqual(await tree(base), { f0: "0", f1: "1", f2: "2" });
 });
+
+test("deferred outputs (image names) are done at commit, after the files, and undone at abort", async () => {
+  const dir = await project();
+  const events: string[] = [];
+  const committed = new OutputTransaction();
+  const staged = join(await committed.stagingFolder(dir), "f");
+  await writeFile(staged, "x");
+  committed.add({ staged, destination: join(dir, "f"), shape: "file" });
+  committed.defer({ commit: async () => void events.push(`commit sees file: ${await readFile(join(dir, "f"), "utf8")}`), abort: async () => void events.push("abort 1") });
+  await committed.commit();
+  assert.deepEqual(events, ["commit sees file: x"]);
+
+  const aborted = new OutputTransaction();
+  aborted.defer({ commit: async () => void events.push("commit 2"), abort: async () => void events.push("abort 2") });
+  await aborted.abort();
+  assert.deepEqual(events, ["commit sees file: x", "abort 2"]);
+});
