@@ -107,11 +107,16 @@ function streamError(body: string): string | undefined {
 }
 
 function messageOf(body: string): string {
+  return engineMessageOf(body) ?? "the Docker API refused the push";
+}
+
+/** The `message` of an Engine API error answer, else its text (undefined when empty). */
+export function engineMessageOf(body: string): string | undefined {
   try {
     const message = (JSON.parse(body) as { message?: unknown }).message;
     if (typeof message === "string") return message;
   } catch {
     // Not JSON: the text itself.
   }
-  return body.trim().slice(0, 300) || "the Docker API refused the push";
+  return body.trim().slice(0, 300) || undefined;
 }

@@ -11,6 +11,7 @@ import { pipeline } from "node:stream/promises";
 import { EbuildError } from "../errors.js";
 import type { EngineEndpoint } from "./connection/address.js";
 import { dialTcp, dialUnix } from "./connection/socket.js";
+import { engineMessageOf } from "./engine-push.js";
 
 /** Writes the images `names` (already in Docker's store) as one archive at `file`. */
 export async function saveThroughEngine(engine: EngineEndpoint, names: readonly string[], file: string, signal?: AbortSignal): Promise<void> {
@@ -29,7 +30,7 @@ export async function saveThroughEngine(engine: EngineEndpoint, names: readonly 
     if (response.statusCode !== 200) {
       let text = "";
       for await (const chunk of response) text += String(chunk);
-      throw new EbuildError("build", `writing ${names.join(", ")} to ${file} failed: ${messageOf(text)}`);
+      throw new EbuildError("build", `writing ${names.join(", ")} to ${file} failed: ${engineMessageOf(text) ?? "the Docker API refused it"}`);
     }
     await pipeline(response, createWriteStream(file), { signal: abort });
   } catch (error) {
@@ -39,14 +40,4 @@ export async function saveThroughEngine(engine: EngineEndpoint, names: readonly 
   } finally {
     socket.destroy();
   }
-}
-
-function messageOf(body: string): string {
-  try {
-    const message = (JSON.parse(body) as { message?: unknown }).message;
-    if (typeof message === "string") return message;
-  } catch {
-    // Not JSON: the text itself.
-  }
-  return body.trim().slice(0, 300) || "the Docker API refused it";
 }
