@@ -5,10 +5,9 @@
  * The answer is a stream of JSON progress lines; a failed push is a line with `error` (the HTTP
  * status is still 200).
  */
-import { request } from "node:http";
 import { EbuildError } from "../errors.js";
 import type { EngineEndpoint } from "./connection/address.js";
-import { dialTcp, dialUnix } from "./connection/socket.js";
+import { engineCall } from "./engine-api.js";
 import { registryAuthHeader, registryAuthValue, type Credentials } from "./credentials/index.js";
 
 /** An image name split the way the push endpoint wants it. */
@@ -45,35 +44,16 @@ export async function pushThroughEngine(engine: EngineEndpoint, name: string, op
   const target = pushTargetOf(name);
   const credentials = await options.credentials?.(target.registryHost);
   const signal = options.signal ?? new AbortController().signal;
-  const socket = engine.kind === "unix" ? await dialUnix(engine.path, signal) : await dialTcp(engine.host, engine.port, engine.tls, signal);
   let body: string;
   let status: number;
   try {
-    ({ status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(
-        {
-          method: "POST",
-          path: `/images/${encodeURIComponent(target.repository)}/push?tag=${encodeURIComponent(target.tag)}`,
-          headers: { host: "docker", "user-agent": "ebuild", [registryAuthHeader]: registryAuthValue(target.registryHost, credentials) },
-          createConnection: () => socket,
-          signal,
-        },
-        (response) => {
-          let text = "";
-          response.setEncoding("utf8");
-          response.on("data", (chunk: string) => (text += chunk));
-          response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
-          response.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end();
+    ({ status, body } = await engineCall(engine, "POST", `/images/${encodeURIComponent(target.repository)}/push?tag=${encodeURIComponent(target.tag)}`, {
+      headers: { [registryAuthHeader]: registryAuthValue(target.registryHost, credentials) },
+      signal,
     }));
   } catch (error) {
     if (signal.aborted) throw new EbuildError("cancelled", `the push of ${name} was cancelled`, { cause: error });
     throw new EbuildError("build", `pushing ${name} failed: ${(error as Error).message}`, { cause: error });
-  } finally {
-    socket.destroy();
   }
   const failure = status === 200 ? streamError(body) : messageOf(body);
   if (failure !== undefined) {

@@ -4,16 +4,15 @@
  * and the output transaction tags them at commit (`POST /images/{id}/tag`) or removes them at abort
  * (`DELETE /images/{id}`), leaving the images those names pointed at before as they were.
  */
-import { request } from "node:http";
 import { EbuildError } from "../errors.js";
 import type { EngineEndpoint } from "./connection/address.js";
-import { dialTcp, dialUnix } from "./connection/socket.js";
+import { engineCall } from "./engine-api.js";
 import { pushTargetOf } from "./engine-push.js";
 
 /** Gives the stored image `imageId` the name `name` (`repo[:tag]`), moving the name if it was taken. */
 export async function tagThroughEngine(engine: EngineEndpoint, imageId: string, name: string, signal?: AbortSignal): Promise<void> {
   const { repository, tag } = pushTargetOf(name);
-  const answer = await engineCall(engine, "POST", `/images/${encodeURIComponent(imageId)}/tag?repo=${encodeURIComponent(repository)}&tag=${encodeURIComponent(tag)}`, signal);
+  const answer = await engineCall(engine, "POST", `/images/${encodeURIComponent(imageId)}/tag?repo=${encodeURIComponent(repository)}&tag=${encodeURIComponent(tag)}`, { signal });
   if (answer.status !== 201 && answer.status !== 200) {
     throw new EbuildError("build", `naming the image ${name} failed: ${answer.body.trim().slice(0, 300) || `HTTP ${answer.status}`}`);
   }
@@ -26,24 +25,4 @@ export async function tagThroughEngine(engine: EngineEndpoint, imageId: string, 
  */
 export async function removeUnnamedThroughEngine(engine: EngineEndpoint, imageId: string): Promise<void> {
   await engineCall(engine, "DELETE", `/images/${encodeURIComponent(imageId)}?noprune=1`).catch(() => undefined);
-}
-
-async function engineCall(engine: EngineEndpoint, method: string, path: string, signal?: AbortSignal): Promise<{ status: number; body: string }> {
-  const abort = signal ?? new AbortController().signal;
-  const socket = engine.kind === "unix" ? await dialUnix(engine.path, abort) : await dialTcp(engine.host, engine.port, engine.tls, abort);
-  try {
-    return await new Promise((resolve, reject) => {
-      const req = request({ method, path, headers: { host: "docker", "user-agent": "ebuild" }, createConnection: () => socket, signal: abort }, (response) => {
-        let body = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk: string) => (body += chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-        response.on("error", reject);
-      });
-      req.on("error", reject);
-      req.end();
-    });
-  } finally {
-    socket.destroy();
-  }
 }
