@@ -172,7 +172,16 @@ function finalState(reach: ReachPlan, key: string): State {
   return reach.results.get(key)!.state;
 }
 
+// Thousands of images name a handful of platforms.
+const plannedPlatforms = new Map<string, PlannedPlatform>();
+
 function plannedPlatform(text: string): PlannedPlatform {
+  let planned = plannedPlatforms.get(text);
+  if (planned === undefined) plannedPlatforms.set(text, (planned = platformOf(text)));
+  return planned;
+}
+
+function platformOf(text: string): PlannedPlatform {
   const p = parsePlatform(text);
   const normal = parsePlatform(formatPlatform(p));
   return normal.variant === undefined ? { os: normal.os, architecture: normal.architecture } : { os: normal.os, architecture: normal.architecture, variant: normal.variant };

@@ -15,6 +15,7 @@ import { baseName, joinPath, normalizePath, staysInside } from "./paths.js";
 import { checkoutState, displayPath, isRemote, parseRemoteDirectoryKey, rewriteGitUrl, sameCheckout } from "./remote.js";
 import type { PushPhaseOutput, Reacher } from "./reach.js";
 import { matrixOf } from "./reach.js";
+import type { BuildPlace, Engine } from "./engine.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
 import { checkOverridable, type Variables } from "./variables.js";
 import type { TargetBuild } from "./build-state.js";
@@ -109,20 +110,26 @@ function copyContextOf(ctx: RecipeContext): CopyContext {
   return { kind: "checkout", state: checkoutState(checkout), directory: parseRemoteDirectoryKey(directory)!.subdirectory };
 }
 
-// One scope per context: words are expanded many times per statement.
-const scopes = new WeakMap<RecipeContext, ExpansionScope>();
+/** The variables and the engine a context's words expand with (one small object, no closures). */
+class ContextScope implements ExpansionScope {
+  constructor(private readonly ctx: RecipeContext) {}
+
+  lookup(name: string): string | undefined {
+    return this.ctx.vars.lookup(name);
+  }
+
+  get engine(): Engine | undefined {
+    return this.ctx.reacher.request.engine;
+  }
+
+  place(): BuildPlace {
+    const ctx = this.ctx;
+    return { target: ctx.label, platform: ctx.invocation.platform, environment: ctx.vars.runEnvironment(), state: ctx.build.state };
+  }
+}
 
 export function scopeOf(ctx: RecipeContext): ExpansionScope {
-  let scope = scopes.get(ctx);
-  if (scope === undefined) {
-    scope = {
-      lookup: (name) => ctx.vars.lookup(name),
-      engine: ctx.reacher.request.engine,
-      place: () => ({ target: ctx.label, platform: ctx.invocation.platform, environment: ctx.vars.runEnvironment(), state: ctx.build.state }),
-    };
-    scopes.set(ctx, scope);
-  }
-  return scope;
+  return new ContextScope(ctx);
 }
 
 // Statements whose own op is not new: blocks and DO record their inner statements themselves.
