@@ -334,9 +334,12 @@ export class Reacher {
     build.state = this.#scratchFor(invocation.platform);
     const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, privilegedCalls: true, build });
     // The base recipe opens every target: its IMPORTs and ARG --global serve the whole file.
-    await walkRecipe(context(base, true), buildfile.baseRecipe);
+    // Awaited only when they wait: an await costs a microtask and a suspended frame even for nothing.
+    const opened = buildfile.baseRecipe.length === 0 ? undefined : walkRecipe(context(base, true), buildfile.baseRecipe);
+    if (opened !== undefined) await opened;
     const vars = new Variables(overrides, file.globals, builtins, new Map(base.envEntries()));
-    await walkRecipe(context(vars, false), target.recipe);
+    const walked = walkRecipe(context(vars, false), target.recipe);
+    if (walked !== undefined) await walked;
     const push = build.pushPhase;
     if (push === undefined) {
       this.results.set(key, { state: build.state, config: build.config, artifacts: build.artifacts, host: build.host });
