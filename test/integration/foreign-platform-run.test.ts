@@ -15,15 +15,19 @@ import { ebuild, project } from "../support/cli.js";
 import { docker } from "../support/docker.js";
 import { arm64Emulation } from "../support/emulation.js";
 
+const arm64Base = "ebuild-fixture/busybox-arm64:latest";
+
 /** Skips when arm64 programs cannot run on this machine at all; fails when only the setup is missing. */
 async function needArm64(t: TestContext): Promise<boolean> {
   const state = await arm64Emulation();
-  if (state.ready) return true;
   if ("skip" in state) {
     t.skip(state.skip);
     return false;
   }
-  assert.fail(state.setupMissing);
+  if (!state.ready) assert.fail(state.setupMissing);
+  const base = await docker(["image", "inspect", "--format", "{{.Architecture}}", arm64Base]).catch(() => "");
+  assert.equal(base.trim(), "arm64", `${arm64Base} is missing: run scripts/fixture-images (needs the Debian mirror once)`);
+  return true;
 }
 
 const runId = `${process.pid}-${Date.now()}`;
@@ -74,11 +78,11 @@ test("ebuild --platform linux/arm64 runs the target's RUNs as aarch64, and a RUN
   const dir = await project({
     Buildfile: `VERSION 0.8
 arch:
-    FROM ebuild-fixture/busybox-arm64:latest
+    FROM ${arm64Base}
     RUN uname -m > /arch && echo ${runId} > /run-id
     SAVE IMAGE ${image}
 native-only:
-    FROM ebuild-fixture/busybox-arm64:latest
+    FROM ${arm64Base}
     RUN test "$(uname -m)" = x86_64
 `,
   });
