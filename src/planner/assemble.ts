@@ -35,9 +35,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
   // Definitions are marshalled when first read: each carries its ancestors and the Buildfile text,
   // so planning thousands of outputs eagerly would build (and hold) gigabytes the executor reads
   // one at a time, and `ebuild plan` may not read at all.
-  const deferred = <T extends { definition: Uint8Array }>(output: T, state: State, platform: string): T =>
-    Object.defineProperty(output, "definition", { enumerable: true, configurable: true, get: () => definitionOf(state, platform) });
-  const pending = new Uint8Array(0); // replaced by the getter `deferred` defines in its place
+  // A getter in each output's literal (not defineProperty, which makes every output a slow dictionary object).
   const targetOf = new Map(reach.targets.map((t) => [t.key, t]));
 
   // A target that only BUILDs others has nothing of its own to solve.
@@ -46,8 +44,18 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     .map((key) => {
       const target = targetOf.get(key)!;
       // A target BUILT after a WAIT block runs after that block's outputs were written.
-      const run: TargetRun = { kind: "run", target: label(key), definition: pending, at: target.at, ...(target.phase === 0 ? {} : { phase: target.phase }) };
-      return deferred(run, finalState(reach, key), target.invocation.platform);
+      const state = finalState(reach, key);
+      const platform = target.invocation.platform;
+      const run: TargetRun = {
+        kind: "run",
+        target: label(key),
+        get definition() {
+          return definitionOf(state, platform);
+        },
+        at: target.at,
+        ...(target.phase === 0 ? {} : { phase: target.phase }),
+      };
+      return run;
     });
   const images: ImageOutput[] = [];
   const artifacts: LocalArtifactOutput[] = [];
@@ -66,10 +74,12 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
       case "image":
         // SAVE IMAGE without a name only marks the target for the cache: nothing to export.
         if (output.names.length === 0) break;
-        images.push(deferred<ImageOutput>({
+        images.push({
           kind: "image",
           target,
-          definition: pending,
+          get definition() {
+            return definitionOf(output.state, output.platform);
+          },
           at,
           ...(phase === 0 ? {} : { phase }),
           names: output.names,
@@ -78,13 +88,16 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           config: output.config,
           platform: plannedPlatform(output.platform),
           ...(output.pushPhase ? { pushPhase: true } : {}),
-        }, output.state, output.platform));
+        });
         break;
-      case "artifact":
-        artifacts.push(deferred<LocalArtifactOutput>({
+      case "artifact": {
+        const platform = targetOf.get(verdict.invocation)!.invocation.platform;
+        artifacts.push({
           kind: "artifact",
           target,
-          definition: pending,
+          get definition() {
+            return definitionOf(output.state, platform);
+          },
           at,
           ...(phase === 0 ? {} : { phase }),
           baseDir: output.baseDir,
@@ -92,11 +105,22 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           shape: output.shape,
           force: output.force,
           ...(output.pushPhase ? { pushPhase: true } : {}),
-        }, output.state, targetOf.get(verdict.invocation)!.invocation.platform));
+        });
         break;
-      case "push-run":
-        pushes.push(deferred<PushRun>({ kind: "push-run", target, definition: pending, at, commands: output.commands }, output.state, targetOf.get(verdict.invocation)!.invocation.platform));
+      }
+      case "push-run": {
+        const platform = targetOf.get(verdict.invocation)!.invocation.platform;
+        pushes.push({
+          kind: "push-run",
+          target,
+          get definition() {
+            return definitionOf(output.state, platform);
+          },
+          at,
+          commands: output.commands,
+        });
         break;
+      }
     }
   }
   const outputs: PlannedOutput[] = [...runs, ...images, ...artifacts, ...pushes];
@@ -148,7 +172,16 @@ function finalState(reach: ReachPlan, key: string): State {
   return reach.results.get(key)!.state;
 }
 
+// Thousands of images name a handful of platforms.
+const plannedPlatforms = new Map<string, PlannedPlatform>();
+
 function plannedPlatform(text: string): PlannedPlatform {
+  let planned = plannedPlatforms.get(text);
+  if (planned === undefined) plannedPlatforms.set(text, (planned = platformOf(text)));
+  return planned;
+}
+
+function platformOf(text: string): PlannedPlatform {
   const p = parsePlatform(text);
   const normal = parsePlatform(formatPlatform(p));
   return normal.variant === undefined ? { os: normal.os, architecture: normal.architecture } : { os: normal.os, architecture: normal.architecture, variant: normal.variant };

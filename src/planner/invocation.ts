@@ -47,11 +47,16 @@ export function describeDirectory(directory: string, entryDirectory: string): st
 }
 
 /** Overrides with the last value of each name winning, sorted by name. */
-function canonicalOverrides(overrides: ReadonlyArray<readonly [string, string]>): Map<string, string> {
+function canonicalOverrides(overrides: ReadonlyArray<readonly [string, string]>): ReadonlyMap<string, string> {
+  // Most invocations have none or one: no sorting to do.
+  if (overrides.length === 0) return noOverrides;
+  if (overrides.length === 1) return new Map([overrides[0]!]);
   const byName = new Map<string, string>();
   for (const [name, value] of overrides) byName.set(name, value);
   return new Map([...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+const noOverrides: ReadonlyMap<string, string> = new Map();
 
 interface Frame {
   key: string;

@@ -18,6 +18,7 @@ import { builtinArgs, checkOverridable, Variables } from "./variables.js";
 import { emptyBuild, type TargetBuild } from "./build-state.js";
 import { parsePlatform, type SourceMap, type State } from "./llb/index.js";
 import type { HostRun, PlannedImageConfig, PlannedStep } from "./plan.js";
+import type { Maybe } from "./maybe.js";
 
 /** What a SAVE statement (or RUN --push) asks the executor to do, once it fires. */
 export type SaveOutput =
@@ -144,6 +145,7 @@ function resolveAll(graph: EffectGraph<SaveOutput>, entries: string[], formatAt:
  * `--A=1 --A=2 --B=x` gives `A=1 B=x` and `A=2 B=x`.
  */
 export function matrixOf(overrides: ReadonlyArray<readonly [string, string]>): Array<Array<[string, string]>> {
+  if (overrides.length === 0) return [[]];
   const values = new Map<string, string[]>();
   for (const [name, value] of overrides) {
     const list = values.get(name) ?? [];
@@ -210,6 +212,15 @@ export class Reacher {
     return result;
   }
 
+  readonly #contextSources = new Map<string, Map<string, State>>();
+
+  /** The `local` sources of one context planned so far, by the files they send (see commands/copy.ts). */
+  contextSources(name: string): Map<string, State> {
+    let sources = this.#contextSources.get(name);
+    if (sources === undefined) this.#contextSources.set(name, (sources = new Map()));
+    return sources;
+  }
+
   /** The name of a directory's build context: `context` for the entry's, `context:<relative dir>` else. */
   contextName(directory: string): string {
     return this.namedContext("context", directory);
@@ -249,16 +260,22 @@ export class Reacher {
    * Plans an invocation once, recording how it was reached. `via` is the edge from the invocation
    * (or function call) that needs it; it is undefined for the entry.
    */
-  async invoke(invocation: Invocation, via: { from: string; kind: EdgeKind; at: SourcePosition; allowPrivileged?: boolean } | undefined): Promise<string> {
+  invoke(invocation: Invocation, via: { from: string; kind: EdgeKind; at: SourcePosition; allowPrivileged?: boolean } | undefined): Maybe<string> {
     const key = invocationKey(invocation);
-    const label = this.label(invocation);
+    const done = this.#done.has(key);
+    // A planned invocation keeps its label: most edges reach targets planned before.
+    const label = done ? this.graph.label(key) : this.label(invocation);
     this.graph.addInvocation(key, label);
     this.privileges.addInvocation(key, invocation.directory);
     if (via !== undefined) {
       this.graph.addEdge({ from: via.from, to: key, kind: via.kind, at: via.at });
       this.privileges.addEdge(via.from, key, via.allowPrivileged === true);
     }
-    if (this.#done.has(key)) return key;
+    if (done) return key;
+    return this.#plan(key, label, invocation, via);
+  }
+
+  async #plan(key: string, label: string, invocation: Invocation, via: { kind: EdgeKind; at: SourcePosition } | undefined): Promise<string> {
     try {
       this.stack.enter(key, label, via === undefined ? undefined : { kind: via.kind, at: via.at });
     } catch (cycle) {
@@ -279,6 +296,15 @@ export class Reacher {
     this.stack.leave(key);
     this.#done.add(key);
     return key;
+  }
+
+  readonly #scratch = new Map<string, State>();
+
+  /** An empty state for a platform: one per platform, as every target starts from it. */
+  #scratchFor(platform: string): State {
+    let state = this.#scratch.get(platform);
+    if (state === undefined) this.#scratch.set(platform, (state = emptyBuild().state.platform(parsePlatform(platform))));
+    return state;
   }
 
   async #planTarget(key: string, label: string, invocation: Invocation, buildfile: Buildfile, text: string, target: Target): Promise<void> {
@@ -305,12 +331,15 @@ export class Reacher {
     };
     const base = new Variables(overrides, new Map(), builtins);
     const build: WalkBuild = { ...emptyBuild(), caches: [], pushPhase: undefined };
-    build.state = build.state.platform(parsePlatform(invocation.platform));
+    build.state = this.#scratchFor(invocation.platform);
     const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, privilegedCalls: true, build });
     // The base recipe opens every target: its IMPORTs and ARG --global serve the whole file.
-    await walkRecipe(context(base, true), buildfile.baseRecipe);
+    // Awaited only when they wait: an await costs a microtask and a suspended frame even for nothing.
+    const opened = buildfile.baseRecipe.length === 0 ? undefined : walkRecipe(context(base, true), buildfile.baseRecipe);
+    if (opened !== undefined) await opened;
     const vars = new Variables(overrides, file.globals, builtins, new Map(base.envEntries()));
-    await walkRecipe(context(vars, false), target.recipe);
+    const walked = walkRecipe(context(vars, false), target.recipe);
+    if (walked !== undefined) await walked;
     const push = build.pushPhase;
     if (push === undefined) {
       this.results.set(key, { state: build.state, config: build.config, artifacts: build.artifacts, host: build.host });

@@ -4,16 +4,18 @@
  * inlined (DO), and SAVE statements and RUN --push are recorded for the invocation.
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
-import type { ArgOverride, Buildfile, CommandLine, FromDockerfileCommand, IfBranch, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
+import type { ArgOverride, Buildfile, CacheCommand, CommandLine, CopyCommand, FromCommand, FromDockerfileCommand, GitCloneCommand, IfBranch, ImportCommand, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
 import { planFromDockerfile, resolveDockerfileInputs, type ArtifactSource } from "./commands/from-dockerfile.js";
 import { configEnvPairs, copyConfig } from "./build-state.js";
 import { describeDirectory, type EdgeKind, type Invocation } from "./invocation.js";
-import { expandOne, expandSplit, positionOf, type ExpansionScope } from "./expansion.js";
+import { expandNow, expandOne, expandSplitNow, positionOf, type ExpansionScope } from "./expansion.js";
+import { each, mapEach, then, type Maybe } from "./maybe.js";
 import { directoryOfReference } from "./locate.js";
 import { baseName, joinPath, normalizePath, staysInside } from "./paths.js";
 import { checkoutState, displayPath, isRemote, parseRemoteDirectoryKey, rewriteGitUrl, sameCheckout } from "./remote.js";
 import type { PushPhaseOutput, Reacher } from "./reach.js";
 import { matrixOf } from "./reach.js";
+import type { BuildPlace, Engine } from "./engine.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
 import { checkOverridable, type Variables } from "./variables.js";
 import type { TargetBuild } from "./build-state.js";
@@ -76,8 +78,9 @@ interface PushPhase {
 // Commands that would leave the target or start another's effects: not allowed in a push phase.
 const notInPushPhase = new Set<Statement["kind"]>(["FROM", "FROM_DOCKERFILE", "BUILD", "WAIT", "WITH_DOCKER", "LOCALLY"]);
 
-export async function walkRecipe(ctx: RecipeContext, statements: readonly Statement[]): Promise<void> {
-  for (const statement of statements) await walkStatement(ctx, statement);
+/** Plans statements in order; synchronous until one waits (see maybe.ts). */
+export function walkRecipe(ctx: RecipeContext, statements: readonly Statement[]): Maybe<void> {
+  return each(statements, (statement) => walkStatement(ctx, statement));
 }
 
 /** Where an op comes from, for the source map (BuildKit counts characters from 0). */
@@ -100,16 +103,33 @@ export function sourceMapOf(ctx: { reacher: Reacher }, path: string, text: strin
 function copyContextOf(ctx: RecipeContext): CopyContext {
   const directory = ctx.invocation.directory;
   const checkout = ctx.reacher.checkoutOf(directory);
-  if (checkout === undefined) return { kind: "local", name: ctx.reacher.contextName(directory) };
+  if (checkout === undefined) {
+    const name = ctx.reacher.contextName(directory);
+    return { kind: "local", name, sources: ctx.reacher.contextSources(name) };
+  }
   return { kind: "checkout", state: checkoutState(checkout), directory: parseRemoteDirectoryKey(directory)!.subdirectory };
 }
 
+/** The variables and the engine a context's words expand with (one small object, no closures). */
+class ContextScope implements ExpansionScope {
+  constructor(private readonly ctx: RecipeContext) {}
+
+  lookup(name: string): string | undefined {
+    return this.ctx.vars.lookup(name);
+  }
+
+  get engine(): Engine | undefined {
+    return this.ctx.reacher.request.engine;
+  }
+
+  place(): BuildPlace {
+    const ctx = this.ctx;
+    return { target: ctx.label, platform: ctx.invocation.platform, environment: ctx.vars.runEnvironment(), state: ctx.build.state };
+  }
+}
+
 export function scopeOf(ctx: RecipeContext): ExpansionScope {
-  return {
-    lookup: (name) => ctx.vars.lookup(name),
-    engine: ctx.reacher.request.engine,
-    place: () => ({ target: ctx.label, platform: ctx.invocation.platform, environment: ctx.vars.runEnvironment(), state: ctx.build.state }),
-  };
+  return new ContextScope(ctx);
 }
 
 // Statements whose own op is not new: blocks and DO record their inner statements themselves.
@@ -119,8 +139,9 @@ const stepless = new Set<Statement["kind"]>(["DO", "IF", "FOR", "WAIT", "TRY", "
  * Plans one statement and, when it added an op to the target's state or artifacts, records which
  * command it was, so progress can show `+build | RUN make` with the Buildfile position.
  */
-async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
-  const before = { state: ctx.build.state.output?.vertex, artifacts: ctx.build.artifacts.output?.vertex };
+function walkStatement(ctx: RecipeContext, s: Statement): Maybe<void> {
+  const stateBefore = ctx.build.state.output?.vertex;
+  const artifactsBefore = ctx.build.artifacts.output?.vertex;
   if (ctx.reacher.request.strict === true) refuseUnrepeatable(s);
   if (ctx.build.pushPhase !== undefined && notInPushPhase.has(s.kind)) {
     throw new EbuildError("semantic", `${s.kind.replace("_", " ")} after RUN --push: every command after a RUN --push runs in the push phase, after the build`, {
@@ -128,18 +149,35 @@ async function walkStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       hint: "move it above the first RUN --push, or into another target",
     });
   }
+  let pending: Maybe<void>;
   try {
-    await planStatement(ctx, s);
+    pending = planStatement(ctx, s);
   } catch (error) {
     throw positioned(error, positionOf(s.range));
   }
+  if (pending instanceof Promise) {
+    return pending.then(
+      () => recordStep(ctx, s, stateBefore, artifactsBefore),
+      (error: unknown) => {
+        throw positioned(error, positionOf(s.range));
+      },
+    );
+  }
+  recordStep(ctx, s, stateBefore, artifactsBefore);
+}
+
+/** After a statement: the op it added, named for progress, and its part of a push phase. */
+function recordStep(ctx: RecipeContext, s: Statement, stateBefore: unknown, artifactsBefore: unknown): void {
   if (stepless.has(s.kind)) return;
   if (ctx.build.pushPhase !== undefined && s.kind !== "SAVE_IMAGE" && s.kind !== "SAVE_ARTIFACT") {
     ctx.build.pushPhase.output.commands.push(s.kind === "RUN" && s.flags.push ? `RUN --push ${commandText(s)}` : commandOf(s));
   }
+  const newState = ctx.build.state.output?.vertex !== stateBefore;
+  const newArtifacts = ctx.build.artifacts.output?.vertex !== artifactsBefore;
+  if (!newState && !newArtifacts) return;
   const step = { target: ctx.label, command: commandOf(s), at: positionOf(s.range) };
-  if (ctx.build.state.output?.vertex !== before.state) ctx.reacher.addStep(ctx.build.state, ctx.invocation.platform, step);
-  if (ctx.build.artifacts.output?.vertex !== before.artifacts) ctx.reacher.addStep(ctx.build.artifacts, ctx.invocation.platform, step);
+  if (newState) ctx.reacher.addStep(ctx.build.state, ctx.invocation.platform, step);
+  if (newArtifacts) ctx.reacher.addStep(ctx.build.artifacts, ctx.invocation.platform, step);
 }
 
 /**
@@ -158,9 +196,10 @@ function commandOf(s: Statement): string {
   return args === "" ? keyword : `${keyword} ${args}`;
 }
 
-async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
+function planStatement(ctx: RecipeContext, s: Statement): Maybe<void> {
   const at = positionOf(s.range);
-  const expand = (word: Word) => expandOne(word, scopeOf(ctx));
+  const scope = scopeOf(ctx);
+  const expand = (word: Word) => expandNow(word, scope);
   if (ctx.build.host !== undefined) checkAllowedLocally(s, at);
   switch (s.kind) {
     case "ARG": {
@@ -168,111 +207,59 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
         throw new EbuildError("semantic", "ARG --global is allowed only in the base recipe", { at, hint: "move it above the first target" });
       }
       const name = s.name.text;
-      const defaultValue = s.value === undefined ? undefined : await expand(s.value);
-      const value = ctx.vars.declareArg({ name, defaultValue, required: s.flags.required, at });
-      if (s.flags.global) ctx.file.globals.set(name, value);
-      return;
+      return then(s.value === undefined ? undefined : expand(s.value), (defaultValue) => {
+        const value = ctx.vars.declareArg({ name, defaultValue, required: s.flags.required, at });
+        if (s.flags.global) ctx.file.globals.set(name, value);
+      });
     }
     case "LET":
-      return ctx.vars.let(s.name.text, s.value === undefined ? "" : await expand(s.value), at);
+      return then(s.value === undefined ? "" : expand(s.value), (value) => ctx.vars.let(s.name.text, value, at));
     case "SET":
-      return ctx.vars.set(s.name.text, s.value === undefined ? "" : await expand(s.value), at);
+      return then(s.value === undefined ? "" : expand(s.value), (value) => ctx.vars.set(s.name.text, value, at));
     case "ENV":
-      return planEnv(ctx.build, s, scopeOf(ctx), (name, value) => ctx.vars.setEnv(name, value));
+      return planEnv(ctx.build, s, scope, (name, value) => ctx.vars.setEnv(name, value));
     case "WORKDIR":
-      if (ctx.build.host !== undefined) return planHostWorkdir(ctx.build, await expand(s.path));
-      return planWorkdir(ctx.build, s, scopeOf(ctx));
+      if (ctx.build.host !== undefined) {
+        const host = ctx.build;
+        return then(expand(s.path), (path) => planHostWorkdir(host, path));
+      }
+      return planWorkdir(ctx.build, s, scope);
     case "USER":
-      return planUser(ctx.build, s, scopeOf(ctx));
+      return planUser(ctx.build, s, scope);
     case "ENTRYPOINT":
       return planEntrypoint(ctx.build, s);
     case "CMD":
       return planCmd(ctx.build, s);
     case "LABEL":
-      return planLabel(ctx.build, s, scopeOf(ctx));
+      return planLabel(ctx.build, s, scope);
     case "EXPOSE":
-      return planExpose(ctx.build, s, scopeOf(ctx));
+      return planExpose(ctx.build, s, scope);
     case "VOLUME":
-      return planVolume(ctx.build, s, scopeOf(ctx));
+      return planVolume(ctx.build, s, scope);
     case "HEALTHCHECK":
-      return planHealthcheck(ctx.build, s, scopeOf(ctx));
+      return planHealthcheck(ctx.build, s, scope);
     case "HOST":
-      return planHost(ctx.build, s, scopeOf(ctx));
-    case "CACHE": {
-      const path = await expand(s.path);
-      const id = s.flags.id === undefined ? `${ctx.key}${path}` : await expand(s.flags.id);
-      const sharing = s.flags.sharing === undefined ? "shared" : await expand(s.flags.sharing);
-      if (sharing !== "shared" && sharing !== "private" && sharing !== "locked") {
-        throw new EbuildError("semantic", `CACHE --sharing ${sharing} is not one of shared, private, locked`, { at });
-      }
-      ctx.build.caches.push({ type: "cache", target: ctx.build.state.dir(path).getDir(), id, sharing });
-      return;
-    }
-    case "IMPORT": {
-      const ref = await expand(s.ref);
-      const home = parseReference(`${ref}+x`, positionOf(s.ref.range)).home;
-      const alias = s.alias === undefined ? defaultAlias(ref, home) : s.alias.text;
-      if (alias === ".." || alias === "." || alias === "") {
-        throw new EbuildError("semantic", `IMPORT ${ref} needs an alias`, { at, hint: `write IMPORT ${ref} AS name` });
-      }
-      ctx.file.imports.set(alias, home);
-      if (s.flags.allowPrivileged) ctx.file.privilegedImports.add(alias);
-      return;
-    }
-    case "FROM": {
-      const image = await expand(s.image);
-      const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
-      if (!looksLikeReference(image)) {
-        await planFromImage(ctx.build, image, platform, ctx.reacher.request.engine, at);
-        ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
-        return;
-      }
-      const ref = parseTargetReference(image, positionOf(s.image.range));
-      const overrides = await overridesOf(ctx, s.overrides, s.flags.buildArgs);
-      const keys = await invokeAll(ctx, ref, { kind: "FROM", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at });
-      if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
-      const from = ctx.reacher.resultOf(keys[0]!);
-      if (from.host !== undefined) {
-        throw new EbuildError("semantic", `FROM ${image}: a LOCALLY target has no image to start from`, { at, hint: "BUILD it, or COPY the artifacts it saves" });
-      }
-      planFromTarget(ctx.build, from);
-      ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
-      return;
-    }
+      return planHost(ctx.build, s, scope);
+    case "CACHE":
+      return walkCache(ctx, s, at);
+    case "IMPORT":
+      return walkImport(ctx, s, at);
+    case "FROM":
+      return walkFrom(ctx, s, at);
     case "FROM_DOCKERFILE":
-      await walkFromDockerfile(ctx, s, at);
-      ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
-      return;
-    case "BUILD": {
-      const ref = parseTargetReference(await expand(s.target), positionOf(s.target.range));
-      const platforms = s.flags.platforms.length === 0 ? [ctx.invocation.platform] : await Promise.all(s.flags.platforms.map(expand));
-      const overrides = await overridesOf(ctx, s.overrides, s.flags.buildArgs);
-      await invokeAll(ctx, ref, { kind: "BUILD", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms, at });
-      return;
-    }
-    case "COPY": {
-      const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
-      const sources: CopyFrom[] = [];
-      for (const source of s.sources) {
-        const text = await expand(source.source);
-        if (!looksLikeReference(text)) {
-          sources.push({ kind: "context", path: text });
-          continue;
-        }
-        const ref = parseArtifactReference(text, positionOf(source.source.range));
-        const overrides = await overridesOf(ctx, source.overrides, s.flags.buildArgs);
-        const edge = { kind: "COPY" as const, overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at: positionOf(source.range) };
-        for (const key of await invokeAll(ctx, ref, edge)) {
-          sources.push({ kind: "artifact", artifacts: ctx.reacher.resultOf(key).artifacts, path: ref.path });
-        }
-      }
-      const flags = {
-        chmod: s.flags.chmod === undefined ? undefined : await expand(s.flags.chmod),
-        chown: s.flags.chown === undefined ? undefined : await expand(s.flags.chown),
-      };
-      planCopy(ctx.build, s, sources, await expand(s.dest), flags, copyContextOf(ctx), locationOf(ctx, s.range));
-      return;
-    }
+      return walkFromDockerfile(ctx, s, at).then(() => ctx.vars.replaceEnv(configEnvPairs(ctx.build.config)));
+    case "BUILD":
+      return then(expand(s.target), (target) => {
+        const ref = parseTargetReference(target, positionOf(s.target.range));
+        const platforms = s.flags.platforms.length === 0 ? [ctx.invocation.platform] : mapEach(s.flags.platforms, expand);
+        return then(platforms, (platforms) =>
+          then(overridesOf(ctx, s.overrides, s.flags.buildArgs), (overrides) =>
+            then(invokeAll(ctx, ref, { kind: "BUILD", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms, at }), () => undefined),
+          ),
+        );
+      });
+    case "COPY":
+      return walkCopy(ctx, s);
     case "WITH_DOCKER":
       return walkWithDocker(ctx, s);
     case "DO":
@@ -291,45 +278,37 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       if (s.flags.push && ctx.build.pushPhase === undefined) startPushPhase(ctx, commandText(s), at);
       planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range), pushPhase: ctx.build.pushPhase !== undefined });
       return;
-    case "SAVE_IMAGE": {
-      const names = (await Promise.all(s.names.map((w) => expandSplit(w, scopeOf(ctx))))).flat();
-      const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform: ctx.invocation.platform, state: ctx.build.state, config: copyConfig(ctx.build.config), pushPhase: ctx.build.pushPhase !== undefined };
-      ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform, single: s.flags.noManifestList }, output });
-      return;
-    }
-    case "SAVE_ARTIFACT": {
-      const source = await expand(s.source);
-      // A LOCALLY target saves host files: they reach the build as an upload of its directory.
-      const host = ctx.build.host;
-      const from: WalkBuild = host === undefined ? ctx.build : { ...ctx.build, state: hostFiles(source, ctx.reacher.namedContext("host", host.directory), at) };
-      planSaveArtifact(from, s, source, s.artifactDest === undefined ? undefined : await expand(s.artifactDest));
-      ctx.build.artifacts = from.artifacts;
-      if (s.asLocal !== undefined) await recordLocalArtifact(ctx, from, s, source, s.asLocal, at);
-      return;
-    }
+    case "SAVE_IMAGE":
+      return then(mapEach(s.names, (w) => expandSplitNow(w, scope)), (split) => {
+        const names = split.flat();
+        const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform: ctx.invocation.platform, state: ctx.build.state, config: copyConfig(ctx.build.config), pushPhase: ctx.build.pushPhase !== undefined };
+        ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform, single: s.flags.noManifestList }, output });
+      });
+    case "SAVE_ARTIFACT":
+      return then(expand(s.source), (source) =>
+        then(s.artifactDest === undefined ? undefined : expand(s.artifactDest), (artifactDest) => {
+          // A LOCALLY target saves host files: they reach the build as an upload of its directory.
+          const host = ctx.build.host;
+          const from: WalkBuild = host === undefined ? ctx.build : { ...ctx.build, state: hostFiles(source, ctx.reacher.namedContext("host", host.directory), at) };
+          planSaveArtifact(from, s, source, artifactDest);
+          ctx.build.artifacts = from.artifacts;
+          if (s.asLocal !== undefined) return recordLocalArtifact(ctx, from, s, source, s.asLocal, at);
+          return undefined;
+        }),
+      );
     case "IF":
       return walkIf(ctx, s.branches, s.elseBody);
     case "FOR":
       return walkFor(ctx, s.variable, s.expression, s.flags.sep, s.body, at);
     case "WAIT":
       // What the block saves is written before anything after the block starts.
-      await walkRecipe(ctx, s.body);
-      ctx.reacher.phase++;
-      return;
+      return then(walkRecipe(ctx, s.body), () => {
+        ctx.reacher.phase++;
+      });
     case "TRY":
-      await walkRecipe(ctx, s.body);
-      return walkRecipe(ctx, s.finallyBody ?? []);
-    case "GIT_CLONE": {
-      // A shallow checkout of the ref; the clone lands in dest like `git clone url dest`.
-      // The URL rewrites of remote references apply here too, as git's insteadOf would.
-      const url = rewriteGitUrl(await expand(s.url), ctx.reacher.request.git);
-      const ref = s.flags.branch === undefined ? "" : await expand(s.flags.branch);
-      const dest = await expand(s.dest);
-      const repo = git(url, ref, { keepGitDir: true, description: `GIT CLONE ${url}` });
-      const timestamp = s.flags.keepTs ? {} : { timestamp: constantCopyTime };
-      ctx.build.state = ctx.build.state.file(copy(repo, "/", dest, { copyDirContentsOnly: true, createDestPath: true, ...timestamp }), { description: `GIT CLONE ${url} ${dest}` });
-      return;
-    }
+      return then(walkRecipe(ctx, s.body), () => walkRecipe(ctx, s.finallyBody ?? []));
+    case "GIT_CLONE":
+      return walkGitClone(ctx, s);
     case "LOCALLY":
       if (ctx.reacher.request.ci === true) {
         throw new EbuildError("semantic", "LOCALLY is not allowed with --ci: a CI build runs only in containers", { at, hint: "run this target without --ci" });
@@ -345,6 +324,95 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       throw new EbuildError("internal", `no planner for ${(unhandled as Statement).kind}`, { at });
     }
   }
+}
+
+async function walkCache(ctx: RecipeContext, s: CacheCommand, at: SourcePosition): Promise<void> {
+  const scope = scopeOf(ctx);
+  const path = await expandNow(s.path, scope);
+  const id = s.flags.id === undefined ? `${ctx.key}${path}` : await expandNow(s.flags.id, scope);
+  const sharing = s.flags.sharing === undefined ? "shared" : await expandNow(s.flags.sharing, scope);
+  if (sharing !== "shared" && sharing !== "private" && sharing !== "locked") {
+    throw new EbuildError("semantic", `CACHE --sharing ${sharing} is not one of shared, private, locked`, { at });
+  }
+  ctx.build.caches.push({ type: "cache", target: ctx.build.state.dir(path).getDir(), id, sharing });
+}
+
+async function walkImport(ctx: RecipeContext, s: ImportCommand, at: SourcePosition): Promise<void> {
+  const ref = await expandNow(s.ref, scopeOf(ctx));
+  const home = parseReference(`${ref}+x`, positionOf(s.ref.range)).home;
+  const alias = s.alias === undefined ? defaultAlias(ref, home) : s.alias.text;
+  if (alias === ".." || alias === "." || alias === "") {
+    throw new EbuildError("semantic", `IMPORT ${ref} needs an alias`, { at, hint: `write IMPORT ${ref} AS name` });
+  }
+  ctx.file.imports.set(alias, home);
+  if (s.flags.allowPrivileged) ctx.file.privilegedImports.add(alias);
+}
+
+/** FROM an image (its config from the engine) or FROM +target (its planned result). */
+function walkFrom(ctx: RecipeContext, s: FromCommand, at: SourcePosition): Maybe<void> {
+  const scope = scopeOf(ctx);
+  const startFrom = (image: string, platform: string): Maybe<void> => {
+    if (!looksLikeReference(image)) {
+      return planFromImage(ctx.build, image, platform, ctx.reacher.request.engine, at).then(() => ctx.vars.replaceEnv(configEnvPairs(ctx.build.config)));
+    }
+    const ref = parseTargetReference(image, positionOf(s.image.range));
+    return then(overridesOf(ctx, s.overrides, s.flags.buildArgs), (overrides) =>
+      then(invokeAll(ctx, ref, { kind: "FROM", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at }), (keys) => {
+        if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
+        const from = ctx.reacher.resultOf(keys[0]!);
+        if (from.host !== undefined) {
+          throw new EbuildError("semantic", `FROM ${image}: a LOCALLY target has no image to start from`, { at, hint: "BUILD it, or COPY the artifacts it saves" });
+        }
+        planFromTarget(ctx.build, from);
+        ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
+      }),
+    );
+  };
+  return then(expandNow(s.image, scope), (image) =>
+    then(s.flags.platform === undefined ? ctx.invocation.platform : expandNow(s.flags.platform, scope), (platform) => startFrom(image, platform)),
+  );
+}
+
+/** COPY from the context and from other targets' artifacts (each such target invoked like FROM's). */
+function walkCopy(ctx: RecipeContext, s: CopyCommand): Maybe<void> {
+  const scope = scopeOf(ctx);
+  const expand = (word: Word) => expandNow(word, scope);
+  const sources: CopyFrom[] = [];
+  const addSource = (source: CopyCommand["sources"][number], platform: string): Maybe<void> =>
+    then(expand(source.source), (text) => {
+      if (!looksLikeReference(text)) {
+        sources.push({ kind: "context", path: text });
+        return undefined;
+      }
+      const ref = parseArtifactReference(text, positionOf(source.source.range));
+      return then(overridesOf(ctx, source.overrides, s.flags.buildArgs), (overrides) => {
+        const edge = { kind: "COPY" as const, overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at: positionOf(source.range) };
+        return then(invokeAll(ctx, ref, edge), (keys) => {
+          for (const key of keys) sources.push({ kind: "artifact", artifacts: ctx.reacher.resultOf(key).artifacts, path: ref.path });
+        });
+      });
+    });
+  return then(s.flags.platform === undefined ? ctx.invocation.platform : expand(s.flags.platform), (platform) =>
+    then(each(s.sources, (source) => addSource(source, platform)), () =>
+      then(s.flags.chmod === undefined ? undefined : expand(s.flags.chmod), (chmod) =>
+        then(s.flags.chown === undefined ? undefined : expand(s.flags.chown), (chown) =>
+          then(expand(s.dest), (dest) => planCopy(ctx.build, s, sources, dest, { chmod, chown }, copyContextOf(ctx), locationOf(ctx, s.range))),
+        ),
+      ),
+    ),
+  );
+}
+
+/** A shallow checkout of the ref; the clone lands in dest like `git clone url dest`. */
+async function walkGitClone(ctx: RecipeContext, s: GitCloneCommand): Promise<void> {
+  const scope = scopeOf(ctx);
+  // The URL rewrites of remote references apply here too, as git's insteadOf would.
+  const url = rewriteGitUrl(await expandNow(s.url, scope), ctx.reacher.request.git);
+  const ref = s.flags.branch === undefined ? "" : await expandNow(s.flags.branch, scope);
+  const dest = await expandNow(s.dest, scope);
+  const repo = git(url, ref, { keepGitDir: true, description: `GIT CLONE ${url}` });
+  const timestamp = s.flags.keepTs ? {} : { timestamp: constantCopyTime };
+  ctx.build.state = ctx.build.state.file(copy(repo, "/", dest, { copyDirContentsOnly: true, createDestPath: true, ...timestamp }), { description: `GIT CLONE ${url} ${dest}` });
 }
 
 /**
@@ -381,19 +449,24 @@ async function walkFromDockerfile(ctx: RecipeContext, s: FromDockerfileCommand, 
 }
 
 /** Overrides as written (`--A=v`, deprecated `--build-arg A=v`), expanded in the caller's scope. */
-export async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[], buildArgs: readonly Word[]): Promise<Array<[string, string]>> {
+export function overridesOf(ctx: RecipeContext, overrides: readonly ArgOverride[], buildArgs: readonly Word[]): Maybe<Array<[string, string]>> {
+  if (overrides.length === 0 && buildArgs.length === 0) return [];
+  const scope = scopeOf(ctx);
   const out: Array<[string, string]> = [];
-  for (const word of buildArgs) {
-    const [name = "", ...rest] = (await expandOne(word, scopeOf(ctx))).split("=");
-    checkOverridable(name, "semantic", positionOf(word.range));
-    out.push([name, rest.length > 0 ? rest.join("=") : (ctx.vars.lookup(name) ?? "")]);
-  }
-  for (const o of overrides) {
-    checkOverridable(o.name, "semantic", positionOf(o.range));
-    // A bare `--NAME` passes the caller's value of NAME.
-    out.push([o.name, o.value === undefined ? (ctx.vars.lookup(o.name) ?? "") : await expandOne(o.value, scopeOf(ctx))]);
-  }
-  return out;
+  const fromBuildArgs = each(buildArgs, (word) =>
+    then(expandNow(word, scope), (text) => {
+      const [name = "", ...rest] = text.split("=");
+      checkOverridable(name, "semantic", positionOf(word.range));
+      out.push([name, rest.length > 0 ? rest.join("=") : (ctx.vars.lookup(name) ?? "")]);
+    }),
+  );
+  const fromOverrides = () =>
+    each(overrides, (o) => {
+      checkOverridable(o.name, "semantic", positionOf(o.range));
+      // A bare `--NAME` passes the caller's value of NAME.
+      return then(o.value === undefined ? (ctx.vars.lookup(o.name) ?? "") : expandNow(o.value, scope), (value) => void out.push([o.name, value]));
+    });
+  return then(then(fromBuildArgs, fromOverrides), () => out);
 }
 
 /**
@@ -401,25 +474,19 @@ export async function overridesOf(ctx: RecipeContext, overrides: readonly ArgOve
  * this invocation propagate to targets of the same Buildfile; `--pass-args` forwards every ARG to
  * any Buildfile; explicit overrides win.
  */
-export async function invokeAll(ctx: RecipeContext, ref: Reference, edge: EdgeOptions): Promise<string[]> {
+export function invokeAll(ctx: RecipeContext, ref: Reference, edge: EdgeOptions): Maybe<string[]> {
   const { kind, overrides: explicit, passArgs, platforms, at } = edge;
   const directory = directoryOfReference(ref, ctx.file, at);
   const allowPrivileged = edge.allowPrivileged || (ref.home.kind === "import" && ctx.file.privilegedImports.has(ref.home.alias));
   // Checked here, where the position is known, not when the invoked target is planned.
-  for (const platform of platforms) checkPlatform(platform, `${kind} --platform=${platform}`, at);
-  const inherited = new Map<string, string>();
-  if (directory === ctx.invocation.directory) for (const [k, v] of ctx.invocation.overrides) inherited.set(k, v);
-  if (passArgs) for (const [k, v] of ctx.vars.passArgs()) inherited.set(k, v);
-  const explicitNames = new Set(explicit.map(([k]) => k));
-  const base = [...inherited].filter(([k]) => !explicitNames.has(k));
-  const keys: string[] = [];
+  for (const platform of platforms) checkPlatform(platform, kind, at);
+  const base = inheritedOverrides(ctx, directory, passArgs, explicit);
+  const invocations: Invocation[] = [];
   for (const platform of platforms) {
-    for (const combo of matrixOf(explicit)) {
-      const invocation: Invocation = { directory, name: ref.name, overrides: [...base, ...combo], platform };
-      keys.push(await ctx.reacher.invoke(invocation, { from: ctx.key, kind, at, allowPrivileged }));
-    }
+    for (const combo of matrixOf(explicit)) invocations.push({ directory, name: ref.name, overrides: [...base, ...combo], platform });
   }
-  return keys;
+  const via = { from: ctx.key, kind, at, allowPrivileged };
+  return mapEach(invocations, (invocation) => ctx.reacher.invoke(invocation, via));
 }
 
 /** How a statement reaches other targets: the edge's kind, its arguments and flags, where it stands. */
@@ -432,12 +499,31 @@ export interface EdgeOptions {
   at: SourcePosition;
 }
 
-function checkPlatform(platform: string, what: string, at: SourcePosition): void {
+/**
+ * What an invocation passes on besides its explicit overrides: the values it received, to targets
+ * of its own Buildfile, and with `--pass-args` every ARG.
+ */
+function inheritedOverrides(ctx: RecipeContext, directory: string, passArgs: boolean, explicit: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
+  const sameFile = directory === ctx.invocation.directory && ctx.invocation.overrides.length > 0;
+  if (!sameFile && !passArgs) return [];
+  const inherited = new Map<string, string>();
+  if (sameFile) for (const [k, v] of ctx.invocation.overrides) inherited.set(k, v);
+  if (passArgs) for (const [k, v] of ctx.vars.passArgs()) inherited.set(k, v);
+  for (const [k] of explicit) inherited.delete(k);
+  return [...inherited];
+}
+
+// Platforms already checked: a Buildfile names a handful, in thousands of statements.
+const validPlatforms = new Set<string>();
+
+function checkPlatform(platform: string, kind: EdgeKind, at: SourcePosition): void {
+  if (validPlatforms.has(platform)) return;
   try {
     parsePlatform(platform);
   } catch (error) {
-    throw new EbuildError("semantic", `${what}: ${(error as Error).message}`, { at, hint: "write os/arch or os/arch/variant, e.g. linux/amd64" });
+    throw new EbuildError("semantic", `${kind} --platform=${platform}: ${(error as Error).message}`, { at, hint: "write os/arch or os/arch/variant, e.g. linux/amd64" });
   }
+  validPlatforms.add(platform);
 }
 
 /** DO: the function's statements run in the caller's invocation, with their own ARG scope. */

@@ -9,7 +9,9 @@
 import { EbuildError, type SourcePosition } from "../errors.js";
 
 /** Builtin args with their values for one invocation. Both `EBUILD_X` and `EARTHLY_X` work. */
-export type BuiltinArgs = ReadonlyMap<string, string>;
+export interface BuiltinArgs {
+  get(name: string): string | undefined;
+}
 
 /** Builtin names are set by ebuild, declared (without a value) before use, never overridden. */
 export function isBuiltinArg(name: string): boolean {
@@ -31,8 +33,8 @@ export function checkOverridable(name: string, kind: "usage" | "semantic", at?: 
   });
 }
 
-/** The builtin args of an invocation, both spellings, from a few facts. */
-export function builtinArgs(facts: {
+/** Facts that give an invocation's builtin args. */
+export interface BuiltinFacts {
   targetName: string;
   targetRef: string;
   platform: string;
@@ -44,7 +46,18 @@ export function builtinArgs(facts: {
   /** The target's recipe has LOCALLY: EBUILD_LOCALLY is "true". */
   locally?: boolean;
   git?: Readonly<Record<string, string>>;
-}): BuiltinArgs {
+}
+
+/**
+ * The builtin args of an invocation, both spellings, from a few facts. They are worked out when
+ * first read: most targets never declare one, and a Buildfile may have thousands of targets.
+ */
+export function builtinArgs(facts: BuiltinFacts): BuiltinArgs {
+  let values: ReadonlyMap<string, string> | undefined;
+  return { get: (name) => (values ??= builtinValues(facts)).get(name) };
+}
+
+function builtinValues(facts: BuiltinFacts): ReadonlyMap<string, string> {
   const values = new Map<string, string>();
   const both = (suffix: string, value: string) => {
     values.set(`EBUILD_${suffix}`, value);

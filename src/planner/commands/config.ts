@@ -17,31 +17,35 @@ import type {
   WorkdirCommand,
 } from "../../parser/ast.js";
 import { setConfigEnv, type TargetBuild } from "../build-state.js";
-import { expandOne, expandSplit, positionOf, type ExpansionScope } from "../expansion.js";
+import { expandNow, expandOne, expandSplit, positionOf, type ExpansionScope } from "../expansion.js";
+import { each, then, type Maybe } from "../maybe.js";
 import { mkdir } from "../llb/index.js";
 
 /** ENV: each pair goes into the state (for RUN) and the image config; the key is not expanded. */
-export async function planEnv(build: TargetBuild, command: EnvCommand, scope: ExpansionScope, setVariable: (name: string, value: string) => void): Promise<void> {
-  for (const pair of command.pairs) {
-    const value = await expandOne(pair.value, scope);
-    build.state = build.state.env(pair.key.text, value);
-    setConfigEnv(build.config, pair.key.text, value);
-    setVariable(pair.key.text, value);
-  }
+export function planEnv(build: TargetBuild, command: EnvCommand, scope: ExpansionScope, setVariable: (name: string, value: string) => void): Maybe<void> {
+  return each(command.pairs, (pair) =>
+    then(expandNow(pair.value, scope), (value) => {
+      build.state = build.state.env(pair.key.text, value);
+      setConfigEnv(build.config, pair.key.text, value);
+      setVariable(pair.key.text, value);
+    }),
+  );
 }
 
 /** WORKDIR: creates the directory (as Docker does) and makes it the working directory. */
-export async function planWorkdir(build: TargetBuild, command: WorkdirCommand, scope: ExpansionScope): Promise<void> {
-  const path = await expandOne(command.path, scope);
-  const next = build.state.dir(path);
-  build.state = next.file(mkdir(next.getDir(), 0o755, { parents: true }), { description: `WORKDIR ${path}` });
-  build.config.WorkingDir = next.getDir();
+export function planWorkdir(build: TargetBuild, command: WorkdirCommand, scope: ExpansionScope): Maybe<void> {
+  return then(expandNow(command.path, scope), (path) => {
+    const next = build.state.dir(path);
+    build.state = next.file(mkdir(next.getDir(), 0o755, { parents: true }), { description: `WORKDIR ${path}` });
+    build.config.WorkingDir = next.getDir();
+  });
 }
 
-export async function planUser(build: TargetBuild, command: UserCommand, scope: ExpansionScope): Promise<void> {
-  const user = await expandOne(command.user, scope);
-  build.state = build.state.user(user);
-  build.config.User = user;
+export function planUser(build: TargetBuild, command: UserCommand, scope: ExpansionScope): Maybe<void> {
+  return then(expandNow(command.user, scope), (user) => {
+    build.state = build.state.user(user);
+    build.config.User = user;
+  });
 }
 
 /** Shell form runs through `/bin/sh -c`, exec form as written. */

@@ -18,7 +18,25 @@ export type CopyFrom = { kind: "context"; path: string } | { kind: "artifact"; a
  * The build context of the Buildfile a COPY is written in: a local directory the session serves
  * (by its `local` source name), or a directory of a git checkout.
  */
-export type CopyContext = { kind: "local"; name: string } | { kind: "checkout"; state: State; directory: string };
+export type CopyContext = { kind: "local"; name: string; sources?: Map<string, State> } | { kind: "checkout"; state: State; directory: string };
+
+/**
+ * The context's `local` source sending `patterns`. COPYs naming the same files share one source
+ * (`sources` keeps them per plan), so its op is written and hashed once.
+ */
+function contextSource(context: { name: string; sources?: Map<string, State> }, patterns: readonly string[]): State {
+  const key = patterns.join("\n");
+  const known = context.sources?.get(key);
+  if (known !== undefined) return known;
+  const source = local(context.name, {
+    ...(patterns.includes(".") ? {} : { includePatterns: [...patterns] }),
+    // Outputs of a running build are staged in the project (src/cli/outputs); never upload them.
+    excludePatterns: [".ebuild-staging-*"],
+    sharedKeyHint: context.name,
+  });
+  context.sources?.set(key, source);
+  return source;
+}
 
 /** The options shared by every source of a COPY, from its flags (already expanded). */
 export interface CopyFlags {
@@ -44,17 +62,7 @@ export function planCopy(build: TargetBuild, command: CopyCommand, sources: read
   // Only the named paths travel; copying the context's root (".") sends all of it, since an
   // include pattern "." matches no file in the upload.
   const patterns = contextPaths.map((p) => normalizePath(p));
-  const contextState =
-    contextPaths.length === 0
-      ? undefined
-      : context.kind === "checkout"
-        ? context.state
-        : local(context.name, {
-            ...(patterns.includes(".") ? {} : { includePatterns: patterns }),
-            // Outputs of a running build are staged in the project (src/cli/outputs); never upload them.
-            excludePatterns: [".ebuild-staging-*"],
-            sharedKeyHint: context.name,
-          });
+  const contextState = contextPaths.length === 0 ? undefined : context.kind === "checkout" ? context.state : contextSource(context, patterns);
   const contextRoot = context.kind === "checkout" && context.directory !== "" ? `/${context.directory}` : "";
   const options: CopyOptions = {
     followSymlinks: !command.flags.symlinkNoFollow,

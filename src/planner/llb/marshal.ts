@@ -79,6 +79,10 @@ class WrittenOp {
     readonly vertex: Vertex,
     readonly bytes: Uint8Array,
     readonly digest: string,
+    /** The default platform it was written for (see GraphWriter). */
+    readonly platformKey: string,
+    /** The same vertex written for another default platform, if any. */
+    readonly other: WrittenOp | undefined,
   ) {}
 
   metadata(): OpMetadata {
@@ -101,7 +105,7 @@ class WrittenOp {
  * the vertex and the default platform: kept across marshal calls, so that planning many outputs
  * that share a graph encodes and hashes each op once.
  */
-const writtenOps = new WeakMap<Vertex, Map<string, WrittenOp>>();
+const writtenOps = new WeakMap<Vertex, WrittenOp>();
 
 /** One writer for every op: ops are written one at a time, and reusing its buffer saves garbage. */
 const wire = new WireWriter();
@@ -134,25 +138,35 @@ class GraphWriter {
 
   /** Adds a vertex and everything it reads; returns its digest. */
   add(root: Vertex): string {
-    // Iterative post-order walk: deep chains of RUNs must not overflow the stack.
-    const stack: { vertex: Vertex; expanded: boolean }[] = [{ vertex: root, expanded: false }];
+    const known = this.digestByVertex.get(root);
+    if (known !== undefined) return known;
+    // Iterative post-order walk: deep chains of RUNs must not overflow the stack. A vertex is
+    // pushed once to expand its inputs and then marked to be written when it is on top again.
+    const stack: Vertex[] = [root];
+    const expanded: boolean[] = [false];
     while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      if (this.digestByVertex.has(top.vertex)) {
+      const top = stack.length - 1;
+      const vertex = stack[top]!;
+      if (this.digestByVertex.has(vertex)) {
         stack.pop();
+        expanded.pop();
         continue;
       }
-      if (!top.expanded) {
-        top.expanded = true;
-        const inputs = top.vertex.inputs();
+      if (!expanded[top]) {
+        expanded[top] = true;
+        const inputs = vertex.inputs();
         for (let i = inputs.length - 1; i >= 0; i--) {
           const v = inputs[i]!.vertex;
-          if (!this.digestByVertex.has(v)) stack.push({ vertex: v, expanded: false });
+          if (!this.digestByVertex.has(v)) {
+            stack.push(v);
+            expanded.push(false);
+          }
         }
         continue;
       }
       stack.pop();
-      this.write(top.vertex);
+      expanded.pop();
+      this.write(vertex);
     }
     return this.digestByVertex.get(root)!;
   }
@@ -176,14 +190,13 @@ class GraphWriter {
   }
 
   private opOf(vertex: Vertex): WrittenOp {
-    let byPlatform = writtenOps.get(vertex);
-    const cached = byPlatform?.get(this.platformKey);
-    if (cached) return cached;
+    // Nearly every vertex is written for one platform: a short list, not a map per vertex.
+    const first = writtenOps.get(vertex);
+    for (let op = first; op !== undefined; op = op.other) if (op.platformKey === this.platformKey) return op;
     vertex.write(wire, this.ctx);
     const bytes = wire.take();
-    const written = new WrittenOp(vertex, bytes, digestOf(bytes));
-    if (!byPlatform) writtenOps.set(vertex, (byPlatform = new Map()));
-    byPlatform.set(this.platformKey, written);
+    const written = new WrittenOp(vertex, bytes, digestOf(bytes), this.platformKey, first);
+    writtenOps.set(vertex, written);
     return written;
   }
 
