@@ -1,12 +1,14 @@
 /**
  * Walking WITH DOCKER … END: its --load targets are invoked (LOAD edges: their results, never their
- * effects) and its --pull images resolved, then the block's RUN is planned by commands/with-docker.
+ * effects), its --pull images and the images of its --compose services resolved, then the block's
+ * RUN is planned by commands/with-docker.
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
 import type { WithDockerBlock, Word } from "../parser/ast.js";
 import { emptyBuild } from "./build-state.js";
 import { planFromImage } from "./commands/from.js";
 import { planWithDocker, runOfBlock, type LoadedImage } from "./commands/with-docker.js";
+import { composeConfigCommand, parseComposeAnswer, servicesToStart, type WantedService } from "./commands/with-docker-compose.js";
 import { expandOne, positionOf } from "./expansion.js";
 import { normalizeImageRef } from "./llb/index.js";
 import { parseTargetReference } from "./reference.js";
@@ -48,7 +50,11 @@ export async function walkWithDocker(ctx: RecipeContext, block: WithDockerBlock)
     throw new EbuildError("semantic", "WITH DOCKER --service needs --compose", { at: positionOf(block.flags.services[0]!.range), hint: "name the compose file with --compose FILE" });
   }
   const composeFiles = await Promise.all(block.flags.composes.map(expand));
-  const services = await Promise.all(block.flags.services.map(expand));
+  const wanted = await Promise.all(block.flags.services.map(async (word): Promise<WantedService> => ({ name: await expand(word), at: positionOf(word.range) })));
+  const services = wanted.map((service) => service.name);
+  if (composeFiles.length > 0) {
+    images.push(...(await composeImages(ctx, composeFiles, wanted, platform, images, positionOf(block.flags.composes[0]!.range))));
+  }
   const cacheId = block.flags.cacheId === undefined ? undefined : await expand(block.flags.cacheId);
   noteRunNeeds(ctx, true, run.flags.secrets, run.flags.mounts.map((m) => m.options));
   planWithDocker(ctx.build, run, { images, composeFiles, services, ...(cacheId === undefined ? {} : { cacheId }) }, {
@@ -58,6 +64,31 @@ export async function walkWithDocker(ctx: RecipeContext, block: WithDockerBlock)
     location: locationOf(ctx, run.range),
   });
   ctx.reacher.addStep(ctx.build.state, ctx.invocation.platform, { target: ctx.label, command: `WITH DOCKER RUN ${commandText(run)}`, at: positionOf(run.range) });
+}
+
+/**
+ * The images of the services compose will start that no --load or --pull names, each pulled like
+ * --pull (a service's own `platform:` wins). Compose reads the files in the target's state, so
+ * without a daemon (`ebuild plan`) it cannot be asked and these images are left out.
+ */
+async function composeImages(ctx: RecipeContext, files: readonly string[], wanted: readonly WantedService[], platform: string, have: readonly LoadedImage[], at: SourcePosition): Promise<LoadedImage[]> {
+  const engine = ctx.reacher.request.engine;
+  if (engine === undefined) return [];
+  const answer = await engine.shellOut(scopeOf(ctx).place(), composeConfigCommand(files));
+  const services = servicesToStart(parseComposeAnswer(answer, files, ctx.label, at), wanted, files);
+  const named = new Set(have.flatMap((image) => image.names.map((name) => normalizeImageRef(name))));
+  const pulls: LoadedImage[] = [];
+  for (const service of services) {
+    if (service.image === undefined) continue;
+    checkImageName(service.image, at);
+    const key = normalizeImageRef(service.image);
+    if (named.has(key)) continue;
+    named.add(key);
+    const pulled = emptyBuild();
+    await planFromImage(pulled, service.image, service.platform ?? platform, engine, at);
+    pulls.push({ names: [service.image], state: pulled.state, config: pulled.config });
+  }
+  return pulls;
 }
 
 function checkImageName(name: string, at: SourcePosition): void {

@@ -132,7 +132,7 @@ test("--compose and --service reach setup.sh quoted; --cache-id keeps dockerd's 
   const text = `${head}test:\n    WITH DOCKER --compose "my compose.yml" --service db --service 'web app' --cache-id dind\n        RUN true\n    END\n`;
   const { plan: p } = await planText(text, "test");
   const setup = written(p.outputs[0]!.definition, "setup.sh");
-  assert.match(setup, /^ebuild_compose\(\) \{ docker compose -f 'my compose\.yml' "\$@"; \}$/m);
+  assert.match(setup, /^ebuild_compose\(\) \{ \$compose_cli -f 'my compose\.yml' "\$@"; \}$/m);
   assert.match(setup, /^compose_services='db '\\''web app'\\'''$/m);
   const mount = wrappedExec(p.outputs[0]!.definition).mounts.find((m) => m.dest === "/var/lib/docker");
   assert.equal(mount?.mountType, "MOUNT_TYPE_CACHE");

@@ -1,7 +1,7 @@
 /**
  * The shell scripts WITH DOCKER mounts into its RUN: `run.sh` starts a dockerd of the container's
- * own, loads the images, starts compose services, runs the command, and stops dockerd whatever the
- * command did, exiting with the command's code; `setup.sh` is what this Buildfile asks for (images
+ * own, loads the images, starts the compose services, runs the command, stops the services and
+ * dockerd whatever the command did, exiting with the command's code; `setup.sh` is what this Buildfile asks for (images
  * to load, compose files), written by the planner with every value shell-quoted.
  */
 import type { PlannedImageConfig } from "../plan.js";
@@ -16,7 +16,12 @@ export const dataRoot = "/var/lib/docker";
 /**
  * `run.sh "$@"`. dockerd's exec root, pid file and log live on the data root mount; the socket is
  * the default /var/run/docker.sock (so `docker` needs no flags) and is removed when dockerd stops.
- * iptables stay off: a build container may not have them, and inner containers need no NAT here.
+ * dockerd's iptables rules stay off (--iptables=false): a build container may not have iptables,
+ * and nothing needs NAT here. Without them a compose service is still reached from the command on
+ * a published port (docker-proxy listens on the RUN's 127.0.0.1) or at its container address
+ * (the bridge is in the RUN's network namespace); service names resolve between containers
+ * through dockerd's embedded DNS, which needs the iptables program in the image all the same (it
+ * redirects port 53 inside each container's namespace).
  */
 export const runScript = `#!/bin/sh
 # ebuild WITH DOCKER: "$@" runs next to a dockerd of its own, then dockerd stops.
@@ -36,7 +41,8 @@ say() { echo "WITH DOCKER: $*" >&2; }
 stop_dockerd() {
   if [ -n "$compose_started" ]; then
     compose_started=""
-    ebuild_compose down >/dev/null 2>&1 || true
+    ebuild_compose down --remove-orphans >"$state/compose-down.log" 2>&1 ||
+      { cat "$state/compose-down.log" >&2; say "docker compose down failed (its output is above)"; }
   fi
   if [ -n "$dockerd_pid" ]; then
     kill -TERM "$dockerd_pid" 2>/dev/null
@@ -103,9 +109,18 @@ ebuild_tag() {
 
 . "$here/setup.sh"
 
+# Compose as Earthly runs it: the docker CLI plugin, else docker-compose, in the project "default"
+# (so its network is default_default) unless the RUN's environment names another; up -d before the
+# command (the services run, not necessarily ready), down --remove-orphans after it.
 if [ -n "\${compose_files:-}" ]; then
-  docker compose version >/dev/null 2>&1 ||
-    fail "--compose needs Docker Compose (the docker compose plugin) in the image"
+  if docker compose version >/dev/null 2>&1; then
+    compose_cli="docker compose"
+  elif docker-compose version >/dev/null 2>&1; then
+    compose_cli=docker-compose
+  else
+    fail "--compose needs Docker Compose (the docker compose plugin, or docker-compose) in the image"
+  fi
+  export COMPOSE_PROJECT_NAME="\${COMPOSE_PROJECT_NAME:-default}"
   compose_started=yes
   eval "ebuild_compose up -d \${compose_services:-}" || fail "docker compose up failed"
 fi
@@ -137,7 +152,8 @@ export function setupScript(images: readonly DockerImage[], composeFiles: readon
     const files = composeFiles.flatMap((file) => ["-f", file]);
     lines.push(`compose_files=${shellQuote(composeFiles.join(" "))}`);
     lines.push(`compose_services=${shellQuote(services.map(shellQuote).join(" "))}`);
-    lines.push(`ebuild_compose() { docker compose ${files.map(shellQuote).join(" ")} "$@"; }`);
+    // $compose_cli is unquoted on purpose: "docker compose" is two words.
+    lines.push(`ebuild_compose() { $compose_cli ${files.map(shellQuote).join(" ")} "$@"; }`);
   }
   return `${lines.join("\n")}\n`;
 }
