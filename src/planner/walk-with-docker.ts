@@ -50,7 +50,7 @@ export async function walkWithDocker(ctx: RecipeContext, block: WithDockerBlock)
   const composeFiles = await Promise.all(block.flags.composes.map(expand));
   const services = await Promise.all(block.flags.services.map(expand));
   const cacheId = block.flags.cacheId === undefined ? undefined : await expand(block.flags.cacheId);
-  noteRunNeeds(ctx, true, run.flags.secrets, run.flags.mounts.map((m) => m.options));
+  noteRunNeeds(ctx, true, run.flags.secrets, run.flags.mounts.map((m) => m.options), positionOf(block.range));
   planWithDocker(ctx.build, run, { images, composeFiles, services, ...(cacheId === undefined ? {} : { cacheId }) }, {
     environment: ctx.vars.runEnvironment(),
     cacheScope: ctx.key,

@@ -200,7 +200,9 @@ async function runHostStep(run: HostRun, index: number, options: ExecutePlanOpti
 function checkConsent(options: ExecutePlanOptions): void {
   const insecure = options.plan.entitlements.filter((e) => e === "security.insecure" || e === "network.host");
   if (insecure.length > 0 && !options.allowPrivileged) {
-    throw new EbuildError("privileged", `this build needs ${insecure.join(" and ")} (RUN --privileged, WITH DOCKER or host networking)`, {
+    const at = options.plan.entitlementsAt?.[insecure[0]!];
+    throw new EbuildError("privileged", `this build needs ${insecure.join(" and ")} (RUN --privileged, WITH DOCKER, or a Dockerfile's RUN --security=insecure or --network=host)`, {
+      ...(at === undefined ? {} : { at }),
       hint: "run ebuild with -P / --allow-privileged if you trust this Buildfile",
     });
   }
