@@ -48,6 +48,8 @@ export interface ExecutePlanOptions {
   cacheExports?: CacheEntry[] | undefined;
   secrets: ReadonlyMap<string, SecretSource>;
   credentials?: CredentialSource | undefined;
+  /** ssh agents by id that RUN --ssh and ssh mounts may use (`default`: the user's SSH_AUTH_SOCK). */
+  sshAgents?: ReadonlyMap<string, string> | undefined;
   /** Opens the progress display of one Solve or host run (by its target); `done` when it ended. */
   progress?: ((output: { target: string }) => SolveProgressSink) | undefined;
   signal?: AbortSignal | undefined;
@@ -250,6 +252,7 @@ function servicesFor(options: ExecutePlanOptions): SessionServices {
     contexts: new Map(options.plan.contexts.map((c) => [c.name, c.dir])),
     secrets: options.secrets,
     credentials: options.credentials,
+    sshAgents: options.sshAgents,
   };
 }
 

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { BuildkitClient } from "../../buildkit/client.js";
 import { dockerCredentialSource } from "../../buildkit/credentials/index.js";
-import type { CredentialSource, SecretSource } from "../../buildkit/session/index.js";
+import { defaultAgentId, type CredentialSource, type SecretSource } from "../../buildkit/session/index.js";
 import { EbuildError } from "../../errors.js";
 import { plan as planTarget, type PlanResult } from "../../planner/assemble.js";
 import type { GitSettings } from "../../planner/remote.js";
@@ -139,6 +139,8 @@ export async function build(operands: string[], options: BuildOptions): Promise<
           cacheExports: cacheExports.length > 0 ? cacheExports : undefined,
           secrets,
           credentials,
+          // As in Earthly, RUN --ssh (and a Dockerfile's ssh mount) reach the user's agent, if any.
+          sshAgents: process.env.SSH_AUTH_SOCK ? new Map([[defaultAgentId, process.env.SSH_AUTH_SOCK]]) : undefined,
           progress: (output) => renderer.solve({ target: output.target, lookup: lookupIn(planned.steps) }),
           signal: abort.signal,
         }),
