@@ -378,7 +378,7 @@ async function walkFromDockerfile(ctx: RecipeContext, s: FromDockerfileCommand, 
       buildArgs,
     },
   );
-  const needs = await planFromDockerfile(ctx.build, request.build, ctx.reacher.request.engine, request.contextName, { at, allowPrivileged: s.flags.allowPrivileged });
+  const needs = await planFromDockerfile(ctx.build, request.build, ctx.reacher.request.engine, request.contextName, { at, allowPrivileged: s.flags.allowPrivileged, location: locationOf(ctx, s.range) });
   for (const entitlement of needs.entitlements) ctx.reacher.needEntitlement(entitlement, at);
   for (const id of needs.requiredSecrets) ctx.reacher.secrets.add(id);
 }

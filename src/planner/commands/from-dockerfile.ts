@@ -14,7 +14,7 @@ import type { Word } from "../../parser/ast.js";
 import { copyConfig, type TargetBuild } from "../build-state.js";
 import type { BuiltDockerfile, DockerfileBuild, Engine } from "../engine.js";
 import { positionOf } from "../expansion.js";
-import { copy, definitionNeeds, fromDefinition, parsePlatform, scratch, type ImportedSource, type State } from "../llb/index.js";
+import { copy, definitionNeeds, fromDefinition, parsePlatform, scratch, type ImportedSource, type SourceLocation, type State } from "../llb/index.js";
 import { baseName, directoryOf, joinPath, normalizePath, relativePath, staysInside } from "../paths.js";
 import type { SourceReader } from "../source.js";
 import { looksLikeReference } from "../reference.js";
@@ -113,6 +113,8 @@ export interface DockerfileStatement {
   at: SourcePosition;
   /** `--allow-privileged`: the Dockerfile may run privileged or host-network steps (with ebuild -P). */
   allowPrivileged: boolean;
+  /** The statement in the source map: the Dockerfile's steps report their failures at it. */
+  location?: SourceLocation;
 }
 
 /** What the imported Dockerfile steps ask of the build. */
@@ -158,7 +160,10 @@ export async function planFromDockerfile(
       hint: "add --allow-privileged to FROM DOCKERFILE and run ebuild -P if you trust this Dockerfile",
     });
   }
-  const state = fromDefinition(built.definition, contextName === undefined ? {} : { rewriteSource: (s) => renameUpload(s, contextName) });
+  const state = fromDefinition(built.definition, {
+    ...(contextName === undefined ? {} : { rewriteSource: (s: ImportedSource) => renameUpload(s, contextName) }),
+    ...(statement.location === undefined ? {} : { location: statement.location }),
+  });
   const config = copyConfig(built.config);
   build.state = applyImageConfig(state.platform(parsePlatform(request.platform)), config);
   build.config = config;
