@@ -20,6 +20,8 @@ let home: string;
 let agentSocket: string;
 let agent: ChildProcess | undefined;
 let skipReason: string | undefined;
+/** The host's dynamic loader (ld-linux-x86-64.so.2 on amd64), which runs the tools in the RUN. */
+let loader = "";
 
 before(async () => {
   home = await mkdtemp(join(tmpdir(), "ebuild-ssh-"));
@@ -28,6 +30,11 @@ before(async () => {
     await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "ebuild-ssh-test", "-f", join(home, "key")]);
   } catch {
     skipReason = "no ssh-keygen on this machine";
+    return;
+  }
+  loader = basename((await run("ldd", [tools[0]!])).stdout.match(/\/\S*ld-linux\S*/)?.[0] ?? "");
+  if (loader === "") {
+    skipReason = "ssh-add has no ld-linux loader to carry into the build";
     return;
   }
   agent = spawn("ssh-agent", ["-D", "-a", agentSocket], { stdio: "ignore" });
@@ -55,7 +62,7 @@ async function projectWithTools(files: Record<string, string>): Promise<string> 
   return dir;
 }
 
-const inTool = (command: string) => `/tool/ld-linux-x86-64.so.2 --library-path /tool /tool/${command}`;
+const inTool = (command: string) => `/tool/${loader} --library-path /tool /tool/${command}`;
 
 test("a Dockerfile's ssh mount and RUN --ssh sign with the user's agent, which they may not change", async (t) => {
   if (skipReason) return t.skip(skipReason);

@@ -14,7 +14,7 @@ import type { Word } from "../../parser/ast.js";
 import { copyConfig, type TargetBuild } from "../build-state.js";
 import type { BuiltDockerfile, DockerfileBuild, Engine } from "../engine.js";
 import { positionOf } from "../expansion.js";
-import { copy, definitionNeeds, fromDefinition, parsePlatform, scratch, type ImportedSource, type SourceLocation, type State } from "../llb/index.js";
+import { copy, definitionNeeds, fromDefinition, parsePlatform, scratch, type DefinitionNeeds, type ImportedSource, type SourceLocation, type State } from "../llb/index.js";
 import { baseName, directoryOf, joinPath, normalizePath, relativePath, staysInside } from "../paths.js";
 import type { SourceReader } from "../source.js";
 import { looksLikeReference } from "../reference.js";
@@ -117,13 +117,6 @@ export interface DockerfileStatement {
   location?: SourceLocation;
 }
 
-/** What the imported Dockerfile steps ask of the build. */
-export interface DockerfileNeeds {
-  entitlements: string[];
-  /** Secret ids its RUNs must get (`required=true` mounts); optional ones may be missing. */
-  requiredSecrets: string[];
-}
-
 /**
  * Runs the frontend and sets the build's state and config from its result. `contextName` is given
  * when the context is a host directory. Returns the entitlements and secrets its steps need: a
@@ -135,7 +128,7 @@ export async function planFromDockerfile(
   engine: Engine | undefined,
   contextName: DockerfileContextName | undefined,
   statement: DockerfileStatement,
-): Promise<DockerfileNeeds> {
+): Promise<DefinitionNeeds> {
   const { at } = statement;
   try {
     parsePlatform(request.platform);
@@ -167,7 +160,7 @@ export async function planFromDockerfile(
   const config = copyConfig(built.config);
   build.state = applyImageConfig(state.platform(parsePlatform(request.platform)), config);
   build.config = config;
-  return { entitlements: needs.entitlements, requiredSecrets: needs.requiredSecrets };
+  return needs;
 }
 
 /** The hint for a frontend failure: `RUN --security` is a labs flag, which built-in frontends lack. */

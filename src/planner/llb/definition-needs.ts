@@ -14,14 +14,11 @@ export interface DefinitionNeeds {
    * such an exec when the session lacks the id). Optional ones are simply absent then.
    */
   requiredSecrets: string[];
-  /** Every secret id the execs read, optional or not. */
-  secrets: string[];
 }
 
 export function definitionNeeds(bytes: Uint8Array): DefinitionNeeds {
   const entitlements = new Set<string>();
   const required = new Set<string>();
-  const all = new Set<string>();
   for (const opBytes of fromBinary(DefinitionSchema, bytes).def) {
     const op = fromBinary(OpSchema, opBytes).op;
     if (op.case !== "exec") continue;
@@ -33,10 +30,8 @@ export function definitionNeeds(bytes: Uint8Array): DefinitionNeeds {
       ...exec.secretEnv,
     ];
     for (const secret of secrets) {
-      if (secret.id === "") continue;
-      all.add(secret.id);
-      if (!secret.optional) required.add(secret.id);
+      if (secret.id !== "" && !secret.optional) required.add(secret.id);
     }
   }
-  return { entitlements: [...entitlements].sort(), requiredSecrets: [...required].sort(), secrets: [...all].sort() };
+  return { entitlements: [...entitlements].sort(), requiredSecrets: [...required].sort() };
 }
