@@ -128,7 +128,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     .filter((e) => !e.from.startsWith("\u0000"))
     .map((e) => ({ from: label(e.from), to: label(e.to), kind: e.kind, ...(e.at === undefined ? {} : { at: e.at as SourcePosition }) }));
   return {
-    plan: { outputs, skipped, edges, contexts: reach.contexts, secrets: reach.secrets, entitlements: reach.entitlements, hostRuns: reach.hostRuns, steps: { ...stepsOf(reach), ...hostSteps(reach) } },
+    plan: { outputs, skipped, edges, contexts: reach.contexts, secrets: reach.secrets, entitlements: reach.entitlements, entitlementsAt: reach.entitlementsAt, hostRuns: reach.hostRuns, steps: { ...stepsOf(reach), ...hostSteps(reach) } },
     reach,
   };
 }

@@ -166,6 +166,8 @@ export interface Plan {
   secrets: string[];
   /** BuildKit entitlements the build needs (`security.insecure` for RUN --privileged, `network.host`). */
   entitlements: string[];
+  /** The first statement needing each entitlement, for the consent error. */
+  entitlementsAt?: Record<string, PlanPosition>;
   /** Commands LOCALLY targets run on the host, in order (`ebuild plan` shows them as LOCALLY). */
   hostRuns?: HostRun[];
   /** Op digest (`sha256:…`, as Status reports vertices) → the step it came from; host runs by hostRunStepKey. */

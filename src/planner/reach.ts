@@ -93,6 +93,8 @@ export interface ReachPlan {
   effects: ResolvedEffects<SaveOutput>;
   secrets: string[];
   entitlements: string[];
+  /** The first statement needing each entitlement (the consent error points at it). */
+  entitlementsAt: Record<string, SourcePosition>;
   /** The Buildfile directories whose files COPY sends, with their `local` source names. */
   contexts: Array<{ name: string; dir: string }>;
   /** Each invocation's final state, config and artifacts. */
@@ -123,6 +125,7 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
     effects,
     secrets: [...reacher.secrets].sort(),
     entitlements: [...reacher.entitlements].sort(),
+    entitlementsAt: Object.fromEntries(reacher.entitlementsAt),
     contexts: [...reacher.contexts].map(([name, dir]) => ({ name, dir })),
     results: reacher.results,
     steps: [...reacher.steps.values()],
@@ -163,6 +166,7 @@ export class Reacher {
   readonly targets = new Map<string, ReachedTarget>();
   readonly secrets = new Set<string>();
   readonly entitlements = new Set<string>();
+  readonly entitlementsAt = new Map<string, SourcePosition>();
   /** Privileged commands of remote Buildfiles and the references that allow them. */
   readonly privileges = new RemotePrivileges();
   readonly request: ReachRequest;
@@ -173,6 +177,12 @@ export class Reacher {
   readonly #sourceMaps = new Map<string, SourceMap>();
   /** The op each statement added, by the vertex holding it: the first statement to add it names it. */
   readonly steps = new Map<unknown, { state: State; platform: string; step: PlannedStep }>();
+
+  /** Records that the build needs `entitlement`, first at `at`. */
+  needEntitlement(entitlement: string, at: SourcePosition): void {
+    this.entitlements.add(entitlement);
+    if (!this.entitlementsAt.has(entitlement)) this.entitlementsAt.set(entitlement, at);
+  }
 
   addStep(state: State, platform: string, step: PlannedStep): void {
     const vertex = state.output?.vertex;

@@ -270,11 +270,11 @@ function planStatement(ctx: RecipeContext, s: Statement): Maybe<void> {
         ctx.reacher.hostRuns.push(planHostRun(ctx.build, s, { target: ctx.label, environment, phase: ctx.reacher.phase, at }));
         return;
       }
-      noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options));
+      noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options), at);
       if (s.flags.privileged && isRemote(ctx.file.directory)) {
         ctx.reacher.privileges.addRun({ key: ctx.key, label: ctx.label, allowedByCalls: ctx.privilegedCalls, at });
       }
-      if (s.flags.network?.text === "host") ctx.reacher.entitlements.add("network.host");
+      if (s.flags.network?.text === "host") ctx.reacher.needEntitlement("network.host", at);
       if (s.flags.push && ctx.build.pushPhase === undefined) startPushPhase(ctx, commandText(s), at);
       planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range), pushPhase: ctx.build.pushPhase !== undefined });
       return;
@@ -425,7 +425,8 @@ async function walkFromDockerfile(ctx: RecipeContext, s: FromDockerfileCommand, 
   const buildArgs = await overridesOf(ctx, s.overrides, s.flags.buildArgs);
   const artifactsOf = async (text: string, word: Word): Promise<ArtifactSource> => {
     const ref = parseArtifactReference(text, positionOf(word.range));
-    const keys = await invokeAll(ctx, ref, { kind: "COPY", overrides: buildArgs, passArgs: false, allowPrivileged: false, platforms: [platform], at: positionOf(word.range) });
+    // As in Earthly, --allow-privileged also lets a remote target of the context or -f run RUN --privileged.
+    const keys = await invokeAll(ctx, ref, { kind: "COPY", overrides: buildArgs, passArgs: false, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at: positionOf(word.range) });
     if (keys.length !== 1) throw new EbuildError("semantic", "FROM DOCKERFILE takes a single value of each build arg", { at });
     return { artifacts: ctx.reacher.resultOf(keys[0]!).artifacts, path: ref.path };
   };
@@ -445,7 +446,9 @@ async function walkFromDockerfile(ctx: RecipeContext, s: FromDockerfileCommand, 
       buildArgs,
     },
   );
-  await planFromDockerfile(ctx.build, request.build, ctx.reacher.request.engine, request.contextName, at);
+  const needs = await planFromDockerfile(ctx.build, request.build, ctx.reacher.request.engine, request.contextName, { at, allowPrivileged: s.flags.allowPrivileged, location: locationOf(ctx, s.range) });
+  for (const entitlement of needs.entitlements) ctx.reacher.needEntitlement(entitlement, at);
+  for (const id of needs.requiredSecrets) ctx.reacher.secrets.add(id);
 }
 
 /** Overrides as written (`--A=v`, deprecated `--build-arg A=v`), expanded in the caller's scope. */
@@ -608,8 +611,14 @@ async function walkFor(ctx: RecipeContext, variable: Word, expression: readonly 
   }
 }
 
-export function noteRunNeeds(ctx: RecipeContext, privileged: boolean, secrets: readonly Word[], mounts: ReadonlyArray<ReadonlyArray<{ key: string; value?: string }>>): void {
-  if (privileged) ctx.reacher.entitlements.add("security.insecure");
+export function noteRunNeeds(
+  ctx: RecipeContext,
+  privileged: boolean,
+  secrets: readonly Word[],
+  mounts: ReadonlyArray<ReadonlyArray<{ key: string; value?: string }>>,
+  at: SourcePosition,
+): void {
+  if (privileged) ctx.reacher.needEntitlement("security.insecure", at);
   for (const secret of secrets) {
     // `--secret ENV=id` or `--secret id`; an empty id means no secret.
     const text = secret.text;

@@ -56,7 +56,7 @@ export async function walkWithDocker(ctx: RecipeContext, block: WithDockerBlock)
     images.push(...(await composeImages(ctx, composeFiles, wanted, platform, images, positionOf(block.flags.composes[0]!.range))));
   }
   const cacheId = block.flags.cacheId === undefined ? undefined : await expand(block.flags.cacheId);
-  noteRunNeeds(ctx, true, run.flags.secrets, run.flags.mounts.map((m) => m.options));
+  noteRunNeeds(ctx, true, run.flags.secrets, run.flags.mounts.map((m) => m.options), positionOf(block.range));
   planWithDocker(ctx.build, run, { images, composeFiles, services, ...(cacheId === undefined ? {} : { cacheId }) }, {
     environment: ctx.vars.runEnvironment(),
     cacheScope: ctx.key,

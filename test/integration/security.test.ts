@@ -4,19 +4,16 @@
  * secrets and registry credentials appear nowhere a user, a log or an image could show them.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { promisify } from "node:util";
-import { docker, inspectImage, removeImages } from "../support/docker.js";
+import { docker, imageBytesContain, inspectImage, removeImages } from "../support/docker.js";
 import { ebuild, project } from "../support/cli.js";
 import { privilegedSkipReason } from "../support/privileged.js";
 
-const run = promisify(execFile);
 const header = "VERSION 0.8\nFROM ebuild-fixture/busybox:latest\nWORKDIR /w\n";
 const nonce = () => `${process.pid}-${randomBytes(6).toString("hex")}`;
 const images: string[] = [];
@@ -228,27 +225,3 @@ test("registry credentials from the docker config are never printed, even when t
   }
   await rm(config, { recursive: true, force: true });
 });
-
-/** True when `needle` occurs anywhere in `docker save` of `image`: every blob, gzip or not. */
-async function imageBytesContain(image: string, needle: string): Promise<boolean> {
-  const dir = await mkdtemp(join(tmpdir(), "ebuild-save-"));
-  try {
-    await run("docker", ["save", "-o", join(dir, "image.tar"), image]);
-    if ((await readFile(join(dir, "image.tar"))).includes(needle)) return true;
-    await run("tar", ["-xf", join(dir, "image.tar"), "-C", dir]);
-    for (const entry of await readdir(dir, { recursive: true })) {
-      const path = join(dir, entry);
-      const bytes = await readFile(path).catch(() => undefined);
-      if (bytes === undefined) continue;
-      if (bytes.includes(needle)) return true;
-      // Layers may be gzip-compressed blobs; look inside those too.
-      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-        const { stdout } = await run("gzip", ["-dc", path], { encoding: "buffer", maxBuffer: 512 << 20 });
-        if (stdout.includes(needle)) return true;
-      }
-    }
-    return false;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}

@@ -4,18 +4,19 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { EbuildError } from "../../src/errors.js";
 import { plan } from "../../src/planner/assemble.js";
 import type { BuiltDockerfile, DockerfileBuild, Engine } from "../../src/planner/engine.js";
-import { copy, image, local, marshal } from "../../src/planner/llb/index.js";
+import { copy, image, local, marshal, type State } from "../../src/planner/llb/index.js";
 import { parseForPlanning } from "../../src/planner/parse.js";
 import { MemorySourceReader } from "../../src/planner/source.js";
 import { opsOf } from "./support/plan.js";
 
 /** An engine whose frontend answers with a small LLB like the real one's: an image and the context's upload. */
-function fakeFrontend(): Engine & { requests: DockerfileBuild[] } {
+function fakeFrontend(stageOf: (base: State) => State = (base) => base): Engine & { requests: DockerfileBuild[] } {
   const requests: DockerfileBuild[] = [];
   const upload = local("context", { sessionId: "planning-session", followPaths: ["/app.txt"], excludePatterns: ["*.log"], sharedKeyHint: "context" });
-  const stage = image("ebuild-fixture/busybox:latest").file(copy(upload, "/app.txt", "/app/app.txt"));
+  const stage = stageOf(image("ebuild-fixture/busybox:latest").file(copy(upload, "/app.txt", "/app/app.txt")));
   return {
     requests,
     async resolveImageConfig() {
@@ -129,4 +130,38 @@ test("bad FROM DOCKERFILE input is reported at its line", async () => {
     assert.equal(`${error.at?.line}:${error.at?.column}`, c.at, c.body);
   }
   await assert.rejects(planText("VERSION 0.8\nimg:\n    FROM DOCKERFILE .\n", "img", { "/repo/Dockerfile": "" }, null), (e: { message: string; at?: { line: number } }) => /needs the BuildKit daemon/.test(e.message) && e.at?.line === 3);
+});
+
+/** Planning with a frontend whose stage ends in one RUN with `options` (as a Dockerfile RUN's flags make it). */
+const withRun = (options: Omit<Parameters<State["run"]>[0], "args">) => fakeFrontend((base) => base.run({ args: ["/bin/sh", "-c", "true"], ...options }).root());
+const files = { "/repo/Dockerfile": "FROM scratch\n" };
+
+test("a Dockerfile RUN --security=insecure or --network=host needs FROM DOCKERFILE --allow-privileged, refused (exit 9) at its line", async () => {
+  for (const options of [{ security: "insecure" as const }, { network: "host" as const }]) {
+    const needs = options.security === undefined ? "network.host" : "security.insecure";
+    await assert.rejects(
+      planText("VERSION 0.8\nimg:\n    FROM DOCKERFILE .\n", "img", files, withRun(options)),
+      (e: EbuildError) => e.kind === "privileged" && e.message.includes(needs) && e.at?.line === 3 && e.at.column === 5 && /--allow-privileged/.test(e.hint ?? ""),
+    );
+    const { plan: planned } = await planText("VERSION 0.8\nimg:\n    FROM DOCKERFILE --allow-privileged .\n    SAVE IMAGE dfl:1\n", "img", files, withRun(options));
+    assert.deepEqual(planned.entitlements, [needs], "the executor asks the daemon for it (with -P)");
+    assert.deepEqual(planned.entitlementsAt?.[needs], { file: "/repo/Buildfile", line: 3, column: 5 }, "a missing -P is reported at the FROM DOCKERFILE");
+  }
+});
+
+test("the secrets a Dockerfile's RUNs require become the plan's secrets; optional ones (the Dockerfile default) do not", async () => {
+  const { plan: planned } = await planText(
+    "VERSION 0.8\nimg:\n    FROM DOCKERFILE .\n    SAVE IMAGE dfl:1\n",
+    "img",
+    files,
+    withRun({
+      mounts: [
+        { type: "secret", target: "/run/secrets/token", id: "token" },
+        { type: "secret", target: "/run/secrets/maybe", id: "maybe", optional: true },
+      ],
+      secretEnv: [{ id: "env-token", name: "TOKEN" }],
+    }),
+  );
+  assert.deepEqual(planned.secrets, ["env-token", "token"]);
+  assert.deepEqual(planned.entitlements, []);
 });

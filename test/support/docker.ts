@@ -2,7 +2,7 @@
  * Test helper: the docker CLI, for looking at what a build left in Docker's image store.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -48,4 +48,28 @@ export async function inspectImage(image: string): Promise<{ Id: string; RepoTag
 /** Removes images by name, ignoring names that are already gone. */
 export async function removeImages(names: string[]): Promise<void> {
   if (names.length > 0) await run("docker", ["image", "rm", "--force", ...names]).catch(() => undefined);
+}
+
+/** True when `needle` occurs anywhere in `docker save` of `image`: every blob, gzip or not. */
+export async function imageBytesContain(image: string, needle: string): Promise<boolean> {
+  const dir = await mkdtemp(join(tmpdir(), "ebuild-save-"));
+  try {
+    await run("docker", ["save", "-o", join(dir, "image.tar"), image]);
+    if ((await readFile(join(dir, "image.tar"))).includes(needle)) return true;
+    await run("tar", ["-xf", join(dir, "image.tar"), "-C", dir]);
+    for (const entry of await readdir(dir, { recursive: true })) {
+      const path = join(dir, entry);
+      const bytes = await readFile(path).catch(() => undefined);
+      if (bytes === undefined) continue;
+      if (bytes.includes(needle)) return true;
+      // Layers may be gzip-compressed blobs; look inside those too.
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        const { stdout } = await run("gzip", ["-dc", path], { encoding: "buffer", maxBuffer: 512 << 20 });
+        if (stdout.includes(needle)) return true;
+      }
+    }
+    return false;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -7,6 +7,7 @@ import {
   fileSyncService,
   secretsService,
   serveSession,
+  sshAgentService,
   sessionMethods,
   type Attachable,
   type CredentialSource,
@@ -19,6 +20,8 @@ export interface SessionServices {
   /** Build contexts by local source name → absolute directory. */
   contexts: ReadonlyMap<string, string>;
   secrets: ReadonlyMap<string, SecretSource>;
+  /** ssh agents by id (`default`: SSH_AUTH_SOCK) for RUN --ssh / --mount=type=ssh. */
+  sshAgents?: ReadonlyMap<string, string> | undefined;
   /** Registry auth; without it the daemon pulls and pushes anonymously. */
   credentials?: CredentialSource | undefined;
   /** Where the Solve's exporters write (by exporter index). */
@@ -41,6 +44,7 @@ export interface OpenBuildSession {
 export async function openBuildSession(client: BuildkitClient, services: SessionServices, sharedKey: string): Promise<OpenBuildSession> {
   const attachables: Attachable[] = [fileSyncService(services.contexts), secretsService(services.secrets)];
   if (services.credentials) attachables.push(authService(services.credentials));
+  if (services.sshAgents && services.sshAgents.size > 0) attachables.push(sshAgentService(services.sshAgents));
   if (services.exports) attachables.push(fileSendService(services.exports));
   const id = randomUUID();
   const stop = new AbortController();

@@ -8,6 +8,7 @@
 import type { BuildkitClient } from "../../buildkit/client.js";
 import { GatewayBuild, imageConfigMetadataKey } from "../../buildkit/gateway.js";
 import type { ImageConfig } from "../../buildkit/image-config.js";
+import type { CredentialSource } from "../../buildkit/session/index.js";
 import { EbuildError } from "../../errors.js";
 import type { BuiltDockerfile, DockerfileBuild } from "../../planner/engine.js";
 import { formatPlatform, marshal, parsePlatform, scratch, State } from "../../planner/llb/index.js";
@@ -55,8 +56,12 @@ export class BuildkitEngine {
     private readonly client: BuildkitClient,
     private readonly sessionId: string,
     private readonly signal?: AbortSignal,
-    /** --no-cache: `$(...)`, IF and FOR commands run again too. */
-    private readonly options: { noCache?: boolean } = {},
+    private readonly options: {
+      /** --no-cache: `$(...)`, IF and FOR commands run again too. */
+      noCache?: boolean;
+      /** Registry auth for the images the Dockerfile frontend resolves (its FROMs). */
+      credentials?: CredentialSource;
+    } = {},
   ) {}
 
   async resolveImageConfig(ref: string, platform: string): Promise<{ digest?: string; config: PlannedImageConfig }> {
@@ -86,7 +91,7 @@ export class BuildkitEngine {
     if (request.stage !== undefined && request.stage !== "") options["target"] = request.stage;
     for (const [name, value] of request.buildArgs) options[`build-arg:${name}`] = value;
     if (this.options.noCache) options["no-cache"] = "";
-    const session = await openBuildSession(this.client, { contexts, secrets: new Map() }, `ebuild-dockerfile:${[...contexts.values()].join(":")}`);
+    const session = await openBuildSession(this.client, { contexts, secrets: new Map(), credentials: this.options.credentials }, `ebuild-dockerfile:${[...contexts.values()].join(":")}`);
     try {
       const build = GatewayBuild.open(this.client, { sessionId: session.id, internal: true, signal: this.signal });
       let result;

@@ -48,6 +48,8 @@ export interface ExecutePlanOptions {
   cacheExports?: CacheEntry[] | undefined;
   secrets: ReadonlyMap<string, SecretSource>;
   credentials?: CredentialSource | undefined;
+  /** ssh agents by id that RUN --ssh and ssh mounts may use (`default`: the user's SSH_AUTH_SOCK). */
+  sshAgents?: ReadonlyMap<string, string> | undefined;
   /** Opens the progress display of one Solve or host run (by its target); `done` when it ended. */
   progress?: ((output: { target: string }) => SolveProgressSink) | undefined;
   signal?: AbortSignal | undefined;
@@ -200,7 +202,9 @@ async function runHostStep(run: HostRun, index: number, options: ExecutePlanOpti
 function checkConsent(options: ExecutePlanOptions): void {
   const insecure = options.plan.entitlements.filter((e) => e === "security.insecure" || e === "network.host");
   if (insecure.length > 0 && !options.allowPrivileged) {
-    throw new EbuildError("privileged", `this build needs ${insecure.join(" and ")} (RUN --privileged, WITH DOCKER or host networking)`, {
+    const at = options.plan.entitlementsAt?.[insecure[0]!];
+    throw new EbuildError("privileged", `this build needs ${insecure.join(" and ")} (RUN --privileged, WITH DOCKER, or a Dockerfile's RUN --security=insecure or --network=host)`, {
+      ...(at === undefined ? {} : { at }),
       hint: "run ebuild with -P / --allow-privileged if you trust this Buildfile",
     });
   }
@@ -248,6 +252,7 @@ function servicesFor(options: ExecutePlanOptions): SessionServices {
     contexts: new Map(options.plan.contexts.map((c) => [c.name, c.dir])),
     secrets: options.secrets,
     credentials: options.credentials,
+    sshAgents: options.sshAgents,
   };
 }
 

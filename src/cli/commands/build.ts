@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { BuildkitClient } from "../../buildkit/client.js";
 import { dockerCredentialSource } from "../../buildkit/credentials/index.js";
-import type { SecretSource } from "../../buildkit/session/index.js";
+import { defaultAgentId, type CredentialSource, type SecretSource } from "../../buildkit/session/index.js";
 import { EbuildError } from "../../errors.js";
 import { plan as planTarget, type PlanResult } from "../../planner/assemble.js";
 import type { GitSettings } from "../../planner/remote.js";
@@ -113,9 +113,12 @@ export async function build(operands: string[], options: BuildOptions): Promise<
     });
     const started = Date.now();
     const reports: ExecutionReport[] = [];
+    // One source for planning and building: the frontend and FROM resolve private images at
+    // planning time with the same credentials the build pulls and pushes with.
+    const credentials = dockerCredentialSource();
     for (const invocation of invocations) {
       renderer.phase(`plan ${invocation.ref}`);
-      const result = await planOne(client, invocation, { cwd, platform, push, ci, strict, noCache, buildArgs: defaults.buildArgs, git: { urlInsteadOf: defaults.gitUrlInsteadOf }, signal: abort.signal });
+      const result = await planOne(client, invocation, { cwd, platform, push, ci, strict, noCache, buildArgs: defaults.buildArgs, git: { urlInsteadOf: defaults.gitUrlInsteadOf }, credentials, signal: abort.signal });
       const planned = artifact
         ? artifactPlan(result, artifact.ref, { cwd, destination: artifact.destination, platform })
         : options.image !== undefined || imageFile
@@ -135,7 +138,9 @@ export async function build(operands: string[], options: BuildOptions): Promise<
           cacheImports: cacheImports.length > 0 ? cacheImports : undefined,
           cacheExports: cacheExports.length > 0 ? cacheExports : undefined,
           secrets,
-          credentials: dockerCredentialSource(),
+          credentials,
+          // As in Earthly, RUN --ssh (and a Dockerfile's ssh mount) reach the user's agent, if any.
+          sshAgents: process.env.SSH_AUTH_SOCK ? new Map([[defaultAgentId, process.env.SSH_AUTH_SOCK]]) : undefined,
           progress: (output) => renderer.solve({ target: output.target, lookup: lookupIn(planned.steps) }),
           signal: abort.signal,
         }),
@@ -191,6 +196,8 @@ interface PlanSettings {
   noCache: boolean;
   buildArgs: Array<{ name: string; value: string }>;
   git: GitSettings;
+  /** Registry auth for the images planning resolves (FROM, and the FROMs of FROM DOCKERFILE). */
+  credentials: CredentialSource;
   signal: AbortSignal;
 }
 
@@ -199,8 +206,8 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
   const entry = entryOf(invocation.ref, settings.cwd);
   // A remote entry has no local context: its files come from the checkout.
   const directory = entry.remote ? settings.cwd : entry.directory;
-  const session = await openBuildSession(client, { contexts: new ContextDirectories(directory), secrets: new Map() }, `ebuild-plan:${directory}`);
-  const engine = new BuildkitEngine(client, session.id, settings.signal, { noCache: settings.noCache });
+  const session = await openBuildSession(client, { contexts: new ContextDirectories(directory), secrets: new Map(), credentials: settings.credentials }, `ebuild-plan:${directory}`);
+  const engine = new BuildkitEngine(client, session.id, settings.signal, { noCache: settings.noCache, credentials: settings.credentials });
   try {
     // A build arg named on the command line replaces its EBUILD_BUILD_ARGS/.arg default rather than
     // adding a second value (two values of one name would make a matrix).

@@ -14,7 +14,7 @@ import type { Word } from "../../parser/ast.js";
 import { copyConfig, type TargetBuild } from "../build-state.js";
 import type { BuiltDockerfile, DockerfileBuild, Engine } from "../engine.js";
 import { positionOf } from "../expansion.js";
-import { copy, fromDefinition, parsePlatform, scratch, type ImportedSource, type State } from "../llb/index.js";
+import { copy, definitionNeeds, fromDefinition, parsePlatform, scratch, type DefinitionNeeds, type ImportedSource, type SourceLocation, type State } from "../llb/index.js";
 import { baseName, directoryOf, joinPath, normalizePath, relativePath, staysInside } from "../paths.js";
 import type { SourceReader } from "../source.js";
 import { looksLikeReference } from "../reference.js";
@@ -108,17 +108,28 @@ export interface DockerfileContextName {
   excludes: readonly string[];
 }
 
+/** How a FROM DOCKERFILE line is planned: where it is and whether it allows privileged steps. */
+export interface DockerfileStatement {
+  at: SourcePosition;
+  /** `--allow-privileged`: the Dockerfile may run privileged or host-network steps (with ebuild -P). */
+  allowPrivileged: boolean;
+  /** The statement in the source map: the Dockerfile's steps report their failures at it. */
+  location?: SourceLocation;
+}
+
 /**
  * Runs the frontend and sets the build's state and config from its result. `contextName` is given
- * when the context is a host directory.
+ * when the context is a host directory. Returns the entitlements and secrets its steps need: a
+ * `RUN --security=insecure` or `--network=host` needs the statement's --allow-privileged.
  */
 export async function planFromDockerfile(
   build: TargetBuild,
   request: DockerfileBuild,
   engine: Engine | undefined,
   contextName: DockerfileContextName | undefined,
-  at: SourcePosition,
-): Promise<void> {
+  statement: DockerfileStatement,
+): Promise<DefinitionNeeds> {
+  const { at } = statement;
   try {
     parsePlatform(request.platform);
   } catch (error) {
@@ -133,12 +144,31 @@ export async function planFromDockerfile(
   } catch (error) {
     if (error instanceof EbuildError && (error.kind === "cancelled" || error.kind === "unreachable")) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new EbuildError("build", `FROM DOCKERFILE: the Dockerfile frontend failed: ${message}`, { at, cause: error, hint: "check the Dockerfile, its --target and its build args" });
+    throw new EbuildError("build", `FROM DOCKERFILE: the Dockerfile frontend failed: ${message}`, { at, cause: error, hint: frontendHint(message) });
   }
-  const state = fromDefinition(built.definition, contextName === undefined ? {} : { rewriteSource: (s) => renameUpload(s, contextName) });
+  const needs = definitionNeeds(built.definition);
+  if (needs.entitlements.length > 0 && !statement.allowPrivileged) {
+    throw new EbuildError("privileged", `FROM DOCKERFILE: the Dockerfile needs ${needs.entitlements.join(" and ")} (RUN --security=insecure or --network=host)`, {
+      at,
+      hint: "add --allow-privileged to FROM DOCKERFILE and run ebuild -P if you trust this Dockerfile",
+    });
+  }
+  const state = fromDefinition(built.definition, {
+    ...(contextName === undefined ? {} : { rewriteSource: (s: ImportedSource) => renameUpload(s, contextName) }),
+    ...(statement.location === undefined ? {} : { location: statement.location }),
+  });
   const config = copyConfig(built.config);
   build.state = applyImageConfig(state.platform(parsePlatform(request.platform)), config);
   build.config = config;
+  return needs;
+}
+
+/** The hint for a frontend failure: `RUN --security` is a labs flag, which built-in frontends lack. */
+function frontendHint(message: string): string {
+  if (/unknown flag: security/.test(message)) {
+    return "RUN --security is a Dockerfile labs feature that this daemon's built-in Dockerfile frontend does not have";
+  }
+  return "check the Dockerfile, its --target and its build args";
 }
 
 /**

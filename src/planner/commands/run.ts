@@ -6,7 +6,7 @@ import { EbuildError } from "../../errors.js";
 import type { MountSpec, RunCommand } from "../../parser/ast.js";
 import type { TargetBuild } from "../build-state.js";
 import { positionOf } from "../expansion.js";
-import type { Mount, RunOptions, SecretEnv, SourceLocation } from "../llb/index.js";
+import { defaultSshTarget, type Mount, type RunOptions, type SecretEnv, type SourceLocation } from "../llb/index.js";
 
 /** What the walk knows at a RUN that the command needs. */
 export interface RunPlace {
@@ -40,6 +40,8 @@ export function runOptionsOf(build: TargetBuild, command: RunCommand, place: Run
     if (id !== "") secretEnv.push({ id, name });
   }
   const mounts = [...place.caches, ...command.flags.mounts.map((m) => mountOf(m, place.cacheScope))];
+  // --ssh: the user's agent as BuildKit's "default" ssh id, SSH_AUTH_SOCK pointing at it.
+  if (command.flags.ssh) mounts.push({ type: "ssh", target: defaultSshTarget(0) });
   const network = command.flags.network?.text;
   if (network !== undefined && network !== "none" && network !== "host" && network !== "default") {
     throw new EbuildError("semantic", `RUN --network=${network} is not supported`, { at, hint: "use --network=none, or leave it out" });

@@ -23,6 +23,8 @@ export interface ImportedSource {
 export interface ImportOptions {
   /** Changes a source op on its way in (e.g. renames the frontend's own `local` uploads). */
   readonly rewriteSource?: (source: ImportedSource) => ImportedSource;
+  /** Where every imported op comes from (the FROM DOCKERFILE line), so a failing step points at it. */
+  readonly location?: SourceLocation;
 }
 
 /** The state a marshalled pb.Definition's terminal op points at (scratch for an empty one). */
@@ -48,7 +50,7 @@ export function fromDefinition(bytes: Uint8Array, options: ImportOptions = {}): 
     // Maps in key order, so the same definition imports to the same bytes every time.
     metadata.description = sortedRecord(metadata.description);
     metadata.caps = sortedRecord(metadata.caps);
-    const vertex = new ImportedVertex(rewritten(op, options), inputs, metadata);
+    const vertex = new ImportedVertex(rewritten(op, options), inputs, metadata, options.location === undefined ? [] : [options.location]);
     vertices.set(digest, vertex);
     return vertex;
   };
@@ -73,6 +75,7 @@ class ImportedVertex implements Vertex {
     op: Op,
     private readonly parents: readonly Output[],
     private readonly opMetadata: OpMetadata,
+    private readonly sourceLocations: readonly SourceLocation[],
   ) {
     const withoutInputs = clone(OpSchema, op);
     withoutInputs.inputs = [];
@@ -94,6 +97,6 @@ class ImportedVertex implements Vertex {
   }
 
   locations(): readonly SourceLocation[] {
-    return [];
+    return this.sourceLocations;
   }
 }

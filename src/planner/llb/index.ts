@@ -15,6 +15,7 @@ export { FileAction, copy, mkdir, mkfile, rm, constantCopyTime } from "./file.js
 export type { CopyOptions, MkdirOptions, MkfileOptions, RmOptions, Chown } from "./file.js";
 export { merge, diff } from "./merge.js";
 export { fromDefinition, type ImportOptions, type ImportedSource } from "./definition.js";
+export { definitionNeeds, type DefinitionNeeds } from "./definition-needs.js";
 export { marshal, outputDigests, type MarshalOptions, type MarshalledDefinition } from "./marshal.js";
 export { dumpDefinition, type DumpedDefinition, type DumpedOp } from "./dump.js";
 export { digestOf } from "./digest.js";
