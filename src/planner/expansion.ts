@@ -13,6 +13,8 @@ export interface ExpansionScope {
   lookup(name: string): string | undefined;
   engine: Engine | undefined;
   place(): BuildPlace;
+  /** Runs `$(...)` elsewhere than in the engine (a LOCALLY target's, on the host); `at` is the word's. */
+  shellOut?: ((command: string, at: SourcePosition) => Promise<string>) | undefined;
 }
 
 /** The position of a node, for errors. */
@@ -22,18 +24,24 @@ export function positionOf(range: SourceRange): SourcePosition {
 
 /** Expands one word (quotes removed, no splitting). */
 export async function expandOne(word: Word, scope: ExpansionScope): Promise<string> {
-  return guard(word, () => (mayShellOut(word.text) ? expandWord(word.text, envOf(scope)) : expandWordSync(word.text, scope)));
+  return guard(word, () => (mayShellOut(word.text) ? expandWord(word.text, envOf(scope, word)) : expandWordSync(word.text, scope)));
 }
 
 /** Expands a word and splits it on unquoted whitespace, as EXPOSE and FOR do. */
 export async function expandSplit(word: Word, scope: ExpansionScope): Promise<string[]> {
-  return guard(word, () => (mayShellOut(word.text) ? expandWords(word.text, envOf(scope)) : expandWordsSync(word.text, scope)));
+  return guard(word, () => (mayShellOut(word.text) ? expandWords(word.text, envOf(scope, word)) : expandWordsSync(word.text, scope)));
 }
 
-function envOf(scope: ExpansionScope) {
+function envOf(scope: ExpansionScope, word: Word) {
+  const elsewhere = scope.shellOut;
   return {
     lookup: (name: string) => scope.lookup(name),
-    shellOut: scope.engine === undefined ? undefined : (command: string) => scope.engine!.shellOut(scope.place(), command),
+    shellOut:
+      elsewhere !== undefined
+        ? (command: string) => elsewhere(command, positionOf(word.range))
+        : scope.engine === undefined
+          ? undefined
+          : (command: string) => scope.engine!.shellOut(scope.place(), command),
   };
 }
 
@@ -42,13 +50,21 @@ async function guard<T>(word: Word, run: () => T | Promise<T>): Promise<T> {
     return await run();
   } catch (err) {
     if (!(err instanceof ExpansionError)) throw err;
+    if (err.cause instanceof EbuildError && err.cause.kind === "cancelled") throw err.cause;
     const at = positionOf(word.range);
     // Words written on one line: the offset in the word is the offset in the line.
     const column = at.column + err.offset;
-    throw new EbuildError("semantic", err.message, {
+    // A command refused before it ran (a LOCALLY target's, out of order) says why in its own words.
+    const refusal = err.cause instanceof EbuildError && err.cause.kind === "semantic" ? err.cause : undefined;
+    throw new EbuildError("semantic", refusal?.message ?? err.message, {
       at: { ...at, column },
-      hint: err.kind === "shell-out-unavailable" ? "$(...) needs the BuildKit daemon; run `ebuild plan` with a daemon running" : undefined,
+      hint: err.kind === "shell-out-unavailable" ? "$(...) needs the BuildKit daemon; run `ebuild plan` with a daemon running" : hintOf(err.cause),
       cause: err,
     });
   }
+}
+
+/** A failed command's own hint (a host command's error output, a refusal's way out). */
+function hintOf(cause: unknown): string | undefined {
+  return cause instanceof EbuildError ? cause.hint : undefined;
 }

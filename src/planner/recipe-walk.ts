@@ -24,7 +24,7 @@ import { planRun } from "./commands/run.js";
 import { walkWithDocker } from "./walk-with-docker.js";
 import { refuseUnrepeatable } from "./strict.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
-import { checkAllowedLocally, hostFiles, planHostRun, planHostWorkdir, planLocally } from "./commands/locally.js";
+import { checkAllowedLocally, hostCondition, hostFiles, hostShellOut, planHostRun, planHostWorkdir, planLocally, type HostEvaluationContext } from "./commands/locally.js";
 import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
@@ -109,6 +109,25 @@ export function scopeOf(ctx: RecipeContext): ExpansionScope {
     lookup: (name) => ctx.vars.lookup(name),
     engine: ctx.reacher.request.engine,
     place: () => ({ target: ctx.label, platform: ctx.invocation.platform, environment: ctx.vars.runEnvironment(), state: ctx.build.state }),
+    // A LOCALLY target's $(...) runs on the host, like its RUNs.
+    shellOut: ctx.build.host === undefined ? undefined : (command, at) => hostShellOut(hostEvaluationOf(ctx), command, at),
+  };
+}
+
+/** The environment a LOCALLY target's host commands get on top of the host's: its ENVs, ARGs and LETs. */
+function hostEnvironmentOf(ctx: RecipeContext): Array<[string, string]> {
+  return [...ctx.vars.envEntries(), ...ctx.vars.runEnvironment()];
+}
+
+function hostEvaluationOf(ctx: RecipeContext): HostEvaluationContext {
+  const reacher = ctx.reacher;
+  return {
+    shell: reacher.request.host,
+    place: { target: ctx.label, directory: ctx.build.host!.directory, environment: hostEnvironmentOf(ctx) },
+    earlierRuns: reacher.hostRuns,
+    phase: reacher.phase,
+    formatAt: reacher.formatAt,
+    record: (evaluation) => reacher.hostEvaluations.push(evaluation),
   };
 }
 
@@ -279,8 +298,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       return callFunction(ctx, s.function, s.overrides, s.flags, at);
     case "RUN":
       if (ctx.build.host !== undefined) {
-        const environment = [...ctx.vars.envEntries(), ...ctx.vars.runEnvironment()];
-        ctx.reacher.hostRuns.push(planHostRun(ctx.build, s, { target: ctx.label, environment, phase: ctx.reacher.phase, at }));
+        ctx.reacher.hostRuns.push(planHostRun(ctx.build, s, { target: ctx.label, environment: hostEnvironmentOf(ctx), phase: ctx.reacher.phase, at }));
         return;
       }
       noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options));
@@ -501,11 +519,12 @@ async function walkIf(ctx: RecipeContext, branches: readonly IfBranch[], elseBod
 }
 
 async function evaluate(ctx: RecipeContext, condition: CommandLine, at: SourcePosition): Promise<boolean> {
+  const command = condition.form === "exec" ? (condition.exec ?? []).join(" ") : condition.text;
+  if (ctx.build.host !== undefined) return hostCondition(hostEvaluationOf(ctx), command, at);
   const engine = ctx.reacher.request.engine;
   if (engine === undefined) {
     throw new EbuildError("semantic", "IF needs the BuildKit daemon to evaluate its condition", { at, hint: "start the daemon (scripts/buildkit-up) and plan again" });
   }
-  const command = condition.form === "exec" ? (condition.exec ?? []).join(" ") : condition.text;
   return engine.evaluateCondition(scopeOf(ctx).place(), command);
 }
 

@@ -11,6 +11,7 @@ import { EbuildError } from "../../errors.js";
 import { plan as planTarget, type PlanResult } from "../../planner/assemble.js";
 import type { GitSettings } from "../../planner/remote.js";
 import { BuildkitEngine } from "../build/buildkit-engine.js";
+import { ProcessHostShell } from "../build/host-shell.js";
 import { openBuildSession } from "../build/build-session.js";
 import { ContextDirectories } from "../build/contexts.js";
 import { executePlan, type ExecutionReport } from "../build/execute-plan.js";
@@ -194,7 +195,10 @@ interface PlanSettings {
   signal: AbortSignal;
 }
 
-/** Plans one invoked target; `$(...)`, IF and FOR run on the daemon through a planning session. */
+/**
+ * Plans one invoked target; `$(...)`, IF and FOR run on the daemon through a planning session, a
+ * LOCALLY target's on this machine.
+ */
 async function planOne(client: BuildkitClient, invocation: TargetInvocation, settings: PlanSettings): Promise<PlanResult> {
   const entry = entryOf(invocation.ref, settings.cwd);
   // A remote entry has no local context: its files come from the checkout.
@@ -223,6 +227,7 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
       reader: fileSystemReader,
       parse: parseOrThrow,
       engine,
+      host: new ProcessHostShell(settings.signal),
       git: settings.git,
       gitFiles: engine,
     });
