@@ -24,7 +24,8 @@ import { planRun } from "./commands/run.js";
 import { walkWithDocker } from "./walk-with-docker.js";
 import { refuseUnrepeatable } from "./strict.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
-import { checkAllowedLocally, hostCondition, hostFiles, hostShellOut, planHostRun, planHostWorkdir, planLocally, type HostEvaluationContext } from "./commands/locally.js";
+import { checkAllowedLocally, hostFiles, planHostRun, planHostWorkdir, planLocally } from "./commands/locally.js";
+import { hostCondition, hostShellOut, type HostEvaluationContext } from "./commands/host-commands.js";
 import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
@@ -124,7 +125,7 @@ function hostEvaluationOf(ctx: RecipeContext): HostEvaluationContext {
   return {
     shell: reacher.request.host,
     place: { target: ctx.label, directory: ctx.build.host!.directory, environment: hostEnvironmentOf(ctx) },
-    earlierRuns: reacher.hostRuns,
+    runs: reacher.hostRuns,
     phase: reacher.phase,
     formatAt: reacher.formatAt,
     record: (evaluation) => reacher.hostEvaluations.push(evaluation),

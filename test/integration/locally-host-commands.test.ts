@@ -1,8 +1,9 @@
 /**
  * A LOCALLY target's IF, FOR and `$(...)` through the real `ebuild` and daemon: the branch is
  * picked by a host file's presence, FOR iterates host files, `$(...)` reads host files, all seen
- * through what the host RUNs and SAVE ARTIFACT … AS LOCAL write. Failing and out-of-order host
- * commands stop before anything runs; `ebuild plan` runs them only when asked.
+ * through what the host RUNs and SAVE ARTIFACT … AS LOCAL write. A host RUN planned before such
+ * a command runs first, once. A failing one stops before anything else runs; `ebuild plan` runs
+ * them only when asked, and never a RUN.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -33,10 +34,17 @@ broken:
     SAVE ARTIFACT ran.txt AS LOCAL saved/ran.txt
 late:
     LOCALLY
-    RUN touch made.txt
-    IF [ -f made.txt ]
-        RUN touch branch.txt
+    RUN echo ran >> log.txt
+    IF grep -q ran log.txt
+        RUN echo "$(wc -l < log.txt) line" > branch.txt
     END
+failfirst:
+    LOCALLY
+    RUN echo partial && exit 4
+    IF true
+        RUN touch after.txt
+    END
+    SAVE ARTIFACT Buildfile AS LOCAL saved/never
 `;
 
 const files = { Buildfile: buildfile, "version.txt": "1.2.3\n", "inputs/a.txt": "A", "inputs/b.txt": "B" };
@@ -69,12 +77,18 @@ test("a failing host $(...) stops at its Buildfile:line:col before anything runs
   assert.equal(existsSync(join(dir, "saved/ran.txt")), false);
 });
 
-test("an IF after a host RUN is refused at its line: planning would answer it before the RUN ran", async () => {
+test("an IF after a host RUN sees what the RUN did, and the RUN runs once", async () => {
   const dir = await project(files);
   const run = await ebuild(["--progress", "plain", "+late"], { cwd: dir });
-  assert.equal(run.code, 2, run.stderr + run.stdout);
-  assert.match(run.stderr, /Buildfile:24:5: IF \[ -f made\.txt \] runs on the host while planning, before the LOCALLY RUN of \+late at Buildfile:23/);
-  assert.equal(existsSync(join(dir, "made.txt")), false, "nothing ran");
+  assert.equal(run.code, 0, run.stderr + run.stdout);
+  assert.equal(await readFile(join(dir, "log.txt"), "utf8"), "ran\n", "the RUN that ran while planning did not run again");
+  assert.equal(await readFile(join(dir, "branch.txt"), "utf8"), "1 line\n", "the IF saw the RUN's file");
+  assert.match(run.stdout, /\+late \| .*LOCALLY RUN echo ran >> log\.txt/, "progress shows the RUN that ran while planning");
+
+  const plan = await ebuild(["plan", "--host-commands", "+late"], { cwd: dir });
+  assert.equal(plan.code, 2, plan.stderr);
+  assert.match(plan.stderr, /Buildfile:24:5: IF grep -q ran log\.txt would run on the host after the LOCALLY RUN of \+late at Buildfile:23, and no RUN may run here/);
+  assert.equal(await readFile(join(dir, "log.txt"), "utf8"), "ran\n", "ebuild plan ran no RUN");
 });
 
 test("ebuild plan runs a LOCALLY target's conditions only with --host-commands, and then lists them", async () => {
@@ -90,4 +104,13 @@ test("ebuild plan runs a LOCALLY target's conditions only with --host-commands, 
   assert.match(shown.stdout, /LOCALLY IF \[ -f flag\.txt \] Buildfile:7 +ran on the host while planning → true/);
   assert.match(shown.stdout, /LOCALLY RUN mkdir -p \$OUT && cp inputs\/\$f \$OUT\/\$f\.copy Buildfile:9/);
   assert.equal(existsSync(join(dir, "out")), false, "plan runs no host RUN");
+});
+
+test("a host RUN that fails while planning stops the build at its line with exit 1; nothing after it runs or is written", async () => {
+  const dir = await project(files);
+  const run = await ebuild(["--progress", "plain", "+failfirst"], { cwd: dir });
+  assert.equal(run.code, 1, run.stderr + run.stdout);
+  assert.match(run.stderr, /Buildfile:29:5: \+failfirst LOCALLY RUN echo partial && exit 4 did not complete successfully: exit code: 4/);
+  assert.equal(existsSync(join(dir, "after.txt")), false);
+  assert.equal(existsSync(join(dir, "saved/never")), false);
 });

@@ -1,8 +1,8 @@
 /**
  * A LOCALLY target's `$(...)`, IF conditions and FOR lists, as planned with a scripted host shell
- * (no daemon, no host): they run on the host in the target's directory with its variables, while
- * nothing the build runs later could change their answer; otherwise, or without a host shell,
- * they are refused at their line.
+ * (no daemon, no host): they run on the host in the target's directory with its variables, after
+ * the host RUNs planned before them ran (as in Earthly); after a WAIT block, or where no RUN or
+ * nothing may run, they are refused at their line.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -10,13 +10,20 @@ import { EbuildError } from "../../src/errors.js";
 import { plan } from "../../src/planner/assemble.js";
 import type { BuildPlace, Engine } from "../../src/planner/engine.js";
 import type { HostPlace, HostShell } from "../../src/planner/host-shell.js";
+import type { HostRun } from "../../src/planner/plan.js";
 import { parseForPlanning } from "../../src/planner/parse.js";
 import { MemorySourceReader } from "../../src/planner/source.js";
 
-/** Answers host commands from a script and records where each ran. */
+/** Answers host commands from a script and records where each ran, and which RUNs it ran. */
 class ScriptedHost implements HostShell {
   readonly calls: string[] = [];
-  constructor(readonly answers: Record<string, string | boolean>) {}
+  readonly runHostRun: ((run: HostRun, index: number) => Promise<void>) | undefined;
+  constructor(
+    readonly answers: Record<string, string | boolean>,
+    options: { runs: boolean } = { runs: true },
+  ) {
+    this.runHostRun = options.runs ? async (run, index) => void this.calls.push(`RUN#${index} ${"shell" in run.command ? run.command.shell : ""}`) : undefined;
+  }
   async shellOut(place: HostPlace, command: string) {
     this.calls.push(`$(${command}) in ${place.directory} at ${place.at.line}${variablesOf(place)}`);
     const answer = this.answers[command];
@@ -114,7 +121,16 @@ test("FOR iterates over a host $(...) list, split on whitespace or on --sep", as
     "",
   ].join("\n");
   const host = new ScriptedHost({ "list-csv": "x,y\n", "ls inputs": "a.txt\nb.txt\n" });
-  await refused(planWith(body, "copy", { host }), /\$\(ls inputs\) runs on the host while planning, before the LOCALLY RUN of \+copy at Buildfile:7/, { line: 6, column: 18 });
+  const { plan: nested } = await planWith(body, "copy", { host });
+  assert.deepEqual(commandsOf(nested.hostRuns), Array(4).fill("cp inputs/$g out/$f-$g"));
+  assert.deepEqual(host.calls, [
+    "$(list-csv) in /repo at 5",
+    "$(ls inputs) in /repo at 6",
+    "RUN#0 cp inputs/$g out/$f-$g",
+    "RUN#1 cp inputs/$g out/$f-$g",
+    "$(ls inputs) in /repo at 6",
+  ], "the second pass lists the inputs after the first pass's RUNs ran");
+  assert.deepEqual(nested.hostRuns!.map((r) => r.ranWhilePlanning === true), [true, true, false, false], "the build runs only the RUNs planning did not");
   const flat = "copy:\n    LOCALLY\n    FOR --sep=, f IN $(list-csv)\n        RUN touch $f\n    END\n    \n";
   const { plan: planned } = await planWith(flat, "copy", { host });
   assert.equal(planned.hostRuns!.length, 2);
@@ -156,15 +172,35 @@ test("without a host shell, a LOCALLY target's IF and $(...) are refused at thei
   assert.equal(planned.hostRuns!.length, 2);
 });
 
-test("a host command after a host RUN planned earlier (any target's) or after a WAIT block is refused: it would answer before them", async () => {
-  const host = new ScriptedHost({ "[ -f made.txt ]": true, "ls out": "a" });
-  const cases: Array<[string, RegExp, number]> = [
-    ["t:\n    LOCALLY\n    RUN touch made.txt\n    IF [ -f made.txt ]\n        RUN true\n    END\n", /IF \[ -f made\.txt \] runs on the host while planning, before the LOCALLY RUN of \+t at Buildfile:5/, 6],
-    ["t:\n    LOCALLY\n    FOR v IN a b\n        IF [ -f made.txt ]\n            RUN touch $v\n        END\n    END\n", /before the LOCALLY RUN of \+t at Buildfile:7/, 6],
-    ["t:\n    BUILD +gen\n    BUILD +use\ngen:\n    LOCALLY\n    RUN touch made.txt\nuse:\n    LOCALLY\n    LET files = $(ls out)\n", /\$\(ls out\) runs on the host while planning, before the LOCALLY RUN of \+gen at Buildfile:8/, 11],
-    ["t:\n    LOCALLY\n    WAIT\n        BUILD +img\n    END\n    IF [ -f made.txt ]\n        RUN true\n    END\nimg:\n    SAVE ARTIFACT /bin AS LOCAL out/\n", /comes after a WAIT block, whose outputs are written only when the build runs/, 8],
+const afterRuns: Array<[string, string, RegExp, number]> = [
+  ["a RUN above", "t:\n    LOCALLY\n    RUN touch made.txt\n    IF [ -f made.txt ]\n        RUN true\n    END\n", /IF \[ -f made\.txt \] would run on the host after the LOCALLY RUN of \+t at Buildfile:5, and no RUN may run here/, 6],
+  ["a RUN of the loop's first pass", "t:\n    LOCALLY\n    FOR v IN a b\n        IF [ -f made.txt ]\n            RUN touch $v\n        END\n    END\n", /after the LOCALLY RUN of \+t at Buildfile:7/, 6],
+  ["another target's RUN", "t:\n    BUILD +gen\n    BUILD +use\ngen:\n    LOCALLY\n    RUN touch made.txt\nuse:\n    LOCALLY\n    LET files = $(ls out)\n", /\$\(ls out\) would run on the host after the LOCALLY RUN of \+gen at Buildfile:8/, 11],
+];
+
+test("the host RUNs planned before a host command (this target's, a loop's earlier pass, another target's) run first, in order", async () => {
+  const expected = [
+    ["RUN#0 touch made.txt", "IF [ -f made.txt ] in /repo at 6"],
+    ["IF [ -f made.txt ] in /repo at 6", "RUN#0 touch $v", "IF [ -f made.txt ] in /repo at 6"],
+    ["RUN#0 touch made.txt", "$(ls out) in /repo at 11"],
   ];
-  for (const [body, message, line] of cases) await refused(planWith(body, "t", { host }), message, { line }, /./);
+  for (const [index, [what, body]] of afterRuns.entries()) {
+    const host = new ScriptedHost({ "[ -f made.txt ]": true, "ls out": "a" });
+    const { plan: planned } = await planWith(body, "t", { host });
+    assert.deepEqual(host.calls, expected[index], what);
+    assert.equal(planned.hostRuns!.filter((r) => r.ranWhilePlanning !== true).length, planned.hostRuns!.length - 1, `${what}: only the RUN before the command ran while planning`);
+  }
+});
+
+test("where no RUN may run (ebuild plan), a host command after a host RUN is refused at its line, naming the RUN", async () => {
+  const host = new ScriptedHost({ "[ -f made.txt ]": true, "ls out": "a" }, { runs: false });
+  for (const [, body, message, line] of afterRuns) await refused(planWith(body, "t", { host }), message, { line }, /ebuild plan. runs no RUN/);
+  assert.ok(!host.calls.some((c) => c.startsWith("RUN#")));
+});
+
+test("a host command after a WAIT block is refused: the block's outputs are written only when the build runs", async () => {
+  const body = "t:\n    LOCALLY\n    WAIT\n        BUILD +img\n    END\n    IF [ -f out/bin ]\n        RUN true\n    END\nimg:\n    SAVE ARTIFACT /bin AS LOCAL out/\n";
+  await refused(planWith(body, "t", { host: new ScriptedHost({}) }), /IF \[ -f out\/bin \] runs on the host while planning, but it comes after a WAIT block/, { line: 8 }, /before the WAIT block/);
 });
 
 test("a host $(...) that fails is a semantic error at its column, with the command's own hint", async () => {

@@ -2,11 +2,13 @@
  * The planner's HostShell on this machine: a LOCALLY target's `$(...)` and IF conditions run with
  * `/bin/sh -c` in the target's host directory, with the host's environment plus the target's
  * ENV/ARG/LET values (what its host RUNs get). Standard output is the answer; standard error is
- * kept for the message when a `$(...)` fails.
+ * kept for the message when a `$(...)` fails. A build also gives it the way to run the host RUNs
+ * planned before such a command, which must run first.
  */
 import { spawn } from "node:child_process";
 import { EbuildError } from "../../errors.js";
 import type { HostPlace, HostShell } from "../../planner/host-shell.js";
+import type { HostRun } from "../../planner/plan.js";
 
 interface Outcome {
   code: number | null;
@@ -15,7 +17,15 @@ interface Outcome {
 }
 
 export class ProcessHostShell implements HostShell {
-  constructor(private readonly signal?: AbortSignal) {}
+  readonly runHostRun: ((run: HostRun, index: number) => Promise<void>) | undefined;
+
+  /** `runHostRun`: how a build runs a host RUN while planning; without it (ebuild plan) none runs. */
+  constructor(
+    private readonly signal?: AbortSignal,
+    runHostRun?: (run: HostRun, index: number) => Promise<void>,
+  ) {
+    this.runHostRun = runHostRun;
+  }
 
   async shellOut(place: HostPlace, command: string): Promise<string> {
     const outcome = await this.run(place, command);

@@ -2,9 +2,8 @@
  * LOCALLY: the target's commands run on the host, in the Buildfile's directory. RUN becomes a
  * HostRun the executor carries out; WORKDIR moves the host directory; SAVE ARTIFACT takes host
  * files, uploaded through the session as a context of their own, so COPY +target/file and AS
- * LOCAL work as for any target; `$(...)` and IF conditions run on the host while planning, when
- * nothing the build runs later could change their answer. Commands that need a container or an
- * image are refused at their line.
+ * LOCAL work as for any target; `$(...)` and IF conditions run on the host while planning
+ * (host-commands.ts). Commands that need a container or an image are refused at their line.
  */
 import { EbuildError, type SourcePosition } from "../../errors.js";
 import type { RunCommand, Statement } from "../../parser/ast.js";
@@ -12,8 +11,6 @@ import type { TargetBuild } from "../build-state.js";
 import { local, scratch, type State } from "../llb/index.js";
 import { joinPath, normalizePath, staysInside } from "../paths.js";
 import type { HostRun } from "../plan.js";
-import type { HostEvaluation, HostPlace, HostShell } from "../host-shell.js";
-import { trimTrailingNewlines } from "../expand/shell-out.js";
 
 /** Commands that need a container, an image or a Docker daemon: meaningless on the host. */
 const containerOnly = new Set<Statement["kind"]>([
@@ -108,63 +105,4 @@ export function hostFiles(source: string, contextName: string, at: SourcePositio
     sharedKeyHint: contextName,
     description: `LOCALLY SAVE ARTIFACT ${source}`,
   });
-}
-
-/** What a host command run while planning needs: the shell, and what the plan holds so far. */
-export interface HostEvaluationContext {
-  /** Undefined when planning may not run anything on the host (`ebuild plan` unless asked). */
-  shell: HostShell | undefined;
-  place: Omit<HostPlace, "at">;
-  /** The host RUNs planned so far, in order: they run only when the build runs. */
-  earlierRuns: readonly HostRun[];
-  /** The current WAIT phase: a WAIT block's outputs are written only when the build runs. */
-  phase: number;
-  formatAt(at: SourcePosition): string;
-  record(evaluation: HostEvaluation): void;
-}
-
-/** A LOCALLY target's `$(command)`: its standard output on the host, trailing newlines removed. */
-export async function hostShellOut(context: HostEvaluationContext, command: string, at: SourcePosition): Promise<string> {
-  const shell = hostShellFor(`$(${command})`, context, at);
-  const output = trimTrailingNewlines(await shell.shellOut({ ...context.place, at }, command));
-  context.record({ kind: "$(...)", target: context.place.target, command, directory: context.place.directory, at, result: output });
-  return output;
-}
-
-/** A LOCALLY target's IF condition: true when `command` exits with 0 on the host. */
-export async function hostCondition(context: HostEvaluationContext, command: string, at: SourcePosition): Promise<boolean> {
-  const shell = hostShellFor(`IF ${command}`, context, at);
-  const holds = await shell.evaluateCondition({ ...context.place, at }, command);
-  context.record({ kind: "IF", target: context.place.target, command, directory: context.place.directory, at, result: String(holds) });
-  return holds;
-}
-
-/**
- * Planning comes before the build: a host command run now sees the host as it is before any of
- * the build's work. That is its answer in the build too only while nothing the build runs would
- * come before it: no host RUN planned earlier, no WAIT block ended earlier (Earthly, which plans
- * and runs in one pass, would run those first). Otherwise it is refused rather than answered wrong.
- */
-function hostShellFor(what: string, context: HostEvaluationContext, at: SourcePosition): HostShell {
-  if (context.shell === undefined) {
-    throw new EbuildError("semantic", `${what} in a LOCALLY target runs on the host, and nothing may run on the host here`, {
-      at,
-      hint: "`ebuild plan --host-commands` runs (and lists) a LOCALLY target's IF conditions and $(...); a build always runs them",
-    });
-  }
-  const earlier = context.earlierRuns.at(-1);
-  if (earlier !== undefined) {
-    const where = earlier.at === undefined ? earlier.target : `${earlier.target} at ${context.formatAt(earlier.at)}`;
-    throw new EbuildError("semantic", `${what} runs on the host while planning, before the LOCALLY RUN of ${where} that precedes it has run`, {
-      at,
-      hint: "put it before the first host RUN (e.g. LET x = $(...) at the top), or test it in the RUN's shell: RUN if …; then …; fi",
-    });
-  }
-  if (context.phase > 0) {
-    throw new EbuildError("semantic", `${what} runs on the host while planning, but it comes after a WAIT block, whose outputs are written only when the build runs`, {
-      at,
-      hint: "put it before the WAIT block, or test it in a RUN's shell",
-    });
-  }
-  return context.shell;
 }
