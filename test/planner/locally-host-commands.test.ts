@@ -206,3 +206,13 @@ test("a host command after a WAIT block is refused: the block's outputs are writ
 test("a host $(...) that fails is a semantic error at its column, with the command's own hint", async () => {
   await refused(planWith("t:\n    LOCALLY\n    ARG V=x$(missing-tool)\n", "t", { host: new ScriptedHost({}) }), /\$\(missing-tool\) failed: exited with status 1/, { line: 5, column: 12 }, /missing-tool: not found/);
 });
+
+test("IF and FOR flags that give a container's mounts are refused at their line in a LOCALLY target; --no-cache is accepted", async () => {
+  const host = new ScriptedHost({ "[ -f x ]": true });
+  await refused(planWith("t:\n    LOCALLY\n    IF --secret=token [ -f x ]\n        RUN true\n    END\n", "t", { host }), /IF --secret is not allowed in a LOCALLY target/, { line: 5 });
+  await refused(planWith("t:\n    LOCALLY\n    IF false\n    ELSE IF --privileged [ -f x ]\n    END\n", "t", { host }), /IF --privileged is not allowed in a LOCALLY target/, { line: 6 });
+  await refused(planWith("t:\n    LOCALLY\n    FOR --mount=type=cache,target=/c f IN a\n    END\n", "t", { host }), /FOR --mount is not allowed in a LOCALLY target/, { line: 5 });
+  assert.deepEqual(host.calls, [], "refused before anything ran");
+  const { plan: planned } = await planWith("t:\n    LOCALLY\n    IF --no-cache [ -f x ]\n        RUN true\n    END\n", "t", { host });
+  assert.equal(planned.hostRuns!.length, 1);
+});

@@ -6,7 +6,8 @@
  * (host-commands.ts). Commands that need a container or an image are refused at their line.
  */
 import { EbuildError, type SourcePosition } from "../../errors.js";
-import type { RunCommand, Statement } from "../../parser/ast.js";
+import type { ExecFlags, RunCommand, Statement } from "../../parser/ast.js";
+import { positionOf } from "../expansion.js";
 import type { TargetBuild } from "../build-state.js";
 import { local, scratch, type State } from "../llb/index.js";
 import { joinPath, normalizePath, staysInside } from "../paths.js";
@@ -33,6 +34,10 @@ const containerOnly = new Set<Statement["kind"]>([
 
 /** Throws when a statement cannot run in a LOCALLY target. */
 export function checkAllowedLocally(statement: Statement, at: SourcePosition): void {
+  if (statement.kind === "IF") {
+    for (const branch of statement.branches) refuseContainerFlags("IF", branch.flags, positionOf(branch.range));
+  }
+  if (statement.kind === "FOR") refuseContainerFlags("FOR", statement.flags, at);
   if (!containerOnly.has(statement.kind)) return;
   const keyword = statement.kind.replace("_", " ");
   throw new EbuildError("semantic", `${keyword} is not allowed in a LOCALLY target: its commands run on the host`, {
@@ -53,6 +58,13 @@ export function planLocally(build: TargetBuild, directory: string): void {
 /** WORKDIR in a LOCALLY target: later RUNs and SAVE ARTIFACTs use that host directory. */
 export function planHostWorkdir(build: TargetBuild, path: string): void {
   build.host = { directory: joinPath(build.host!.directory, path) };
+}
+
+/** IF and FOR run their commands on the host: flags that give them a container's mounts are refused. */
+function refuseContainerFlags(keyword: string, flags: ExecFlags, at: SourcePosition): void {
+  const flag = flags.privileged ? "--privileged" : flags.ssh ? "--ssh" : flags.secrets.length > 0 ? "--secret" : flags.mounts.length > 0 ? "--mount" : undefined;
+  if (flag === undefined) return;
+  throw new EbuildError("semantic", `${keyword} ${flag} is not allowed in a LOCALLY target: its command runs on the host, not in a container`, { at });
 }
 
 /** RUN flags that only mean something in a container. */
