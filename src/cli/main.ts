@@ -159,12 +159,14 @@ Exit codes: 0 ok, 1 build failed, 2 bad command line or Buildfile, 3 cancelled,
   ebuild plan +all                       what +all reaches and what it would save
   ebuild plan +release --push --VERSION=2 as ebuild --push +release --VERSION=2 would
   ebuild plan --json +test               the plan as JSON
-  ebuild plan --llb +image               the LLB definitions`))
+  ebuild plan --llb +image               the LLB definitions
+  ebuild plan --host-commands +deploy    also run a LOCALLY target's IF conditions and $(...) here`))
     .argument("<target>", "the target, +name or ./dir+name, followed by --NAME=value overrides")
     .option("--platform <platform[,platform…]>", "the platform(s) to plan for", "linux/amd64")
     .option("--push", "plan as `ebuild --push` would (RUN --push and SAVE IMAGE --push)")
     .option("--llb", "dump the LLB definitions as JSON")
     .option("--json", "print the plan as JSON")
+    .option("--host-commands", "run LOCALLY targets' IF conditions and $(...) on this machine, as a build does, and list them (else they are refused)")
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (_target: string, options: Record<string, string | boolean | undefined>, command: Command) =>

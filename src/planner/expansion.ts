@@ -14,6 +14,8 @@ export interface ExpansionScope {
   lookup(name: string): string | undefined;
   engine: Engine | undefined;
   place(): BuildPlace;
+  /** Runs `$(...)` elsewhere than in the engine (a LOCALLY target's, on the host); `at` is the word's. */
+  shellOut?: ((command: string, at: SourcePosition) => Promise<string>) | undefined;
 }
 
 /** The position of a node, for errors. */
@@ -21,15 +23,15 @@ export function positionOf(range: SourceRange): SourcePosition {
   return { file: range.file, line: range.start.line, column: range.start.column };
 }
 
-/** Expands one word (quotes removed, no splitting): now, unless it has a `$(...)` for the engine. */
+/** Expands one word (quotes removed, no splitting): now, unless it has a `$(...)` to run. */
 export function expandNow(word: Word, scope: ExpansionScope): Maybe<string> {
-  if (mayShellOut(word.text)) return guardAsync(word, () => expandWord(word.text, envOf(scope)));
+  if (mayShellOut(word.text)) return guardAsync(word, () => expandWord(word.text, envOf(scope, word)));
   return guard(word, () => expandWordSync(word.text, scope));
 }
 
 /** Expands a word and splits it on unquoted whitespace, as EXPOSE and FOR do. */
 export function expandSplitNow(word: Word, scope: ExpansionScope): Maybe<string[]> {
-  if (mayShellOut(word.text)) return guardAsync(word, () => expandWords(word.text, envOf(scope)));
+  if (mayShellOut(word.text)) return guardAsync(word, () => expandWords(word.text, envOf(scope, word)));
   return guard(word, () => expandWordsSync(word.text, scope));
 }
 
@@ -43,10 +45,16 @@ export async function expandSplit(word: Word, scope: ExpansionScope): Promise<st
   return expandSplitNow(word, scope);
 }
 
-function envOf(scope: ExpansionScope) {
+function envOf(scope: ExpansionScope, word: Word) {
+  const elsewhere = scope.shellOut;
   return {
     lookup: (name: string) => scope.lookup(name),
-    shellOut: scope.engine === undefined ? undefined : (command: string) => scope.engine!.shellOut(scope.place(), command),
+    shellOut:
+      elsewhere !== undefined
+        ? (command: string) => elsewhere(command, positionOf(word.range))
+        : scope.engine === undefined
+          ? undefined
+          : (command: string) => scope.engine!.shellOut(scope.place(), command),
   };
 }
 
@@ -66,15 +74,23 @@ async function guardAsync<T>(word: Word, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** An expander's error at the exact column of the word; other errors as they are. */
+/** An expander's error at the exact column of the word; other errors (and cancellation) as they are. */
 function positionedExpansionError(word: Word, err: unknown): unknown {
   if (!(err instanceof ExpansionError)) return err;
+  if (err.cause instanceof EbuildError && err.cause.kind === "cancelled") return err.cause;
   const at = positionOf(word.range);
   // Words written on one line: the offset in the word is the offset in the line.
   const column = at.column + err.offset;
-  return new EbuildError("semantic", err.message, {
+  // A command refused before it ran (a LOCALLY target's, out of order) says why in its own words.
+  const refusal = err.cause instanceof EbuildError && err.cause.kind === "semantic" ? err.cause : undefined;
+  return new EbuildError("semantic", refusal?.message ?? err.message, {
     at: { ...at, column },
-    hint: err.kind === "shell-out-unavailable" ? "$(...) needs the BuildKit daemon; run `ebuild plan` with a daemon running" : undefined,
+    hint: err.kind === "shell-out-unavailable" ? "$(...) needs the BuildKit daemon; run `ebuild plan` with a daemon running" : hintOf(err.cause),
     cause: err,
   });
+}
+
+/** A failed command's own hint (a host command's error output, a refusal's way out). */
+function hintOf(cause: unknown): string | undefined {
+  return cause instanceof EbuildError ? cause.hint : undefined;
 }

@@ -99,7 +99,8 @@ export type PlannedOutput = TargetRun | ImageOutput | LocalArtifactOutput | Push
  * A RUN of a LOCALLY target: a command the executor runs on the host, not in BuildKit. Host runs
  * have no definition; they run in plan order, each phase's before that phase's solves (so a COPY of
  * a LOCALLY target's artifact reads what its RUNs wrote), and whenever their target is reached
- * (BUILD, COPY): they are the target's work, not a SAVE effect.
+ * (BUILD, COPY): they are the target's work, not a SAVE effect. Those a later LOCALLY IF or
+ * `$(...)` must see ran while planning (`ranWhilePlanning`).
  */
 export interface HostRun {
   kind: "host-run";
@@ -114,6 +115,11 @@ export interface HostRun {
   at?: PlanPosition;
   /** WAIT blocks, as for outputs; 0 without WAIT. */
   phase?: number;
+  /**
+   * It ran while planning, because a later IF or `$(...)` of a LOCALLY target had to see what it
+   * did (as in Earthly); the executor does not run it again.
+   */
+  ranWhilePlanning?: boolean;
 }
 
 /** The key of a host run (by its index in Plan.hostRuns) in Plan.steps and in progress events. */

@@ -8,6 +8,7 @@ import { EbuildError, type SourcePosition } from "../errors.js";
 import type { Buildfile, Target } from "../parser/ast.js";
 import { EffectGraph, type ResolvedEffects } from "./effects.js";
 import type { Engine, GitFiles } from "./engine.js";
+import type { HostEvaluation, HostShell } from "./host-shell.js";
 import { describeInvocation, invocationKey, InvocationStack, type EdgeKind, type Invocation } from "./invocation.js";
 import { relativePath } from "./paths.js";
 import { RemotePrivileges } from "./privilege.js";
@@ -58,6 +59,8 @@ export interface ReachRequest {
   parse: ParseBuildfile<Buildfile>;
   /** Needed for `$(...)`, IF and FOR; without it those statements are errors. */
   engine?: Engine;
+  /** Runs a LOCALLY target's `$(...)` and IF conditions on the host; without it they are errors. */
+  host?: HostShell;
   /** How remote repositories map to clone URLs (the user's `EBUILD_GIT_URL_INSTEAD_OF`). */
   git?: GitSettings;
   /** Reads remote Buildfiles from git checkouts; without it remote references are errors. */
@@ -101,6 +104,8 @@ export interface ReachPlan {
   results: ReadonlyMap<string, TargetBuild>;
   /** What LOCALLY targets run on the host, in walk order. */
   hostRuns: HostRun[];
+  /** The `$(...)` and IF conditions of LOCALLY targets that planning ran on the host, in order. */
+  hostEvaluations: HostEvaluation[];
   /** The statement behind each op, with the state holding it. */
   steps: ReadonlyArray<{ state: State; platform: string; step: PlannedStep }>;
 }
@@ -130,6 +135,7 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
     results: reacher.results,
     steps: [...reacher.steps.values()],
     hostRuns: reacher.hostRuns,
+    hostEvaluations: reacher.hostEvaluations,
   };
 }
 
@@ -193,6 +199,8 @@ export class Reacher {
   phase = 0;
   /** What LOCALLY targets run on the host, in walk order. */
   readonly hostRuns: HostRun[] = [];
+  /** The host commands planning ran for LOCALLY targets, in walk order. */
+  readonly hostEvaluations: HostEvaluation[] = [];
   /** Each `local` source name the plan uploads → its directory (Buildfile, Dockerfile or host files). */
   readonly contexts = new Map<string, string>();
 

@@ -27,6 +27,7 @@ import { walkWithDocker } from "./walk-with-docker.js";
 import { refuseUnrepeatable } from "./strict.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
 import { checkAllowedLocally, hostFiles, planHostRun, planHostWorkdir, planLocally } from "./commands/locally.js";
+import { hostCondition, hostShellOut, type HostEvaluationContext } from "./commands/host-commands.js";
 import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
@@ -110,9 +111,14 @@ function copyContextOf(ctx: RecipeContext): CopyContext {
   return { kind: "checkout", state: checkoutState(checkout), directory: parseRemoteDirectoryKey(directory)!.subdirectory };
 }
 
-/** The variables and the engine a context's words expand with (one small object, no closures). */
+/** The variables and the engine a context's words expand with (one small object per statement). */
 class ContextScope implements ExpansionScope {
-  constructor(private readonly ctx: RecipeContext) {}
+  /** A LOCALLY target's $(...) runs on the host, like its RUNs. */
+  readonly shellOut: ExpansionScope["shellOut"];
+
+  constructor(private readonly ctx: RecipeContext) {
+    this.shellOut = ctx.build.host === undefined ? undefined : (command, at) => hostShellOut(hostEvaluationOf(ctx), command, at);
+  }
 
   lookup(name: string): string | undefined {
     return this.ctx.vars.lookup(name);
@@ -130,6 +136,23 @@ class ContextScope implements ExpansionScope {
 
 export function scopeOf(ctx: RecipeContext): ExpansionScope {
   return new ContextScope(ctx);
+}
+
+/** The environment a LOCALLY target's host commands get on top of the host's: its ENVs, ARGs and LETs. */
+function hostEnvironmentOf(ctx: RecipeContext): Array<[string, string]> {
+  return [...ctx.vars.envEntries(), ...ctx.vars.runEnvironment()];
+}
+
+function hostEvaluationOf(ctx: RecipeContext): HostEvaluationContext {
+  const reacher = ctx.reacher;
+  return {
+    shell: reacher.request.host,
+    place: { target: ctx.label, directory: ctx.build.host!.directory, environment: hostEnvironmentOf(ctx) },
+    runs: reacher.hostRuns,
+    phase: reacher.phase,
+    formatAt: reacher.formatAt,
+    record: (evaluation) => reacher.hostEvaluations.push(evaluation),
+  };
 }
 
 // Statements whose own op is not new: blocks and DO record their inner statements themselves.
@@ -266,8 +289,7 @@ function planStatement(ctx: RecipeContext, s: Statement): Maybe<void> {
       return callFunction(ctx, s.function, s.overrides, s.flags, at);
     case "RUN":
       if (ctx.build.host !== undefined) {
-        const environment = [...ctx.vars.envEntries(), ...ctx.vars.runEnvironment()];
-        ctx.reacher.hostRuns.push(planHostRun(ctx.build, s, { target: ctx.label, environment, phase: ctx.reacher.phase, at }));
+        ctx.reacher.hostRuns.push(planHostRun(ctx.build, s, { target: ctx.label, environment: hostEnvironmentOf(ctx), phase: ctx.reacher.phase, at }));
         return;
       }
       noteRunNeeds(ctx, s.flags.privileged, s.flags.secrets, s.flags.mounts.map((m) => m.options), at);
@@ -590,11 +612,12 @@ async function walkIf(ctx: RecipeContext, branches: readonly IfBranch[], elseBod
 }
 
 async function evaluate(ctx: RecipeContext, condition: CommandLine, at: SourcePosition): Promise<boolean> {
+  const command = condition.form === "exec" ? (condition.exec ?? []).join(" ") : condition.text;
+  if (ctx.build.host !== undefined) return hostCondition(hostEvaluationOf(ctx), command, at);
   const engine = ctx.reacher.request.engine;
   if (engine === undefined) {
     throw new EbuildError("semantic", "IF needs the BuildKit daemon to evaluate its condition", { at, hint: "start the daemon (scripts/buildkit-up) and plan again" });
   }
-  const command = condition.form === "exec" ? (condition.exec ?? []).join(" ") : condition.text;
   return engine.evaluateCondition(scopeOf(ctx).place(), command);
 }
 

@@ -91,6 +91,8 @@ export async function executePlan(options: ExecutePlanOptions): Promise<Executio
   const hostPhases = new Map<number, Array<{ run: HostRun; index: number }>>();
   (options.plan.hostRuns ?? []).forEach((run, index) => {
     const phase = run.phase ?? 0;
+    // One a LOCALLY IF or $(...) had to see has run while planning.
+    if (run.ranWhilePlanning === true) return;
     hostPhases.set(phase, [...(hostPhases.get(phase) ?? []), { run, index }]);
     if (!phases.has(phase)) phases.set(phase, []);
   });
@@ -190,7 +192,8 @@ async function pushManifestLists(options: ExecutePlanOptions, lists: MultiPlatfo
   }
 }
 
-async function runHostStep(run: HostRun, index: number, options: ExecutePlanOptions): Promise<void> {
+/** A LOCALLY RUN on the host, its output shown as a step of its target (by hostRunStepKey). */
+export async function runHostStep(run: HostRun, index: number, options: Pick<ExecutePlanOptions, "progress" | "signal">): Promise<void> {
   const sink = options.progress?.(run);
   try {
     await runOnHost(run, { stepKey: hostRunStepKey(index), onProgress: sink?.onProgress.bind(sink), signal: options.signal });

@@ -10,17 +10,20 @@ import { defaultAgentId, type CredentialSource, type SecretSource } from "../../
 import { EbuildError } from "../../errors.js";
 import { plan as planTarget, type PlanResult } from "../../planner/assemble.js";
 import type { GitSettings } from "../../planner/remote.js";
+import { hostRunStepKey, type HostRun } from "../../planner/plan.js";
+import { hostRunText } from "../build/host-run.js";
 import { BuildkitEngine } from "../build/buildkit-engine.js";
+import { ProcessHostShell } from "../build/host-shell.js";
 import { openBuildSession } from "../build/build-session.js";
 import { ContextDirectories } from "../build/contexts.js";
-import { executePlan, type ExecutionReport } from "../build/execute-plan.js";
+import { executePlan, runHostStep, type ExecutionReport } from "../build/execute-plan.js";
 import { fileSystemReader, parseOrThrow } from "../build/load.js";
 import { artifactDestination, artifactPlan, imagePlan, parseArtifactRef, type ArtifactRef } from "../build/output-modes.js";
 import { parseOutputFlag, type ImageFileOutput } from "../build/output-flag.js";
 import { writeMetadataFile } from "../build/metadata-file.js";
 import { cacheSecrets, parseCacheFlag, refuseClientStoreCaches, remoteCacheEntries, type CacheFlag } from "../cache-spec.js";
 import { parseSecretFileFlag, parseSecretFlag, parseTargetOperands, type TargetInvocation } from "../invocation.js";
-import { createRenderer, lookupIn, parseProgressMode} from "../progress/index.js";
+import { createRenderer, lookupIn, parseProgressMode, type BuildRenderer } from "../progress/index.js";
 import { loadFlagDefaults, type FlagDefaults } from "../settings.js";
 import { entryOf } from "../entry.js";
 
@@ -118,7 +121,7 @@ export async function build(operands: string[], options: BuildOptions): Promise<
     const credentials = dockerCredentialSource();
     for (const invocation of invocations) {
       renderer.phase(`plan ${invocation.ref}`);
-      const result = await planOne(client, invocation, { cwd, platform, push, ci, strict, noCache, buildArgs: defaults.buildArgs, git: { urlInsteadOf: defaults.gitUrlInsteadOf }, credentials, signal: abort.signal });
+      const result = await planOne(client, invocation, { cwd, platform, push, ci, strict, noCache, buildArgs: defaults.buildArgs, git: { urlInsteadOf: defaults.gitUrlInsteadOf }, credentials, signal: abort.signal, renderer });
       const planned = artifact
         ? artifactPlan(result, artifact.ref, { cwd, destination: artifact.destination, platform })
         : options.image !== undefined || imageFile
@@ -199,9 +202,14 @@ interface PlanSettings {
   /** Registry auth for the images planning resolves (FROM, and the FROMs of FROM DOCKERFILE). */
   credentials: CredentialSource;
   signal: AbortSignal;
+  /** Shows the host RUNs that run while planning (a later LOCALLY IF or $(...) must see them). */
+  renderer: BuildRenderer;
 }
 
-/** Plans one invoked target; `$(...)`, IF and FOR run on the daemon through a planning session. */
+/**
+ * Plans one invoked target; `$(...)`, IF and FOR run on the daemon through a planning session, a
+ * LOCALLY target's on this machine.
+ */
 async function planOne(client: BuildkitClient, invocation: TargetInvocation, settings: PlanSettings): Promise<PlanResult> {
   const entry = entryOf(invocation.ref, settings.cwd);
   // A remote entry has no local context: its files come from the checkout.
@@ -230,6 +238,7 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
       reader: fileSystemReader,
       parse: parseOrThrow,
       engine,
+      host: new ProcessHostShell(settings.signal, (run, index) => runWhilePlanning(run, index, settings)),
       git: settings.git,
       gitFiles: engine,
     });
@@ -238,6 +247,13 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
     await engine.close().catch(() => {});
     await session.close();
   }
+}
+
+/** A host RUN a later LOCALLY IF or $(...) must see: it runs now, shown as the build shows it. */
+function runWhilePlanning(run: HostRun, index: number, settings: PlanSettings): Promise<void> {
+  const step = { target: run.target, command: `LOCALLY RUN ${hostRunText(run)}`, at: run.at };
+  const progress = () => settings.renderer.solve({ target: run.target, lookup: lookupIn({ [hostRunStepKey(index)]: step }) });
+  return runHostStep(run, index, { progress, signal: settings.signal });
 }
 
 async function collectSecrets(

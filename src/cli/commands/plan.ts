@@ -2,7 +2,8 @@
  * `ebuild plan +target [--ARG=value...]`: what a build would do, without running it. Prints the
  * targets the entry reaches as a tree with how each is reached (BUILD, FROM, COPY, DO, LOAD) and
  * every SAVE statement with whether it fires and, if not, why. `--llb` dumps the definitions,
- * `--json` gives the plan for tools.
+ * `--json` gives the plan for tools. Nothing runs on the host unless `--host-commands` asks for a
+ * LOCALLY target's IF conditions and `$(...)`, which are then listed with their answers.
  */
 import chalk from "chalk";
 import { access, readFile } from "node:fs/promises";
@@ -11,6 +12,7 @@ import { plan, parseForPlanning, type PlanResult, type SourceReader } from "../.
 import { dumpDefinition } from "../../planner/llb/index.js";
 import { describeCheckout } from "../../planner/remote.js";
 import { OnDemandGitFiles } from "../build/remote-files.js";
+import { ProcessHostShell } from "../build/host-shell.js";
 import { loadFlagDefaults } from "../settings.js";
 import { entryOf } from "../entry.js";
 
@@ -19,6 +21,7 @@ export interface PlanOptions {
   llb?: boolean;
   json?: boolean;
   push?: boolean;
+  hostCommands?: boolean;
 }
 
 /** Files through node:fs, for the planner. */
@@ -60,6 +63,7 @@ export async function planCommand(args: readonly string[], options: PlanOptions)
     parse: parseForPlanning,
     git: { urlInsteadOf: defaults.gitUrlInsteadOf },
     gitFiles,
+    ...(options.hostCommands === true ? { host: new ProcessHostShell() } : {}),
   }).finally(() => gitFiles.close());
   const out = (text: string) => process.stdout.write(`${text}\n`);
   if (options.llb === true) {
@@ -72,9 +76,10 @@ export async function planCommand(args: readonly string[], options: PlanOptions)
 }
 
 /** The plan for tools: definitions as digests, not bytes. */
-function planJson({ plan: p }: PlanResult): unknown {
+function planJson({ plan: p, reach }: PlanResult): unknown {
   return {
     ...p,
+    hostEvaluations: reach.hostEvaluations,
     outputs: p.outputs.map(({ definition, ...rest }) => ({ ...rest, ops: dumpDefinition(definition).ops.map((op) => op.digest) })),
   };
 }
@@ -95,6 +100,10 @@ export function planTree({ reach }: PlanResult): string[] {
   const visit = (key: string, indent: string) => {
     shown.add(key);
     // Host execution is spelled out, so reviewers see what a build runs outside BuildKit.
+    for (const evaluation of reach.hostEvaluations.filter((e) => e.target === reach.graph.label(key))) {
+      const what = evaluation.kind === "IF" ? `IF ${evaluation.command}` : `$(${evaluation.command})`;
+      lines.push(`${indent}  ${chalk.magenta("LOCALLY")} ${what}${at(evaluation.at)}  ${chalk.dim(`ran on the host while planning → ${evaluation.kind === "IF" ? evaluation.result : JSON.stringify(evaluation.result)}`)}`);
+    }
     for (const run of reach.hostRuns.filter((r) => r.target === reach.graph.label(key))) {
       const command = "shell" in run.command ? run.command.shell : JSON.stringify(run.command.exec);
       lines.push(`${indent}  ${chalk.magenta("LOCALLY")} RUN ${command}${at(run.at)}  ${chalk.dim(`runs on the host in ${run.directory === process.cwd() ? "." : shortFile(run.directory)}`)}`);

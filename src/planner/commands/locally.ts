@@ -2,11 +2,12 @@
  * LOCALLY: the target's commands run on the host, in the Buildfile's directory. RUN becomes a
  * HostRun the executor carries out; WORKDIR moves the host directory; SAVE ARTIFACT takes host
  * files, uploaded through the session as a context of their own, so COPY +target/file and AS
- * LOCAL work as for any target. Commands that need a container or an image are refused at their
- * line.
+ * LOCAL work as for any target; `$(...)` and IF conditions run on the host while planning
+ * (host-commands.ts). Commands that need a container or an image are refused at their line.
  */
 import { EbuildError, type SourcePosition } from "../../errors.js";
-import type { RunCommand, Statement } from "../../parser/ast.js";
+import type { ExecFlags, RunCommand, Statement } from "../../parser/ast.js";
+import { positionOf } from "../expansion.js";
 import type { TargetBuild } from "../build-state.js";
 import { local, scratch, type State } from "../llb/index.js";
 import { joinPath, normalizePath, staysInside } from "../paths.js";
@@ -31,16 +32,19 @@ const containerOnly = new Set<Statement["kind"]>([
   "WITH_DOCKER",
 ]);
 
-/** Throws when a statement cannot run in a LOCALLY target; IF and FOR need a container too. */
+/** Throws when a statement cannot run in a LOCALLY target. */
 export function checkAllowedLocally(statement: Statement, at: SourcePosition): void {
-  const blocked = containerOnly.has(statement.kind) || statement.kind === "IF" || statement.kind === "FOR";
-  if (!blocked) return;
+  if (statement.kind === "IF") {
+    for (const branch of statement.branches) refuseContainerFlags("IF", branch.flags, positionOf(branch.range));
+  }
+  if (statement.kind === "FOR") refuseContainerFlags("FOR", statement.flags, at);
+  if (!containerOnly.has(statement.kind)) return;
   const keyword = statement.kind.replace("_", " ");
   throw new EbuildError("semantic", `${keyword} is not allowed in a LOCALLY target: its commands run on the host`, {
     at,
     hint: statement.kind === "COPY" || statement.kind === "FROM" || statement.kind === "SAVE_IMAGE"
       ? "do the container work in another target and BUILD it (or COPY from it there)"
-      : "LOCALLY targets run RUN, WORKDIR, ENV, ARG, BUILD, WAIT and SAVE ARTIFACT",
+      : "LOCALLY targets run RUN, WORKDIR, ENV, ARG, LET, SET, IF, FOR, BUILD, WAIT and SAVE ARTIFACT",
   });
 }
 
@@ -54,6 +58,13 @@ export function planLocally(build: TargetBuild, directory: string): void {
 /** WORKDIR in a LOCALLY target: later RUNs and SAVE ARTIFACTs use that host directory. */
 export function planHostWorkdir(build: TargetBuild, path: string): void {
   build.host = { directory: joinPath(build.host!.directory, path) };
+}
+
+/** IF and FOR run their commands on the host: flags that give them a container's mounts are refused. */
+function refuseContainerFlags(keyword: string, flags: ExecFlags, at: SourcePosition): void {
+  const flag = flags.privileged ? "--privileged" : flags.ssh ? "--ssh" : flags.secrets.length > 0 ? "--secret" : flags.mounts.length > 0 ? "--mount" : undefined;
+  if (flag === undefined) return;
+  throw new EbuildError("semantic", `${keyword} ${flag} is not allowed in a LOCALLY target: its command runs on the host, not in a container`, { at });
 }
 
 /** RUN flags that only mean something in a container. */
