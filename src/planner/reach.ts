@@ -14,7 +14,7 @@ import { RemotePrivileges } from "./privilege.js";
 import { checkoutOf, displayPath, parseRemoteDirectoryKey, type GitCheckout, type GitSettings } from "./remote.js";
 import { sourceMapOf, walkRecipe, type FileScope, type RecipeContext, type WalkBuild } from "./recipe-walk.js";
 import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./source.js";
-import { builtinArgs, checkOverridable, Variables } from "./variables.js";
+import { builtinArgs, checkOverridable, Variables, type GitFacts } from "./variables.js";
 import { emptyBuild, type TargetBuild } from "./build-state.js";
 import { parsePlatform, type SourceMap, type State } from "./llb/index.js";
 import type { HostRun, PlannedImageConfig, PlannedStep } from "./plan.js";
@@ -67,6 +67,11 @@ export interface ReachRequest {
    */
   outputDirectory?: string;
   version?: string;
+  /**
+   * The git facts of a local Buildfile directory's checkout (the EBUILD_GIT_* builtins); without
+   * it, or outside git, they are empty. Remote directories get none.
+   */
+  gitFacts?: (directory: string) => Promise<GitFacts | undefined>;
 }
 
 /** One planned invocation. */
@@ -292,6 +297,7 @@ export class Reacher {
       ci: this.request.ci === true,
       version: this.request.version ?? "0.0.0",
       locally: target.recipe.some((s) => s.kind === "LOCALLY"),
+      git: this.checkoutOf(invocation.directory) === undefined ? await this.request.gitFacts?.(invocation.directory) : undefined,
     });
     const overrides = new Map(invocation.overrides);
     const file: FileScope = {

@@ -31,6 +31,30 @@ export function checkOverridable(name: string, kind: "usage" | "semantic", at?: 
   });
 }
 
+/**
+ * The git facts of a Buildfile's checkout, as the `EBUILD_GIT_<name>` builtins carry them; each is
+ * empty outside a git checkout, as in Earthly.
+ */
+export const gitFactNames = [
+  "HASH",
+  "SHORT_HASH",
+  "BRANCH",
+  "TAG",
+  "REFS",
+  "ORIGIN_URL",
+  "ORIGIN_URL_SCRUBBED",
+  "PROJECT_NAME",
+  "COMMIT_TIMESTAMP",
+  "COMMIT_AUTHOR_TIMESTAMP",
+  "AUTHOR",
+  "AUTHOR_EMAIL",
+  "AUTHOR_NAME",
+  "CO_AUTHORS",
+] as const;
+
+/** Git facts by name (`HASH` for `EBUILD_GIT_HASH`); a missing one is empty. */
+export type GitFacts = Readonly<Partial<Record<(typeof gitFactNames)[number], string>>>;
+
 /** The builtin args of an invocation, both spellings, from a few facts. */
 export function builtinArgs(facts: {
   targetName: string;
@@ -43,7 +67,7 @@ export function builtinArgs(facts: {
   version: string;
   /** The target's recipe has LOCALLY: EBUILD_LOCALLY is "true". */
   locally?: boolean;
-  git?: Readonly<Record<string, string>>;
+  git?: GitFacts;
 }): BuiltinArgs {
   const values = new Map<string, string>();
   const both = (suffix: string, value: string) => {
@@ -56,7 +80,9 @@ export function builtinArgs(facts: {
   both("CI", String(facts.ci));
   both("VERSION", facts.version);
   both("LOCALLY", String(facts.locally === true));
-  for (const [suffix, value] of Object.entries(facts.git ?? {})) both(`GIT_${suffix}`, value);
+  for (const name of gitFactNames) both(`GIT_${name}`, facts.git?.[name] ?? "");
+  // Reproducible builds: the commit time, or 0 outside git.
+  both("SOURCE_DATE_EPOCH", facts.git?.COMMIT_TIMESTAMP || "0");
   for (const [prefix, platform] of [["TARGET", facts.platform], ["NATIVE", facts.nativePlatform], ["USER", facts.userPlatform]] as const) {
     const [os = "", arch = "", variant = ""] = platform.split("/");
     values.set(`${prefix}PLATFORM`, platform);
