@@ -92,6 +92,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           shape: output.shape,
           force: output.force,
           ...(output.pushPhase ? { pushPhase: true } : {}),
+          ...(output.finally === true ? { finally: true } : {}),
         }, output.state, targetOf.get(verdict.invocation)!.invocation.platform));
         break;
       case "push-run":

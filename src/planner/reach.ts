@@ -22,7 +22,7 @@ import type { HostRun, PlannedImageConfig, PlannedStep } from "./plan.js";
 /** What a SAVE statement (or RUN --push) asks the executor to do, once it fires. */
 export type SaveOutput =
   | { kind: "image"; names: string[]; push: boolean; insecure: boolean; platform: string; state: State; config: PlannedImageConfig; pushPhase: boolean }
-  | { kind: "artifact"; source: string; baseDir: string; destination: string; shape: "file" | "replace" | "merge"; force: boolean; state: State; pushPhase: boolean }
+  | { kind: "artifact"; source: string; baseDir: string; destination: string; shape: "file" | "replace" | "merge"; force: boolean; state: State; pushPhase: boolean; finally?: boolean }
   | PushPhaseOutput;
 
 /**

@@ -20,12 +20,13 @@ import type { TargetBuild } from "./build-state.js";
 import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost, planLabel, planUser, planVolume, planWorkdir } from "./commands/config.js";
 import { planCopy, type CopyContext, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
-import { planRun } from "./commands/run.js";
+import { exitCodeMount, planRun } from "./commands/run.js";
+import { walkTry } from "./walk-try.js";
 import { walkWithDocker } from "./walk-with-docker.js";
 import { refuseUnrepeatable } from "./strict.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
 import { checkAllowedLocally, hostFiles, planHostRun, planHostWorkdir, planLocally } from "./commands/locally.js";
-import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation } from "./llb/index.js";
+import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
@@ -56,6 +57,8 @@ export interface RecipeContext {
   privilegedCalls: boolean;
   /** The target's state, config and artifacts so far; a function changes its caller's. */
   build: WalkBuild;
+  /** Inside TRY: its RUN captures its exit code, and leaves here the mount that holds it. */
+  tryRun?: { exitCodes?: State };
 }
 
 /** The build plus what only the walk needs: CACHE mounts, and the push phase once a RUN --push started it. */
@@ -289,7 +292,11 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       }
       if (s.flags.network?.text === "host") ctx.reacher.entitlements.add("network.host");
       if (s.flags.push && ctx.build.pushPhase === undefined) startPushPhase(ctx, commandText(s), at);
-      planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range), pushPhase: ctx.build.pushPhase !== undefined });
+      {
+        const captureExitCode = ctx.tryRun !== undefined;
+        const exec = planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range), pushPhase: ctx.build.pushPhase !== undefined, captureExitCode });
+        if (ctx.tryRun !== undefined) ctx.tryRun.exitCodes = exec.getMount(exitCodeMount);
+      }
       return;
     case "SAVE_IMAGE": {
       const names = (await Promise.all(s.names.map((w) => expandSplit(w, scopeOf(ctx))))).flat();
@@ -317,8 +324,7 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       ctx.reacher.phase++;
       return;
     case "TRY":
-      await walkRecipe(ctx, s.body);
-      return walkRecipe(ctx, s.finallyBody ?? []);
+      return walkTry(ctx, s);
     case "GIT_CLONE": {
       // A shallow checkout of the ref; the clone lands in dest like `git clone url dest`.
       // The URL rewrites of remote references apply here too, as git's insteadOf would.
@@ -546,7 +552,15 @@ export function commandText(line: CommandLine): string {
  * saves under the artifact's own name; a glob merges into a directory; a path ending in `/` (or `.`)
  * replaces the directory; anything else is saved as what it is (a file, or a directory replaced).
  */
-async function recordLocalArtifact(ctx: RecipeContext, build: WalkBuild, command: SaveArtifactCommand, source: string, localWord: Word, at: SourcePosition): Promise<void> {
+export async function recordLocalArtifact(
+  ctx: RecipeContext,
+  build: WalkBuild,
+  command: SaveArtifactCommand,
+  source: string,
+  localWord: Word,
+  at: SourcePosition,
+  options: { finally?: boolean } = {},
+): Promise<void> {
   // A remote Buildfile is someone else's code: its --force never lets it write outside the directory
   // of the target the user invoked.
   const remote = isRemote(ctx.file.directory) || isRemote(ctx.invocation.directory);
@@ -571,7 +585,17 @@ async function recordLocalArtifact(ctx: RecipeContext, build: WalkBuild, command
     invocation: ctx.key,
     what: destination,
     at,
-    output: { kind: "artifact", source, baseDir: ctx.reacher.outputDirectoryOf(ctx.invocation.directory), destination, shape, force, state: localArtifactState(build, command, source, shape), pushPhase: ctx.build.pushPhase !== undefined },
+    output: {
+      kind: "artifact",
+      source,
+      baseDir: ctx.reacher.outputDirectoryOf(ctx.invocation.directory),
+      destination,
+      shape,
+      force,
+      state: localArtifactState(build, command, source, shape),
+      pushPhase: ctx.build.pushPhase !== undefined,
+      ...(options.finally === true ? { finally: true } : {}),
+    },
   });
 }
 

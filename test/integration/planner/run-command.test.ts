@@ -84,3 +84,34 @@ flow:
   assert.equal(other.code, 0, other.stderr + other.stdout);
   assert.equal(await read("branch.txt"), "a\n");
 });
+
+test("TRY … FINALLY: the FINALLY artifact is written even when the RUN fails, which still fails the build at its line", async () => {
+  const dir = await project({
+    Buildfile: `VERSION --try 0.8
+FROM ebuild-fixture/busybox:latest
+WORKDIR /w
+RUN chmod 777 /w
+
+tested:
+    ARG RESULT=0
+    USER 1000
+    TRY
+        RUN echo "tests ran, exit $RESULT" > report.txt && exit $RESULT
+    FINALLY
+        SAVE ARTIFACT report.txt AS LOCAL out/report.txt
+    END
+    RUN echo built > built.txt
+    SAVE ARTIFACT built.txt AS LOCAL out/built.txt
+`,
+  });
+  const passing = await ebuild(["--progress", "plain", "+tested"], { cwd: dir });
+  assert.equal(passing.code, 0, passing.stderr + passing.stdout);
+  assert.equal(await readFile(join(dir, "out/report.txt"), "utf8"), "tests ran, exit 0\n");
+  assert.equal(await readFile(join(dir, "out/built.txt"), "utf8"), "built\n");
+
+  const failing = await ebuild(["--progress", "plain", "+tested", "--RESULT=3"], { cwd: dir });
+  assert.equal(failing.code, 1, failing.stderr + failing.stdout);
+  assert.match(failing.stderr + failing.stdout, /Buildfile:10:9[\s\S]*exit code:? 3/, "the failure is the RUN's, at its line");
+  assert.equal(await readFile(join(dir, "out/report.txt"), "utf8"), "tests ran, exit 3\n", "FINALLY wrote the failing run's report");
+  assert.equal(await readFile(join(dir, "out/built.txt"), "utf8"), "built\n", "what comes after the TRY is not written: the earlier output stays");
+});
