@@ -26,7 +26,7 @@ import { walkWithDocker } from "./walk-with-docker.js";
 import { refuseUnrepeatable } from "./strict.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
 import { checkAllowedLocally, hostFiles, planHostRun, planHostWorkdir, planLocally } from "./commands/locally.js";
-import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
+import { constantCopyTime, copy, formatPlatform, git, parsePlatform, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
@@ -225,6 +225,8 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
     case "FROM": {
       const image = await expand(s.image);
       const platform = s.flags.platform === undefined ? ctx.invocation.platform : await expand(s.flags.platform);
+      // The target is built for that platform from here on (its later ARG TARGETPLATFORM, its image).
+      if (s.flags.platform !== undefined) ctx.vars.setTargetPlatform(platform);
       if (!looksLikeReference(image)) {
         await planFromImage(ctx.build, image, platform, ctx.reacher.request.engine, at);
         ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
@@ -300,8 +302,11 @@ async function planStatement(ctx: RecipeContext, s: Statement): Promise<void> {
       return;
     case "SAVE_IMAGE": {
       const names = (await Promise.all(s.names.map((w) => expandSplit(w, scopeOf(ctx))))).flat();
-      const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform: ctx.invocation.platform, state: ctx.build.state, config: copyConfig(ctx.build.config), pushPhase: ctx.build.pushPhase !== undefined };
-      ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform, single: s.flags.noManifestList }, output });
+      // The platform of what is saved: a FROM --platform (or FROM of a target built for one) sets it.
+      const statePlatform = ctx.build.state.getPlatform();
+      const platform = statePlatform === undefined ? ctx.invocation.platform : formatPlatform(statePlatform);
+      const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform, state: ctx.build.state, config: copyConfig(ctx.build.config), pushPhase: ctx.build.pushPhase !== undefined };
+      ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform, single: s.flags.noManifestList }, output });
       return;
     }
     case "SAVE_ARTIFACT": {

@@ -8,8 +8,11 @@
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
 
-/** Builtin args with their values for one invocation. Both `EBUILD_X` and `EARTHLY_X` work. */
-export type BuiltinArgs = ReadonlyMap<string, string>;
+/**
+ * Builtin args with their values for one invocation. Both `EBUILD_X` and `EARTHLY_X` work. Shared
+ * by the invocation's scopes (base recipe, target, functions): FROM --platform changes TARGET*.
+ */
+export type BuiltinArgs = Map<string, string>;
 
 /** Builtin names are set by ebuild, declared (without a value) before use, never overridden. */
 export function isBuiltinArg(name: string): boolean {
@@ -84,13 +87,17 @@ export function builtinArgs(facts: {
   // Reproducible builds: the commit time, or 0 outside git.
   both("SOURCE_DATE_EPOCH", facts.git?.COMMIT_TIMESTAMP || "0");
   for (const [prefix, platform] of [["TARGET", facts.platform], ["NATIVE", facts.nativePlatform], ["USER", facts.userPlatform]] as const) {
-    const [os = "", arch = "", variant = ""] = platform.split("/");
-    values.set(`${prefix}PLATFORM`, platform);
-    values.set(`${prefix}OS`, os);
-    values.set(`${prefix}ARCH`, arch);
-    values.set(`${prefix}VARIANT`, variant);
+    setPlatformArgs(values, prefix, platform);
   }
   return values;
+}
+
+function setPlatformArgs(values: BuiltinArgs, prefix: "TARGET" | "NATIVE" | "USER", platform: string): void {
+  const [os = "", arch = "", variant = ""] = platform.split("/");
+  values.set(`${prefix}PLATFORM`, platform);
+  values.set(`${prefix}OS`, os);
+  values.set(`${prefix}ARCH`, arch);
+  values.set(`${prefix}VARIANT`, variant);
 }
 
 interface Declared {
@@ -131,6 +138,11 @@ export class Variables {
    */
   forFunction(overrides: ReadonlyMap<string, string>, globals: ReadonlyMap<string, string>): Variables {
     return new Variables(overrides, globals, this.#builtins, this.#env);
+  }
+
+  /** FROM --platform: TARGETPLATFORM and the rest name it for the ARGs declared after. */
+  setTargetPlatform(platform: string): void {
+    setPlatformArgs(this.#builtins, "TARGET", platform);
   }
 
   /** A copy of the ENV, for a target that starts from this one's state. */

@@ -8,8 +8,9 @@ import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { arch } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { ebuild, project } from "../../support/cli.js";
+import { docker } from "../../support/docker.js";
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync("git", ["-c", "user.name=Ada Author", "-c", "user.email=ada@example.com", ...args], { cwd, encoding: "utf8" }).trim();
@@ -126,4 +127,37 @@ leaf:
   assert.equal(await readFile(join(dir, "out/leaf-abc.txt"), "utf8"), "X=abc\n", "through +middle, which does not declare X");
   assert.equal(await readFile(join(dir, "other/out/leaf-plain-other-default.txt"), "utf8"), "X=other-default\n", "overrides stop at another Buildfile");
   assert.equal(await readFile(join(dir, "other/out/leaf-passed-abc.txt"), "utf8"), "X=abc\n", "--pass-args forwards them");
+});
+
+const armImage = `ebuild-audit/platform:p${process.pid}`;
+after(() => docker(["image", "rm", "-f", armImage]).catch(() => {}));
+
+test("BUILD --platform and FROM --platform set TARGETARCH, and the image is saved for that platform", async () => {
+  const dir = await project({
+    Buildfile: `VERSION 0.8
+
+all:
+    BUILD --platform=linux/arm64 +named
+    BUILD +fromPlatform
+
+named:
+    FROM scratch
+    ARG TARGETARCH
+    COPY a.txt /a.txt
+    SAVE ARTIFACT /a.txt AS LOCAL out/built-for-$TARGETARCH.txt
+
+fromPlatform:
+    FROM --platform=linux/arm64 scratch
+    ARG TARGETPLATFORM
+    COPY a.txt /a.txt
+    SAVE ARTIFACT /a.txt AS LOCAL out/from-$TARGETPLATFORM.txt
+    SAVE IMAGE ${armImage}
+`,
+    "a.txt": "a\n",
+  });
+  const run = await ebuild(["--progress", "plain", "+all"], { cwd: dir });
+  assert.equal(run.code, 0, run.stderr + run.stdout);
+  assert.equal(await readFile(join(dir, "out/built-for-arm64.txt"), "utf8"), "a\n");
+  assert.equal(await readFile(join(dir, "out/from-linux/arm64.txt"), "utf8"), "a\n");
+  assert.equal((await docker(["image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", armImage])).trim(), "linux/arm64");
 });
