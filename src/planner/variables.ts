@@ -55,8 +55,11 @@ export const gitFactNames = [
   "CO_AUTHORS",
 ] as const;
 
-/** Git facts by name (`HASH` for `EBUILD_GIT_HASH`); a missing one is empty. */
-export type GitFacts = Readonly<Partial<Record<(typeof gitFactNames)[number], string>>>;
+/**
+ * Git facts by name (`HASH` for `EBUILD_GIT_HASH`); a missing one is empty. `project` is the
+ * Buildfile directory's canonical project, `host/org/repo/sub` from the origin, for EBUILD_TARGET_PROJECT.
+ */
+export type GitFacts = Readonly<Partial<Record<(typeof gitFactNames)[number], string>>> & { readonly project?: string };
 
 /** The builtin args of an invocation, both spellings, from a few facts. */
 export function builtinArgs(facts: {
@@ -84,6 +87,14 @@ export function builtinArgs(facts: {
   both("VERSION", facts.version);
   both("LOCALLY", String(facts.locally === true));
   for (const name of gitFactNames) both(`GIT_${name}`, facts.git?.[name] ?? "");
+  // The canonical reference's parts, as Earthly derives them: the tag is a tag on HEAD, else the
+  // branch, else the commit.
+  const tag = facts.git?.TAG || facts.git?.BRANCH || facts.git?.HASH || "";
+  const project = facts.git?.project ?? "";
+  both("TARGET_PROJECT_NO_TAG", project);
+  both("TARGET_PROJECT", project === "" ? "" : `${project}:${tag}`);
+  both("TARGET_TAG", tag);
+  both("TARGET_TAG_DOCKER", tag === "" ? "latest" : tag.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^[.-]/, "_").slice(0, 128));
   // Reproducible builds: the commit time, or 0 outside git.
   both("SOURCE_DATE_EPOCH", facts.git?.COMMIT_TIMESTAMP || "0");
   for (const [prefix, platform] of [["TARGET", facts.platform], ["NATIVE", facts.nativePlatform], ["USER", facts.userPlatform]] as const) {

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { GitFactsReader, projectName, scrubUrl } from "../../src/cli/build/git-facts.js";
+import { GitFactsReader, originProject, projectName, scrubUrl } from "../../src/cli/build/git-facts.js";
 
 const env = { ...process.env, GIT_AUTHOR_NAME: "Ada Author", GIT_AUTHOR_EMAIL: "ada@example.com", GIT_AUTHOR_DATE: "2023-11-14T22:13:20Z", GIT_COMMITTER_NAME: "Cy Committer", GIT_COMMITTER_EMAIL: "cy@example.com", GIT_COMMITTER_DATE: "2023-11-14T22:13:21Z" };
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env, encoding: "utf8" }).trim();
@@ -35,8 +35,10 @@ test("a checkout's facts: commit, branch, tag, refs, origin without its password
     AUTHOR_EMAIL: "ada@example.com",
     AUTHOR_NAME: "Ada Author",
     CO_AUTHORS: "bo@example.com cy@example.com",
+    project: "git.example.com/org/project/sub",
   });
-  assert.equal(await reader.factsOf(repo), facts, "one read per checkout, whichever directory asks");
+  assert.equal((await reader.factsOf(repo))?.HASH, hash, "one read per checkout, whichever directory asks");
+  assert.equal((await reader.factsOf(repo))?.project, "git.example.com/org/project");
 
   git(repo, "checkout", "-q", "--detach");
   assert.equal((await new GitFactsReader().factsOf(repo))?.BRANCH, "", "a detached HEAD has no branch");
@@ -47,7 +49,11 @@ test("a directory outside git has no facts", async () => {
   assert.equal(await new GitFactsReader().factsOf(dir), undefined);
 });
 
-test("origin URLs: credentials scrubbed, org/repo from https, ssh and scp-like forms", () => {
+test("origin URLs: credentials scrubbed, org/repo and host/org/repo from https, ssh and scp-like forms", () => {
+  assert.deepEqual(
+    ["https://u:p@github.com/org/repo.git", "ssh://git@host:22/org/repo", "git@github.com:org/repo.git", "/srv/git/repo.git"].map(originProject),
+    ["github.com/org/repo", "host/org/repo", "github.com/org/repo", ""],
+  );
   assert.equal(scrubUrl("https://user:token@host/x.git"), "https://host/x.git");
   assert.equal(scrubUrl("git@host:org/repo.git"), "git@host:org/repo.git");
   assert.deepEqual(

@@ -14,11 +14,14 @@ export class GitFactsReader {
   factsOf = (directory: string): Promise<GitFacts | undefined> => {
     let facts = this.#byDirectory.get(directory);
     if (facts === undefined) {
-      facts = git(directory, ["rev-parse", "--show-toplevel"]).then((top) => {
-        if (top === undefined) return undefined;
+      facts = git(directory, ["rev-parse", "--show-toplevel", "--show-prefix"]).then(async (lines) => {
+        if (lines === undefined) return undefined;
+        const [top = "", prefix = ""] = lines.split("\n");
         let checkout = this.#byCheckout.get(top);
         if (checkout === undefined) this.#byCheckout.set(top, (checkout = readFacts(top)));
-        return checkout;
+        const facts = await checkout;
+        const origin = originProject(facts.ORIGIN_URL ?? "");
+        return origin === "" ? facts : { ...facts, project: [origin, prefix.replace(/\/$/, "")].filter((p) => p !== "").join("/") };
       });
       this.#byDirectory.set(directory, facts);
     }
@@ -69,6 +72,16 @@ export function scrubUrl(url: string): string {
 export function projectName(url: string): string {
   const match = /^[a-z][a-z0-9+.-]*:\/\/[^/]*\/(.+)$/i.exec(scrubUrl(url)) ?? /^[^/:]+@[^/:]+:(.+)$/.exec(url);
   return match === null ? "" : match[1]!.replace(/\/+$/, "").replace(/\.git$/, "");
+}
+
+/**
+ * The origin as a project path, `host/org/repo` (Earthly's canonical form, without scheme, user,
+ * port or `.git`); empty for a local path.
+ */
+export function originProject(url: string): string {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^/:]+)(?::\d+)?\/(.+)$/i.exec(url) ?? /^[^/:]+@([^/:]+):(.+)$/.exec(url);
+  if (match === null) return "";
+  return `${match[1]}/${match[2]!.replace(/\/+$/, "").replace(/\.git$/, "")}`;
 }
 
 /** The emails of the commit's `Co-authored-by:` trailers, space-separated. */

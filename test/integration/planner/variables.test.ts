@@ -15,7 +15,7 @@ import { docker } from "../../support/docker.js";
 const git = (cwd: string, ...args: string[]) =>
   execFileSync("git", ["-c", "user.name=Ada Author", "-c", "user.email=ada@example.com", ...args], { cwd, encoding: "utf8" }).trim();
 
-test("builtin args: EBUILD_* and EARTHLY_* spellings, TARGET/NATIVE/USER platforms and the checkout's git facts", async () => {
+test("builtin args: EBUILD_* and EARTHLY_* spellings, TARGET/NATIVE/USER platforms, the checkout's git facts and canonical project", async () => {
   const dir = await project({
     Buildfile: `VERSION 0.8
 FROM ebuild-fixture/busybox:latest
@@ -29,6 +29,8 @@ SHOW:
 facts:
     ARG EBUILD_TARGET
     ARG EARTHLY_TARGET_NAME
+    ARG EBUILD_TARGET_PROJECT
+    ARG EARTHLY_TARGET_TAG_DOCKER
     ARG EBUILD_GIT_HASH
     ARG EARTHLY_GIT_SHORT_HASH
     ARG EBUILD_GIT_BRANCH
@@ -52,6 +54,7 @@ facts:
   git(dir, "add", "Buildfile");
   git(dir, "commit", "-q", "-m", "first");
   git(dir, "tag", "v9");
+  git(dir, "remote", "add", "origin", "https://git.example.com/org/app.git");
   const hash = git(dir, "rev-parse", "HEAD");
   const time = git(dir, "log", "-1", "--format=%ct");
   const run = await ebuild(["--progress", "plain", "+facts"], { cwd: dir });
@@ -64,12 +67,14 @@ facts:
     `EARTHLY_GIT_SHORT_HASH=${hash.slice(0, 8)}`,
     `EARTHLY_SOURCE_DATE_EPOCH=${time}`,
     "EARTHLY_TARGET_NAME=facts",
+    "EARTHLY_TARGET_TAG_DOCKER=v9",
     "EBUILD_GIT_BRANCH=trunk",
     `EBUILD_GIT_COMMIT_TIMESTAMP=${time}`,
     `EBUILD_GIT_HASH=${hash}`,
     "EBUILD_GIT_TAG=v9",
     "EBUILD_PUSH=false",
     "EBUILD_TARGET=+facts",
+    "EBUILD_TARGET_PROJECT=git.example.com/org/app:v9",
     `EBUILD_VERSION=${version}`,
     `NATIVEPLATFORM=${machine}`,
     `TARGETARCH=${machine.split("/")[1]}`,
