@@ -6,6 +6,9 @@ EBUILD_DEV_STATE="${EBUILD_DEV_STATE:-/var/lib/ebuild-dev}"
 EBUILD_FIXTURE_IMAGE="${EBUILD_FIXTURE_IMAGE:-ebuild-fixture/busybox:latest}"
 # Busybox plus Docker Engine, for WITH DOCKER tests (scripts/fixture-images).
 EBUILD_DIND_IMAGE="${EBUILD_DIND_IMAGE:-ebuild-fixture/dind:latest}"
+# The fixture busybox for one architecture (Docker's store holds one platform per name), so that
+# `FROM ebuild-fixture/busybox-$TARGETARCH:latest` builds for linux/amd64 and linux/arm64 alike.
+fixture_image_for() { printf 'ebuild-fixture/busybox-%s:latest\n' "$1"; }
 
 say() { printf '[ebuild-dev] %s\n' "$*" >&2; }
 die() { printf '[ebuild-dev] error: %s\n' "$*" >&2; exit 1; }
@@ -16,4 +19,16 @@ as_root() {
 
 docker_answers() {
   timeout 5 docker version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
+
+# The URI of the machine's Debian source that serves bookworm itself (not -security); fails if none.
+debian_mirror() {
+  local sources=/etc/apt/sources.list.d/debian.sources uri=""
+  if [ -f "$sources" ]; then
+    uri=$(awk '/^URIs:/{u=$2} /^Suites:/{ for (i=2;i<=NF;i++) if ($i=="bookworm") {print u; exit} }' "$sources")
+  fi
+  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+    uri=$(awk '$1=="deb" && $3=="bookworm" {print $2; exit}' /etc/apt/sources.list)
+  fi
+  [ -n "$uri" ] && printf '%s\n' "$uri"
 }

@@ -12,7 +12,7 @@
  * - `{"type":"summary","images":[{"name","digest"?,"pushed","note"?}],"artifacts":["path"],
  *    "skipped":[{"action","reason"}],"durationMs":N,"cachedSteps":N,"totalSteps":N}`
  * - `{"type":"failure","message":"…","kind":"build",…,"target"?,"command"?,"position"?,
- *    "exitCode"?,"lastLines":[…]}`
+ *    "exitCode"?,"lastLines":[…],"hint"?}` (hint: what to do about a cause the output shows)
  *
  * Counters (bytes transferred) are not emitted. Every string is redacted.
  */
@@ -78,6 +78,7 @@ export class JsonRenderer implements BuildRenderer {
         ...(view.at ? { position: formatPosition(view.at) } : {}),
         ...(view.exitCode !== undefined ? { exitCode: view.exitCode } : {}),
         lastLines: view.lastLines,
+        ...(view.hint ? { hint: view.hint } : {}),
       },
     ]);
   }

@@ -140,6 +140,7 @@ export abstract class TextRenderer implements BuildRenderer {
       lines.push(c.dim(`  last ${last.length === 1 ? "line" : `${last.length} lines`} of output:`));
       for (const line of last) lines.push(`    ${line}`);
     }
+    if (view.hint) lines.push(`  hint: ${view.hint}`);
     return lines;
   }
 

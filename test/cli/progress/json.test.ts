@@ -41,6 +41,16 @@ test("a recorded failing build: vertex, log and failure objects, one per line", 
   assert.ok(objects().every((o) => o.type !== "vertex" || typeof o.digest === "string"));
 });
 
+test("the failure object has a hint only when the output shows a known cause", () => {
+  const { renderer, objects } = json();
+  const run = vertex("sha256:arm", "+arch RUN uname -m");
+  const solve = renderer.solve({ target: "+arch" });
+  for (const e of [run.started(), run.log("exec /bin/sh: exec format error\n"), run.errored("exit code: 1")]) solve.onProgress(e);
+  solve.done();
+  renderer.failure(buildFailed("process did not complete successfully: exit code: 1", "sha256:arm"));
+  assert.match(String(objects().at(-1)?.hint), /qemu-user-static .* binfmt handlers with the F flag/);
+});
+
 test("the summary object counts cache hits and lists outputs", () => {
   const { renderer, objects } = json();
   const a = vertex("sha256:a", "+a RUN x");

@@ -55,6 +55,21 @@ test("a recorded failing build ends with the failing step's position, command, e
   ]);
 });
 
+test("a RUN whose program is of another architecture ends with the emulator hint", () => {
+  const { out, renderer } = plain();
+  const run = vertex("sha256:arm", "RUN uname -m");
+  feed(renderer, "+arch", [run.started(), run.log("exec /bin/sh: exec format error\n"), run.errored("exit code: 1")]);
+  renderer.failure(buildFailed('process "/bin/sh -c uname -m" did not complete successfully: exit code: 1', "sha256:arm", { file: "Buildfile", line: 4, character: 4 }));
+  assert.deepEqual(out.lines.slice(-6), [
+    "ERROR +arch failed at Buildfile:4:5",
+    "  RUN uname -m",
+    "  exit code 1",
+    "  last line of output:",
+    "    exec /bin/sh: exec format error",
+    "  hint: the daemon's host cannot run programs of this step's platform: install qemu-user-static and register its binfmt handlers with the F flag (ebuild's scripts/emulators does both)",
+  ]);
+});
+
 test("a recorded cancelled build marks the running step cancelled", () => {
   const { out, renderer } = plain();
   feed(renderer, "+wait", recorded("status-run-cancelled.json"));
