@@ -154,6 +154,7 @@ Exit codes: 0 ok, 1 build failed, 2 bad command line or Buildfile, 3 cancelled,
     .action(async (file: string) => (await import("./commands/debug-ast.js")).debugAst(file));
   program
     .command("plan")
+    .alias("explain")
     .description("show what building a target would do: the targets it reaches and which SAVE statements fire, and why not")
     .addHelpText("after", examples(`
   ebuild plan +all                       what +all reaches and what it would save

@@ -105,6 +105,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           shape: output.shape,
           force: output.force,
           ...(output.pushPhase ? { pushPhase: true } : {}),
+          ...(output.finally === true ? { finally: true } : {}),
         });
         break;
       }

@@ -6,6 +6,7 @@
 export { plan, type PlanRequest, type PlanResult } from "./assemble.js";
 export type { Engine, BuildPlace, ResolvedImage } from "./engine.js";
 export type { HostShell, HostPlace, HostEvaluation } from "./host-shell.js";
+export type { GitFacts } from "./variables.js";
 export type { SourceReader } from "./source.js";
 export { MemorySourceReader, BuildfileLoader, buildfileNames } from "./source.js";
 export { parseForPlanning } from "./parse.js";

@@ -81,6 +81,11 @@ export interface LocalArtifactOutput extends OutputBase {
   shape: "file" | "replace" | "merge";
   /** SAVE ARTIFACT --force. */
   force: boolean;
+  /**
+   * Saved in the FINALLY of a TRY: solved apart from the rest of its phase (it does not depend on
+   * the RUN's exit code) and written even when the build fails.
+   */
+  finally?: boolean;
 }
 
 /**

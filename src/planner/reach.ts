@@ -15,7 +15,7 @@ import { RemotePrivileges } from "./privilege.js";
 import { checkoutOf, displayPath, parseRemoteDirectoryKey, type GitCheckout, type GitSettings } from "./remote.js";
 import { sourceMapOf, walkRecipe, type FileScope, type RecipeContext, type WalkBuild } from "./recipe-walk.js";
 import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./source.js";
-import { builtinArgs, checkOverridable, Variables } from "./variables.js";
+import { builtinArgs, checkOverridable, Variables, type GitFacts } from "./variables.js";
 import { emptyBuild, type TargetBuild } from "./build-state.js";
 import { parsePlatform, type SourceMap, type State } from "./llb/index.js";
 import type { HostRun, PlannedImageConfig, PlannedStep } from "./plan.js";
@@ -24,7 +24,7 @@ import type { Maybe } from "./maybe.js";
 /** What a SAVE statement (or RUN --push) asks the executor to do, once it fires. */
 export type SaveOutput =
   | { kind: "image"; names: string[]; push: boolean; insecure: boolean; platform: string; state: State; config: PlannedImageConfig; pushPhase: boolean }
-  | { kind: "artifact"; source: string; baseDir: string; destination: string; shape: "file" | "replace" | "merge"; force: boolean; state: State; pushPhase: boolean }
+  | { kind: "artifact"; source: string; baseDir: string; destination: string; shape: "file" | "replace" | "merge"; force: boolean; state: State; pushPhase: boolean; finally?: boolean }
   | PushPhaseOutput;
 
 /**
@@ -71,6 +71,11 @@ export interface ReachRequest {
    */
   outputDirectory?: string;
   version?: string;
+  /**
+   * The git facts of a local Buildfile directory's checkout (the EBUILD_GIT_* builtins); without
+   * it, or outside git, they are empty. Remote directories get none.
+   */
+  gitFacts?: (directory: string) => Promise<GitFacts | undefined>;
 }
 
 /** One planned invocation. */
@@ -326,6 +331,7 @@ export class Reacher {
   }
 
   async #planTarget(key: string, label: string, invocation: Invocation, buildfile: Buildfile, text: string, target: Target): Promise<void> {
+    const gitFacts = this.request.gitFacts === undefined || this.checkoutOf(invocation.directory) !== undefined ? undefined : await this.request.gitFacts(invocation.directory);
     const builtins = builtinArgs({
       targetName: invocation.name,
       targetRef: label,
@@ -336,6 +342,7 @@ export class Reacher {
       ci: this.request.ci === true,
       version: this.request.version ?? "0.0.0",
       locally: target.recipe.some((s) => s.kind === "LOCALLY"),
+      git: gitFacts,
     });
     const overrides = new Map(invocation.overrides);
     const file: FileScope = {

@@ -22,13 +22,14 @@ import type { TargetBuild } from "./build-state.js";
 import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost, planLabel, planUser, planVolume, planWorkdir } from "./commands/config.js";
 import { planCopy, type CopyContext, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
-import { planRun } from "./commands/run.js";
+import { exitCodeMount, planRun } from "./commands/run.js";
+import { walkTry } from "./walk-try.js";
 import { walkWithDocker } from "./walk-with-docker.js";
 import { refuseUnrepeatable } from "./strict.js";
 import { localArtifactState, planSaveArtifact } from "./commands/save.js";
 import { checkAllowedLocally, hostFiles, planHostRun, planHostWorkdir, planLocally } from "./commands/locally.js";
 import { hostCondition, hostShellOut, type HostEvaluationContext } from "./commands/host-commands.js";
-import { constantCopyTime, copy, git, parsePlatform, SourceMap, type Mount, type SourceLocation } from "./llb/index.js";
+import { constantCopyTime, copy, formatPlatform, git, parsePlatform, SourceMap, type Mount, type SourceLocation, type State } from "./llb/index.js";
 import type { SourceRange } from "../parser/ast.js";
 
 /** A Buildfile as seen from its recipes: where it is, its IMPORT aliases and global ARGs. */
@@ -59,6 +60,8 @@ export interface RecipeContext {
   privilegedCalls: boolean;
   /** The target's state, config and artifacts so far; a function changes its caller's. */
   build: WalkBuild;
+  /** Inside TRY: its RUN captures its exit code, and leaves here the mount that holds it. */
+  tryRun?: { exitCodes?: State };
 }
 
 /** The build plus what only the walk needs: CACHE mounts, and the push phase once a RUN --push started it. */
@@ -298,13 +301,20 @@ function planStatement(ctx: RecipeContext, s: Statement): Maybe<void> {
       }
       if (s.flags.network?.text === "host") ctx.reacher.needEntitlement("network.host", at);
       if (s.flags.push && ctx.build.pushPhase === undefined) startPushPhase(ctx, commandText(s), at);
-      planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range), pushPhase: ctx.build.pushPhase !== undefined });
+      {
+        const captureExitCode = ctx.tryRun !== undefined;
+        const exec = planRun(ctx.build, s, { environment: ctx.vars.runEnvironment(), cacheScope: ctx.key, caches: ctx.build.caches, location: locationOf(ctx, s.range), pushPhase: ctx.build.pushPhase !== undefined, captureExitCode });
+        if (ctx.tryRun !== undefined) ctx.tryRun.exitCodes = exec.getMount(exitCodeMount);
+      }
       return;
     case "SAVE_IMAGE":
       return then(mapEach(s.names, (w) => expandSplitNow(w, scope)), (split) => {
         const names = split.flat();
-        const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform: ctx.invocation.platform, state: ctx.build.state, config: copyConfig(ctx.build.config), pushPhase: ctx.build.pushPhase !== undefined };
-        ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform: ctx.invocation.platform, single: s.flags.noManifestList }, output });
+        // The platform of what is saved: a FROM --platform (or FROM of a target built for one) sets it.
+        const statePlatform = ctx.build.state.getPlatform();
+        const platform = statePlatform === undefined ? ctx.invocation.platform : formatPlatform(statePlatform);
+        const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform, state: ctx.build.state, config: copyConfig(ctx.build.config), pushPhase: ctx.build.pushPhase !== undefined };
+        ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform, single: s.flags.noManifestList }, output });
       });
     case "SAVE_ARTIFACT":
       return then(expand(s.source), (source) =>
@@ -328,7 +338,7 @@ function planStatement(ctx: RecipeContext, s: Statement): Maybe<void> {
         ctx.reacher.phase++;
       });
     case "TRY":
-      return then(walkRecipe(ctx, s.body), () => walkRecipe(ctx, s.finallyBody ?? []));
+      return walkTry(ctx, s);
     case "GIT_CLONE":
       return walkGitClone(ctx, s);
     case "LOCALLY":
@@ -391,7 +401,11 @@ function walkFrom(ctx: RecipeContext, s: FromCommand, at: SourcePosition): Maybe
     );
   };
   return then(expandNow(s.image, scope), (image) =>
-    then(s.flags.platform === undefined ? ctx.invocation.platform : expandNow(s.flags.platform, scope), (platform) => startFrom(image, platform)),
+    then(s.flags.platform === undefined ? ctx.invocation.platform : expandNow(s.flags.platform, scope), (platform) => {
+      // The target is built for that platform from here on (its later ARG TARGETPLATFORM, its image).
+      if (s.flags.platform !== undefined) ctx.vars.setTargetPlatform(platform);
+      return startFrom(image, platform);
+    }),
   );
 }
 
@@ -664,7 +678,15 @@ export function commandText(line: CommandLine): string {
  * saves under the artifact's own name; a glob merges into a directory; a path ending in `/` (or `.`)
  * replaces the directory; anything else is saved as what it is (a file, or a directory replaced).
  */
-async function recordLocalArtifact(ctx: RecipeContext, build: WalkBuild, command: SaveArtifactCommand, source: string, localWord: Word, at: SourcePosition): Promise<void> {
+export async function recordLocalArtifact(
+  ctx: RecipeContext,
+  build: WalkBuild,
+  command: SaveArtifactCommand,
+  source: string,
+  localWord: Word,
+  at: SourcePosition,
+  options: { finally?: boolean } = {},
+): Promise<void> {
   // A remote Buildfile is someone else's code: its --force never lets it write outside the directory
   // of the target the user invoked.
   const remote = isRemote(ctx.file.directory) || isRemote(ctx.invocation.directory);
@@ -689,7 +711,17 @@ async function recordLocalArtifact(ctx: RecipeContext, build: WalkBuild, command
     invocation: ctx.key,
     what: destination,
     at,
-    output: { kind: "artifact", source, baseDir: ctx.reacher.outputDirectoryOf(ctx.invocation.directory), destination, shape, force, state: localArtifactState(build, command, source, shape), pushPhase: ctx.build.pushPhase !== undefined },
+    output: {
+      kind: "artifact",
+      source,
+      baseDir: ctx.reacher.outputDirectoryOf(ctx.invocation.directory),
+      destination,
+      shape,
+      force,
+      state: localArtifactState(build, command, source, shape),
+      pushPhase: ctx.build.pushPhase !== undefined,
+      ...(options.finally === true ? { finally: true } : {}),
+    },
   });
 }
 

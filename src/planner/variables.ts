@@ -11,6 +11,8 @@ import { EbuildError, type SourcePosition } from "../errors.js";
 /** Builtin args with their values for one invocation. Both `EBUILD_X` and `EARTHLY_X` work. */
 export interface BuiltinArgs {
   get(name: string): string | undefined;
+  /** FROM --platform: the TARGET* args follow the platform the target is built for from then on. */
+  setTargetPlatform(platform: string): void;
 }
 
 /** Builtin names are set by ebuild, declared (without a value) before use, never overridden. */
@@ -33,6 +35,33 @@ export function checkOverridable(name: string, kind: "usage" | "semantic", at?: 
   });
 }
 
+/**
+ * The git facts of a Buildfile's checkout, as the `EBUILD_GIT_<name>` builtins carry them; each is
+ * empty outside a git checkout, as in Earthly.
+ */
+export const gitFactNames = [
+  "HASH",
+  "SHORT_HASH",
+  "BRANCH",
+  "TAG",
+  "REFS",
+  "ORIGIN_URL",
+  "ORIGIN_URL_SCRUBBED",
+  "PROJECT_NAME",
+  "COMMIT_TIMESTAMP",
+  "COMMIT_AUTHOR_TIMESTAMP",
+  "AUTHOR",
+  "AUTHOR_EMAIL",
+  "AUTHOR_NAME",
+  "CO_AUTHORS",
+] as const;
+
+/**
+ * Git facts by name (`HASH` for `EBUILD_GIT_HASH`); a missing one is empty. `project` is the
+ * Buildfile directory's canonical project, `host/org/repo/sub` from the origin, for EBUILD_TARGET_PROJECT.
+ */
+export type GitFacts = Readonly<Partial<Record<(typeof gitFactNames)[number], string>>> & { readonly project?: string };
+
 /** Facts that give an invocation's builtin args. */
 export interface BuiltinFacts {
   targetName: string;
@@ -45,19 +74,27 @@ export interface BuiltinFacts {
   version: string;
   /** The target's recipe has LOCALLY: EBUILD_LOCALLY is "true". */
   locally?: boolean;
-  git?: Readonly<Record<string, string>>;
+  git?: GitFacts;
 }
 
 /**
  * The builtin args of an invocation, both spellings, from a few facts. They are worked out when
  * first read: most targets never declare one, and a Buildfile may have thousands of targets.
+ * Shared by the invocation's scopes (base recipe, target, functions).
  */
 export function builtinArgs(facts: BuiltinFacts): BuiltinArgs {
-  let values: ReadonlyMap<string, string> | undefined;
-  return { get: (name) => (values ??= builtinValues(facts)).get(name) };
+  let values: Map<string, string> | undefined;
+  let current = facts;
+  return {
+    get: (name) => (values ??= builtinValues(current)).get(name),
+    setTargetPlatform: (platform) => {
+      if (values === undefined) current = { ...current, platform };
+      else setPlatformArgs(values, "TARGET", platform);
+    },
+  };
 }
 
-function builtinValues(facts: BuiltinFacts): ReadonlyMap<string, string> {
+function builtinValues(facts: BuiltinFacts): Map<string, string> {
   const values = new Map<string, string>();
   const both = (suffix: string, value: string) => {
     values.set(`EBUILD_${suffix}`, value);
@@ -69,15 +106,29 @@ function builtinValues(facts: BuiltinFacts): ReadonlyMap<string, string> {
   both("CI", String(facts.ci));
   both("VERSION", facts.version);
   both("LOCALLY", String(facts.locally === true));
-  for (const [suffix, value] of Object.entries(facts.git ?? {})) both(`GIT_${suffix}`, value);
+  for (const name of gitFactNames) both(`GIT_${name}`, facts.git?.[name] ?? "");
+  // The canonical reference's parts, as Earthly derives them: the tag is a tag on HEAD, else the
+  // branch, else the commit.
+  const tag = facts.git?.TAG || facts.git?.BRANCH || facts.git?.HASH || "";
+  const project = facts.git?.project ?? "";
+  both("TARGET_PROJECT_NO_TAG", project);
+  both("TARGET_PROJECT", project === "" ? "" : `${project}:${tag}`);
+  both("TARGET_TAG", tag);
+  both("TARGET_TAG_DOCKER", tag === "" ? "latest" : tag.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^[.-]/, "_").slice(0, 128));
+  // Reproducible builds: the commit time, or 0 outside git.
+  both("SOURCE_DATE_EPOCH", facts.git?.COMMIT_TIMESTAMP || "0");
   for (const [prefix, platform] of [["TARGET", facts.platform], ["NATIVE", facts.nativePlatform], ["USER", facts.userPlatform]] as const) {
-    const [os = "", arch = "", variant = ""] = platform.split("/");
-    values.set(`${prefix}PLATFORM`, platform);
-    values.set(`${prefix}OS`, os);
-    values.set(`${prefix}ARCH`, arch);
-    values.set(`${prefix}VARIANT`, variant);
+    setPlatformArgs(values, prefix, platform);
   }
   return values;
+}
+
+function setPlatformArgs(values: Map<string, string>, prefix: "TARGET" | "NATIVE" | "USER", platform: string): void {
+  const [os = "", arch = "", variant = ""] = platform.split("/");
+  values.set(`${prefix}PLATFORM`, platform);
+  values.set(`${prefix}OS`, os);
+  values.set(`${prefix}ARCH`, arch);
+  values.set(`${prefix}VARIANT`, variant);
 }
 
 interface Declared {
@@ -118,6 +169,11 @@ export class Variables {
    */
   forFunction(overrides: ReadonlyMap<string, string>, globals: ReadonlyMap<string, string>): Variables {
     return new Variables(overrides, globals, this.#builtins, this.#env);
+  }
+
+  /** FROM --platform: TARGETPLATFORM and the rest name it for the ARGs declared after. */
+  setTargetPlatform(platform: string): void {
+    this.#builtins.setTargetPlatform(platform);
   }
 
   /** A copy of the ENV, for a target that starts from this one's state. */

@@ -74,3 +74,16 @@ test("ebuild plan on a missing target suggests the close names", () => {
   assert.equal(status, 2);
   assert.match(stderr, /has no target imag[\s\S]*did you mean \+image\?/);
 });
+
+test("ebuild explain is ebuild plan: the tree names every edge kind with its line", () => {
+  const result = spawnSync(process.execPath, ["--import", "tsx", `${root}/src/cli/main.ts`, "explain", "+all"], {
+    cwd: `${root}/fixtures/planner/chains`,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.equal(result.status, 0, result.stderr);
+  const edges = result.stdout.split("\n").filter((line) => /^\s+(BUILD|FROM|COPY|DO|LOAD) /.test(line)).map((line) => line.trim());
+  assert.deepEqual(edges, ["BUILD +app Buildfile:5", "FROM +deps Buildfile:15", "COPY +docs Buildfile:17", "FROM +deps Buildfile:6 (above)"]);
+  assert.equal(result.stdout, ebuildPlan("chains", ["+all"]).stdout);
+});

@@ -90,9 +90,10 @@ const cases: Case[] = [
   { name: "a builtin ARG overridden by BUILD", buildfile: `${header}u:\n    RUN echo\nt:\n    BUILD +u --EBUILD_TARGET=x\n`, args: ["+t"], code: 2, says: /EBUILD_TARGET is a builtin arg/, at: "Buildfile:6:" },
   { name: "a malformed build arg on the command line", buildfile: t("    RUN echo\n"), args: ["+t", "--=x"], code: 2, says: /--=x|name/ },
   // Cycles.
-  { name: "a BUILD cycle", buildfile: `${header}a:\n    BUILD +b\nb:\n    BUILD +a\n`, args: ["+a"], code: 2, says: /cycle|loop|itself/i, at: "Buildfile:" },
-  { name: "a FROM cycle", buildfile: `${header}a:\n    FROM +b\nb:\n    FROM +a\n`, args: ["+a"], code: 2, says: /cycle|loop|itself/i, at: "Buildfile:" },
-  { name: "a COPY cycle", buildfile: `${header}a:\n    COPY +b/x ./\n    SAVE ARTIFACT x\nb:\n    COPY +a/x ./\n    SAVE ARTIFACT x\n`, args: ["+a"], code: 2, says: /cycle|loop|itself/i, at: "Buildfile:" },
+  { name: "a BUILD cycle", buildfile: `${header}a:\n    BUILD +b\nb:\n    BUILD +a\n`, args: ["+a"], code: 2, says: /BUILD cycle: \+a → \+b → \+a/, at: "Buildfile:6:5" },
+  { name: "a FROM cycle", buildfile: `${header}a:\n    FROM +b\nb:\n    FROM +a\n`, args: ["+a"], code: 2, says: /target cycle: \+a → \+b → \+a/, at: "Buildfile:6:5" },
+  { name: "a COPY cycle", buildfile: `${header}a:\n    COPY +b/x ./\n    SAVE ARTIFACT x\nb:\n    COPY +a/x ./\n    SAVE ARTIFACT x\n`, args: ["+a"], code: 2, says: /target cycle: \+a → \+b → \+a/, at: "Buildfile:7:10" },
+  { name: "one image name saved twice for the same platform", buildfile: `${header}t:\n    SAVE IMAGE app:1\n    BUILD +u\nu:\n    SAVE IMAGE app:1\n`, args: ["+t"], code: 2, says: /image app:1 is saved twice for linux\/\w+ \(first at Buildfile:4\)/, at: "Buildfile:7:5" },
   { name: "a function that calls itself with DO", buildfile: `${header}F:\n    FUNCTION\n    DO +F\nt:\n    DO +F\n`, args: ["+t"], code: 2, says: /cycle|loop|itself|recurs/i, at: "Buildfile:" },
   { name: "a target that builds itself", buildfile: `${header}t:\n    BUILD +t\n`, args: ["+t"], code: 2, says: /cycle|loop|itself/i, at: "Buildfile:4:" },
   // Platforms.

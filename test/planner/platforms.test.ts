@@ -107,3 +107,22 @@ test("SAVE IMAGE --no-manifest-list refuses a name saved for several platforms, 
     return true;
   });
 });
+
+test("FROM --platform builds the target for that platform: later ARG TARGET* name it, and SAVE IMAGE saves it as such", async () => {
+  const text = [
+    "VERSION 0.8",
+    "img:",
+    "    ARG TARGETARCH",
+    "    FROM --platform=linux/arm64 scratch",
+    "    ARG TARGETPLATFORM",
+    "    ARG TARGETVARIANT",
+    "    SAVE ARTIFACT /x AS LOCAL out/$TARGETARCH-$TARGETPLATFORM-$TARGETVARIANT",
+    "    SAVE IMAGE app:1",
+    "",
+  ].join("\n");
+  const { plan: p } = await planText(text, "img");
+  const artifact = p.outputs.find((o) => o.kind === "artifact");
+  assert.equal(artifact?.kind === "artifact" && artifact.destination, "out/amd64-linux/arm64-", "declared before the FROM: the invocation's platform");
+  const image = p.outputs.find((o) => o.kind === "image");
+  assert.deepEqual(image?.kind === "image" && image.platform, { os: "linux", architecture: "arm64" });
+});

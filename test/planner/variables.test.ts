@@ -50,6 +50,36 @@ test("builtins answer under both spellings and cannot be overridden", () => {
   assert.equal(v.lookup("NATIVEARCH"), undefined, "a builtin is visible only once declared");
 });
 
+test("git facts are builtins under both spellings, empty outside git; SOURCE_DATE_EPOCH is the commit time or 0", () => {
+  const declare = (args: typeof builtins, name: string) =>
+    new Variables(new Map(), new Map(), args).declareArg({ name, defaultValue: undefined, required: false, at: at(1) });
+  assert.equal(declare(builtins, "EBUILD_GIT_HASH"), "");
+  assert.equal(declare(builtins, "EARTHLY_GIT_CO_AUTHORS"), "");
+  assert.equal(declare(builtins, "EBUILD_SOURCE_DATE_EPOCH"), "0");
+  const inGit = builtinArgs({
+    targetName: "build",
+    targetRef: "+build",
+    platform: "linux/amd64",
+    nativePlatform: "linux/amd64",
+    userPlatform: "linux/amd64",
+    push: false,
+    ci: false,
+    version: "0.1.0",
+    git: { HASH: "0123456789abcdef", SHORT_HASH: "01234567", BRANCH: "feature/x", COMMIT_TIMESTAMP: "1700000000", project: "github.com/org/repo/sub" },
+  });
+  assert.equal(declare(inGit, "EBUILD_TARGET_PROJECT"), "github.com/org/repo/sub:feature/x", "no tag on HEAD: the branch");
+  assert.equal(declare(inGit, "EARTHLY_TARGET_PROJECT_NO_TAG"), "github.com/org/repo/sub");
+  assert.equal(declare(inGit, "EBUILD_TARGET_TAG_DOCKER"), "feature_x");
+  assert.equal(declare(builtins, "EBUILD_TARGET_TAG_DOCKER"), "latest", "outside git");
+  assert.equal(declare(builtins, "EBUILD_TARGET_PROJECT"), "");
+  assert.equal(declare(inGit, "EBUILD_GIT_HASH"), "0123456789abcdef");
+  assert.equal(declare(inGit, "EARTHLY_GIT_SHORT_HASH"), "01234567");
+  assert.equal(declare(inGit, "EARTHLY_GIT_BRANCH"), "feature/x");
+  assert.equal(declare(inGit, "EBUILD_GIT_TAG"), "", "a fact git did not give is empty");
+  assert.equal(declare(inGit, "EARTHLY_SOURCE_DATE_EPOCH"), "1700000000");
+  assert.throws(() => declare(inGit, "EBUILD_GIT_NOPE"), /not a builtin arg/);
+});
+
 test("LET shadows, SET changes only LETs, ENV is looked up after args", () => {
   const v = vars({ A: "arg" });
   v.declareArg({ name: "A", defaultValue: undefined, required: false, at: at(1) });

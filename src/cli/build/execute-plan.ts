@@ -220,6 +220,15 @@ function checkConsent(options: ExecutePlanOptions): void {
 }
 
 async function runPhase(outputs: PlannedOutput[], options: ExecutePlanOptions, report: ExecutionReport): Promise<void> {
+  // The FINALLY artifacts of a TRY do not depend on its RUN's exit code: they are written first,
+  // so a failing RUN (which fails the rest) still leaves them.
+  const finallyOutputs = outputs.filter((o) => o.kind === "artifact" && o.finally === true);
+  if (finallyOutputs.length > 0) await solveAndCommit(finallyOutputs, options, report);
+  await solveAndCommit(outputs.filter((o) => !finallyOutputs.includes(o)), options, report);
+}
+
+/** Solves outputs at once; writes them all if every one succeeded, none otherwise. */
+async function solveAndCommit(outputs: PlannedOutput[], options: ExecutePlanOptions, report: ExecutionReport): Promise<void> {
   const cancelOthers = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, cancelOthers.signal]) : cancelOthers.signal;
   const transaction = new OutputTransaction();

@@ -9,6 +9,7 @@ import { dockerCredentialSource } from "../../buildkit/credentials/index.js";
 import { defaultAgentId, type CredentialSource, type SecretSource } from "../../buildkit/session/index.js";
 import { EbuildError } from "../../errors.js";
 import { plan as planTarget, type PlanResult } from "../../planner/assemble.js";
+import type { GitFacts } from "../../planner/index.js";
 import type { GitSettings } from "../../planner/remote.js";
 import { hostRunStepKey, type HostRun } from "../../planner/plan.js";
 import { hostRunText } from "../build/host-run.js";
@@ -17,6 +18,7 @@ import { ProcessHostShell } from "../build/host-shell.js";
 import { openBuildSession } from "../build/build-session.js";
 import { ContextDirectories } from "../build/contexts.js";
 import { executePlan, runHostStep, type ExecutionReport } from "../build/execute-plan.js";
+import { GitFactsReader } from "../build/git-facts.js";
 import { fileSystemReader, parseOrThrow } from "../build/load.js";
 import { artifactDestination, artifactPlan, imagePlan, parseArtifactRef, type ArtifactRef } from "../build/output-modes.js";
 import { parseOutputFlag, type ImageFileOutput } from "../build/output-flag.js";
@@ -26,6 +28,7 @@ import { parseSecretFileFlag, parseSecretFlag, parseTargetOperands, type TargetI
 import { createRenderer, lookupIn, parseProgressMode, type BuildRenderer } from "../progress/index.js";
 import { loadFlagDefaults, type FlagDefaults } from "../settings.js";
 import { entryOf } from "../entry.js";
+import { ebuildVersion } from "../version.js";
 
 export interface BuildOptions {
   buildkitHost?: string;
@@ -119,9 +122,15 @@ export async function build(operands: string[], options: BuildOptions): Promise<
     // One source for planning and building: the frontend and FROM resolve private images at
     // planning time with the same credentials the build pulls and pushes with.
     const credentials = dockerCredentialSource();
+    const facts = {
+      nativePlatform: await workerPlatform(client, hostPlatform),
+      userPlatform: hostPlatform,
+      version: ebuildVersion(),
+      gitFacts: new GitFactsReader().factsOf,
+    };
     for (const invocation of invocations) {
       renderer.phase(`plan ${invocation.ref}`);
-      const result = await planOne(client, invocation, { cwd, platform, push, ci, strict, noCache, buildArgs: defaults.buildArgs, git: { urlInsteadOf: defaults.gitUrlInsteadOf }, credentials, signal: abort.signal, renderer });
+      const result = await planOne(client, invocation, { cwd, platform, push, ci, strict, noCache, buildArgs: defaults.buildArgs, git: { urlInsteadOf: defaults.gitUrlInsteadOf }, credentials, signal: abort.signal, renderer, ...facts });
       const planned = artifact
         ? artifactPlan(result, artifact.ref, { cwd, destination: artifact.destination, platform })
         : options.image !== undefined || imageFile
@@ -204,6 +213,19 @@ interface PlanSettings {
   signal: AbortSignal;
   /** Shows the host RUNs that run while planning (a later LOCALLY IF or $(...) must see them). */
   renderer: BuildRenderer;
+  /** For the builtin args: the daemon's platform (NATIVE*), this machine's (USER*), ebuild's version, git facts. */
+  nativePlatform: string;
+  userPlatform: string;
+  version: string;
+  gitFacts: (directory: string) => Promise<GitFacts | undefined>;
+}
+
+/** The daemon's platform: its first worker's first one (the machine's when it lists none). */
+async function workerPlatform(client: BuildkitClient, fallback: string): Promise<string> {
+  const workers = await client.listWorkers().catch(() => []);
+  const first = workers[0]?.platforms[0];
+  if (first === undefined) return fallback;
+  return [first.os, first.architecture, first.variant].filter((part) => part !== "").join("/");
 }
 
 /**
@@ -230,8 +252,10 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
       overrides,
       platform: platforms[0] ?? settings.platform,
       platforms,
-      nativePlatform: platforms[0] ?? settings.platform,
-      userPlatform: platforms[0] ?? settings.platform,
+      nativePlatform: settings.nativePlatform,
+      userPlatform: settings.userPlatform,
+      version: settings.version,
+      gitFacts: settings.gitFacts,
       push: settings.push,
       ci: settings.ci,
       strict: settings.strict,

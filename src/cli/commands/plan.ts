@@ -15,6 +15,8 @@ import { OnDemandGitFiles } from "../build/remote-files.js";
 import { ProcessHostShell } from "../build/host-shell.js";
 import { loadFlagDefaults } from "../settings.js";
 import { entryOf } from "../entry.js";
+import { ebuildVersion } from "../version.js";
+import { GitFactsReader } from "../build/git-facts.js";
 
 export interface PlanOptions {
   platform?: string;
@@ -59,6 +61,8 @@ export async function planCommand(args: readonly string[], options: PlanOptions)
     platform: (options.platform ?? "linux/amd64").split(",")[0]!.trim(),
     platforms: (options.platform ?? "linux/amd64").split(",").map((p) => p.trim()).filter((p) => p !== ""),
     push: options.push === true,
+    version: ebuildVersion(),
+    gitFacts: new GitFactsReader().factsOf,
     reader: nodeSourceReader,
     parse: parseForPlanning,
     git: { urlInsteadOf: defaults.gitUrlInsteadOf },

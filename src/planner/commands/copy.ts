@@ -79,8 +79,9 @@ export function planCopy(build: TargetBuild, command: CopyCommand, sources: read
   let action;
   for (const source of sources) {
     const from = source.kind === "context" ? contextState! : source.artifacts;
-    const path = source.kind === "context" ? contextPath(contextRoot, source.path) : `/${source.path}`;
-    const src = command.flags.ifExists ? optionalPattern(path) : path;
+    // --if-exists marks the path below the context's root (a checkout's directory exists).
+    const optional = (path: string) => (command.flags.ifExists ? optionalPattern(normalizePath(path)) : path);
+    const src = source.kind === "context" ? contextPath(contextRoot, optional(source.path)) : `/${optional(source.path)}`;
     action = action === undefined ? copy(from, src, target, options) : action.copy(from, src, target, options);
   }
   if (action !== undefined) build.state = build.state.file(action, { description: `COPY ${command.args.map((w) => w.text).join(" ")}`, ...(location === undefined ? {} : { location }) });
@@ -94,15 +95,23 @@ function contextPath(root: string, path: string): string {
 }
 
 /**
- * `--if-exists`: a missing source is no error. BuildKit allows that only for wildcards, so the last
- * character of a plain path becomes a one-character class (`a.txt` → `a.tx[t]`), which matches only
- * that path.
+ * `--if-exists`: a missing source is no error. BuildKit allows that only for wildcards, and it
+ * resolves a wildcard by listing the directory above the first component that has one, which
+ * must exist; a path's parent directories may be missing too (the context upload holds only what
+ * exists). So one character of the first component becomes a one-character class
+ * (`src/a.txt` → `[s]rc/a.txt`): the listing starts at the root and matches only that path.
  */
 export function optionalPattern(path: string): string {
-  if (/[*?[]/.test(path)) return path;
-  const last = path.at(-1);
-  if (last === undefined || last === "/") return path;
-  return `${path.slice(0, -1)}[${last}]`;
+  const parts = path.split("/");
+  const first = parts.findIndex((part) => part !== "");
+  if (first === -1) return path;
+  const component = parts[first]!;
+  if (/[*?[]/.test(component) || component === "." || component === "..") return path;
+  // A character with no meaning inside a class; a component made only of others stays as it is.
+  const plain = component.search(/[A-Za-z0-9._ @+=,~%]/);
+  if (plain === -1) return path;
+  parts[first] = `${component.slice(0, plain)}[${component[plain]}]${component.slice(plain + 1)}`;
+  return parts.join("/");
 }
 
 function parseMode(text: string, command: CopyCommand): number {

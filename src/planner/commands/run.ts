@@ -6,7 +6,7 @@ import { EbuildError } from "../../errors.js";
 import type { MountSpec, RunCommand } from "../../parser/ast.js";
 import type { TargetBuild } from "../build-state.js";
 import { positionOf } from "../expansion.js";
-import { defaultSshTarget, type Mount, type RunOptions, type SecretEnv, type SourceLocation } from "../llb/index.js";
+import { copy, defaultSshTarget, mkfile, scratch, type ExecState, type Mount, type RunOptions, type SecretEnv, type SourceLocation, type State } from "../llb/index.js";
 
 /** What the walk knows at a RUN that the command needs. */
 export interface RunPlace {
@@ -20,10 +20,50 @@ export interface RunPlace {
   location?: SourceLocation;
   /** In a push phase every RUN runs each time, like RUN --push itself (never from the cache). */
   pushPhase?: boolean;
+  /**
+   * TRY: the RUN succeeds whatever the command's exit code, which goes to the file `code` of the
+   * mount at {@link exitCodeMount} (see {@link failOnExitCode}).
+   */
+  captureExitCode?: boolean;
 }
 
-export function planRun(build: TargetBuild, command: RunCommand, place: RunPlace): void {
-  build.state = build.state.run(runOptionsOf(build, command, place)).root();
+/** Plans a RUN on the target's state; returns the exec, whose mounts TRY reads. */
+export function planRun(build: TargetBuild, command: RunCommand, place: RunPlace): ExecState {
+  const options = runOptionsOf(build, command, place);
+  const exec = build.state.run(place.captureExitCode === true ? capturingExitCode(options) : options);
+  build.state = exec.root();
+  return exec;
+}
+
+/** Where a TRY's RUN writes its exit code (a mount, so it never enters the image). */
+export const exitCodeMount = "/.ebuild/try";
+
+function capturingExitCode(options: RunOptions): RunOptions {
+  // The file exists beforehand, writable by anyone: the command may run as a USER other than root.
+  // (mkfile's mode goes through the daemon's umask; a copy's mode is set as given.)
+  const seed = scratch().file(mkfile("/code", 0o644, ""), { description: "TRY exit code" });
+  const codeFile = scratch().file(copy(seed, "/code", "/code", { mode: 0o666 }), { description: "TRY exit code" });
+  return {
+    ...options,
+    // The command's argv as it was, through "$@"; then its status, and success.
+    args: ["/bin/sh", "-c", `"$@"; echo $? > ${exitCodeMount}/code`, "sh", ...options.args],
+    mounts: [...(options.mounts ?? []), { type: "bind", target: exitCodeMount, from: codeFile }],
+  };
+}
+
+/**
+ * After a TRY's FINALLY: `state` fails as the RUN did when its captured exit code (in the mount
+ * result `codes`) is not 0, and is `state` unchanged otherwise.
+ */
+export function failOnExitCode(state: State, codes: State, step: { description: string; location?: SourceLocation }): State {
+  return state
+    .run({
+      args: ["/bin/sh", "-c", `exit "$(cat ${exitCodeMount}/code)"`],
+      mounts: [{ type: "bind", target: exitCodeMount, from: codes, readonly: true }],
+      description: step.description,
+      ...(step.location === undefined ? {} : { location: step.location }),
+    })
+    .root();
 }
 
 /** The exec settings of a RUN: its argv, environment, mounts, network and security mode. */
