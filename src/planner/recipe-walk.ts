@@ -539,8 +539,22 @@ export function invokeAll(ctx: RecipeContext, ref: Reference, edge: EdgeOptions)
   for (const platform of platforms) {
     for (const combo of matrixOf(explicit)) invocations.push({ directory, name: ref.name, overrides: [...base, ...combo], platform });
   }
-  const via = { from: ctx.key, kind, at, allowPrivileged };
-  return mapEach(invocations, (invocation) => ctx.reacher.invoke(invocation, via));
+  return invokeEach(ctx.reacher, invocations, { from: ctx.key, kind, at, allowPrivileged }, [], 0);
+}
+
+/** Invokes each invocation in order from the `from`th, adding their keys to `keys`. */
+function invokeEach(reacher: Reacher, invocations: readonly Invocation[], via: Parameters<Reacher["invoke"]>[1], keys: string[], from: number): Maybe<string[]> {
+  for (let i = from; i < invocations.length; i++) {
+    const key = reacher.invoke(invocations[i]!, via);
+    if (key instanceof Promise) {
+      return key.then((ready) => {
+        keys.push(ready);
+        return invokeEach(reacher, invocations, via, keys, i + 1);
+      });
+    }
+    keys.push(key);
+  }
+  return keys;
 }
 
 /** How a statement reaches other targets: the edge's kind, its arguments and flags, where it stands. */
