@@ -129,7 +129,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     .filter((e) => !e.from.startsWith("\u0000"))
     .map((e) => ({ from: label(e.from), to: label(e.to), kind: e.kind, ...(e.at === undefined ? {} : { at: e.at as SourcePosition }) }));
   return {
-    plan: { outputs, skipped, edges, contexts: reach.contexts, secrets: reach.secrets, entitlements: reach.entitlements, entitlementsAt: reach.entitlementsAt, hostRuns: reach.hostRuns, steps: { ...stepsOf(reach), ...hostSteps(reach) } },
+    plan: { outputs, skipped, edges, contexts: reach.contexts, secrets: reach.secrets, entitlements: reach.entitlements, entitlementsAt: reach.entitlementsAt, hostRuns: reach.hostRuns, steps: addHostSteps(reach, stepsOf(reach)) },
     reach,
   };
 }
@@ -160,8 +160,8 @@ function stepsOf(reach: ReachPlan): Record<string, PlannedStep> {
 }
 
 /** Each host run as a step, so progress shows it under its target with its Buildfile position. */
-function hostSteps(reach: ReachPlan): Record<string, PlannedStep> {
-  const steps: Record<string, PlannedStep> = {};
+function addHostSteps(reach: ReachPlan, steps: Record<string, PlannedStep>): Record<string, PlannedStep> {
+  // Added in place: spreading thousands of op steps into a new object would copy every one.
   reach.hostRuns.forEach((run, index) => {
     const command = "shell" in run.command ? run.command.shell : JSON.stringify(run.command.exec);
     steps[hostRunStepKey(index)] = { target: run.target, command: `LOCALLY RUN ${command}`, ...(run.at === undefined ? {} : { at: run.at }) };

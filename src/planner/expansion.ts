@@ -35,6 +35,21 @@ export function expandSplitNow(word: Word, scope: ExpansionScope): Maybe<string[
   return guard(word, () => expandWordsSync(word.text, scope));
 }
 
+/**
+ * Expands the words of one statement (an absent word stays undefined): all at once when none has a
+ * `$(...)`, else when every command has run.
+ */
+export function expandAllNow(words: ReadonlyArray<Word | undefined>, scope: ExpansionScope): Maybe<Array<string | undefined>> {
+  let waiting = false;
+  const values: Array<Maybe<string> | undefined> = [];
+  for (const word of words) {
+    const value = word === undefined ? undefined : expandNow(word, scope);
+    if (value instanceof Promise) waiting = true;
+    values.push(value);
+  }
+  return waiting ? Promise.all(values) : (values as Array<string | undefined>);
+}
+
 /** {@link expandNow} for callers that await anyway. */
 export async function expandOne(word: Word, scope: ExpansionScope): Promise<string> {
   return expandNow(word, scope);

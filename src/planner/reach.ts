@@ -19,7 +19,7 @@ import { builtinArgs, checkOverridable, Variables, type GitFacts } from "./varia
 import { emptyBuild, type TargetBuild } from "./build-state.js";
 import { parsePlatform, type SourceMap, type State } from "./llb/index.js";
 import type { HostRun, PlannedImageConfig, PlannedStep } from "./plan.js";
-import type { Maybe } from "./maybe.js";
+import { then, type Maybe } from "./maybe.js";
 
 /** What a SAVE statement (or RUN --push) asks the executor to do, once it fires. */
 export type SaveOutput =
@@ -298,7 +298,7 @@ export class Reacher {
     return this.#plan(key, label, invocation, via);
   }
 
-  async #plan(key: string, label: string, invocation: Invocation, via: { kind: EdgeKind; at: SourcePosition } | undefined): Promise<string> {
+  #plan(key: string, label: string, invocation: Invocation, via: { kind: EdgeKind; at: SourcePosition } | undefined): Maybe<string> {
     try {
       this.stack.enter(key, label, via === undefined ? undefined : { kind: via.kind, at: via.at });
     } catch (cycle) {
@@ -306,19 +306,39 @@ export class Reacher {
       if (cycle instanceof Error) chained.add(cycle);
       throw cycle;
     }
-    try {
-      const loaded = await this.loader.load(invocation.directory, via?.at);
-      const target = findTarget(loaded.parsed, invocation.name, via?.at);
-      const checkout = this.checkoutOf(invocation.directory);
-      const at = { file: loaded.path, line: target.range.start.line, column: target.range.start.column };
-      this.targets.set(key, { key, label, invocation, file: loaded.path, at, phase: this.phase, ...(checkout === undefined ? {} : { checkout }) });
-      await this.#planTarget(key, label, invocation, loaded.parsed, loaded.text, target);
-    } catch (error) {
+    const done = (): string => {
+      this.stack.leave(key);
+      this.#done.add(key);
+      return key;
+    };
+    const failed = (error: unknown): never => {
       throw withChain(error, this.stack.chain());
+    };
+    let planned: Maybe<void>;
+    try {
+      planned = then(this.loader.loadNow(invocation.directory, via?.at), (loaded) => {
+        const target = findTarget(loaded.parsed, invocation.name, via?.at);
+        const checkout = this.checkoutOf(invocation.directory);
+        const at = { file: loaded.path, line: target.range.start.line, column: target.range.start.column };
+        this.targets.set(key, { key, label, invocation, file: loaded.path, at, phase: this.phase, ...(checkout === undefined ? {} : { checkout }) });
+        return then(this.#gitFactsOf(invocation.directory), (git) => this.#planTarget(key, label, invocation, loaded.parsed, loaded.text, target, git));
+      });
+    } catch (error) {
+      return failed(error);
     }
-    this.stack.leave(key);
-    this.#done.add(key);
-    return key;
+    return planned instanceof Promise ? planned.then(done, failed) : done();
+  }
+
+  readonly #gitFacts = new Map<string, GitFacts | undefined>();
+
+  /** The git facts of a local Buildfile directory, asked for once per directory. */
+  #gitFactsOf(directory: string): Maybe<GitFacts | undefined> {
+    if (this.request.gitFacts === undefined || this.checkoutOf(directory) !== undefined) return undefined;
+    if (this.#gitFacts.has(directory)) return this.#gitFacts.get(directory);
+    return this.request.gitFacts(directory).then((facts) => {
+      this.#gitFacts.set(directory, facts);
+      return facts;
+    });
   }
 
   readonly #scratch = new Map<string, State>();
@@ -330,8 +350,7 @@ export class Reacher {
     return state;
   }
 
-  async #planTarget(key: string, label: string, invocation: Invocation, buildfile: Buildfile, text: string, target: Target): Promise<void> {
-    const gitFacts = this.request.gitFacts === undefined || this.checkoutOf(invocation.directory) !== undefined ? undefined : await this.request.gitFacts(invocation.directory);
+  #planTarget(key: string, label: string, invocation: Invocation, buildfile: Buildfile, text: string, target: Target, gitFacts: GitFacts | undefined): Maybe<void> {
     const builtins = builtinArgs({
       targetName: invocation.name,
       targetRef: label,
@@ -359,12 +378,14 @@ export class Reacher {
     build.state = this.#scratchFor(invocation.platform);
     const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, privilegedCalls: true, build });
     // The base recipe opens every target: its IMPORTs and ARG --global serve the whole file.
-    // Awaited only when they wait: an await costs a microtask and a suspended frame even for nothing.
     const opened = buildfile.baseRecipe.length === 0 ? undefined : walkRecipe(context(base, true), buildfile.baseRecipe);
-    if (opened !== undefined) await opened;
-    const vars = new Variables(overrides, file.globals, builtins, new Map(base.envEntries()));
-    const walked = walkRecipe(context(vars, false), target.recipe);
-    if (walked !== undefined) await walked;
+    return then(opened, () => {
+      const vars = new Variables(overrides, file.globals, builtins, new Map(base.envEntries()));
+      return then(walkRecipe(context(vars, false), target.recipe), () => this.#keepResult(key, build));
+    });
+  }
+
+  #keepResult(key: string, build: WalkBuild): void {
     const push = build.pushPhase;
     if (push === undefined) {
       this.results.set(key, { state: build.state, config: build.config, artifacts: build.artifacts, host: build.host });

@@ -4,11 +4,11 @@
  * inlined (DO), and SAVE statements and RUN --push are recorded for the invocation.
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
-import type { ArgOverride, Buildfile, CacheCommand, CommandLine, CopyCommand, FromCommand, FromDockerfileCommand, GitCloneCommand, IfBranch, ImportCommand, SaveArtifactCommand, Statement, Word } from "../parser/ast.js";
+import type { ArgCommand, ArgOverride, Buildfile, CacheCommand, CommandLine, CopyCommand, FromCommand, FromDockerfileCommand, GitCloneCommand, IfBranch, ImportCommand, SaveArtifactCommand, SaveImageCommand, Statement, Word } from "../parser/ast.js";
 import { planFromDockerfile, resolveDockerfileInputs, type ArtifactSource } from "./commands/from-dockerfile.js";
 import { configEnvPairs, copyConfig } from "./build-state.js";
 import { describeDirectory, type EdgeKind, type Invocation } from "./invocation.js";
-import { expandNow, expandOne, expandSplitNow, positionOf, type ExpansionScope } from "./expansion.js";
+import { expandAllNow, expandNow, expandOne, expandSplitNow, positionOf, type ExpansionScope } from "./expansion.js";
 import { each, mapEach, then, type Maybe } from "./maybe.js";
 import { directoryOfReference } from "./locate.js";
 import { baseName, joinPath, normalizePath, staysInside } from "./paths.js";
@@ -83,8 +83,13 @@ interface PushPhase {
 const notInPushPhase = new Set<Statement["kind"]>(["FROM", "FROM_DOCKERFILE", "BUILD", "WAIT", "WITH_DOCKER", "LOCALLY"]);
 
 /** Plans statements in order; synchronous until one waits (see maybe.ts). */
-export function walkRecipe(ctx: RecipeContext, statements: readonly Statement[]): Maybe<void> {
-  return each(statements, (statement) => walkStatement(ctx, statement));
+export function walkRecipe(ctx: RecipeContext, statements: readonly Statement[], from = 0): Maybe<void> {
+  // A plain loop, not each(): this is the hottest loop of a plan.
+  for (let i = from; i < statements.length; i++) {
+    const pending = walkStatement(ctx, statements[i]!);
+    if (pending !== undefined) return pending.then(() => walkRecipe(ctx, statements, i + 1));
+  }
+  return undefined;
 }
 
 /** Where an op comes from, for the source map (BuildKit counts characters from 0). */
@@ -206,6 +211,29 @@ function recordStep(ctx: RecipeContext, s: Statement, stateBefore: unknown, arti
   if (newArtifacts) ctx.reacher.addStep(ctx.build.artifacts, ctx.invocation.platform, step);
 }
 
+function declareArg(ctx: RecipeContext, s: ArgCommand, at: SourcePosition, defaultValue: string | undefined): void {
+  const name = s.name.text;
+  const value = ctx.vars.declareArg({ name, defaultValue, required: s.flags.required, at });
+  if (s.flags.global) ctx.file.globals.set(name, value);
+}
+
+function saveImage(ctx: RecipeContext, s: SaveImageCommand, at: SourcePosition, names: string[]): void {
+  // The platform of what is saved: a FROM --platform (or FROM of a target built for one) sets it.
+  const statePlatform = ctx.build.state.getPlatform();
+  const platform = statePlatform === undefined ? ctx.invocation.platform : formatPlatform(statePlatform);
+  const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform, state: ctx.build.state, config: copyConfig(ctx.build.config), pushPhase: ctx.build.pushPhase !== undefined };
+  ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform, single: s.flags.noManifestList }, output });
+}
+
+function saveArtifact(ctx: RecipeContext, s: SaveArtifactCommand, at: SourcePosition, [source = "", artifactDest]: ReadonlyArray<string | undefined>): Maybe<void> {
+  // A LOCALLY target saves host files: they reach the build as an upload of its directory.
+  const host = ctx.build.host;
+  const from: WalkBuild = host === undefined ? ctx.build : { ...ctx.build, state: hostFiles(source, ctx.reacher.namedContext("host", host.directory), at) };
+  planSaveArtifact(from, s, source, artifactDest);
+  ctx.build.artifacts = from.artifacts;
+  return s.asLocal === undefined ? undefined : recordLocalArtifact(ctx, from, s, source, s.asLocal, at);
+}
+
 /**
  * The LLB builder's own checks (a mount target used twice, a git URL that does not parse) know no
  * Buildfile; the statement that called them is where to point.
@@ -232,11 +260,9 @@ function planStatement(ctx: RecipeContext, s: Statement): Maybe<void> {
       if (s.flags.global && !ctx.inBase) {
         throw new EbuildError("semantic", "ARG --global is allowed only in the base recipe", { at, hint: "move it above the first target" });
       }
-      const name = s.name.text;
-      return then(s.value === undefined ? undefined : expand(s.value), (defaultValue) => {
-        const value = ctx.vars.declareArg({ name, defaultValue, required: s.flags.required, at });
-        if (s.flags.global) ctx.file.globals.set(name, value);
-      });
+      if (s.value === undefined) return declareArg(ctx, s, at, undefined);
+      const defaultValue = expand(s.value);
+      return typeof defaultValue === "string" ? declareArg(ctx, s, at, defaultValue) : defaultValue.then((value) => declareArg(ctx, s, at, value));
     }
     case "LET":
       return then(s.value === undefined ? "" : expand(s.value), (value) => ctx.vars.let(s.name.text, value, at));
@@ -307,27 +333,15 @@ function planStatement(ctx: RecipeContext, s: Statement): Maybe<void> {
         if (ctx.tryRun !== undefined) ctx.tryRun.exitCodes = exec.getMount(exitCodeMount);
       }
       return;
-    case "SAVE_IMAGE":
-      return then(mapEach(s.names, (w) => expandSplitNow(w, scope)), (split) => {
-        const names = split.flat();
-        // The platform of what is saved: a FROM --platform (or FROM of a target built for one) sets it.
-        const statePlatform = ctx.build.state.getPlatform();
-        const platform = statePlatform === undefined ? ctx.invocation.platform : formatPlatform(statePlatform);
-        const output = { kind: "image" as const, names, push: s.flags.push, insecure: s.flags.insecure, platform, state: ctx.build.state, config: copyConfig(ctx.build.config), pushPhase: ctx.build.pushPhase !== undefined };
-        ctx.reacher.graph.addStatement({ kind: "image", phase: ctx.reacher.phase, invocation: ctx.key, what: names.join(" ") || "(no name)", at, image: { names, platform, single: s.flags.noManifestList }, output });
-      });
-    case "SAVE_ARTIFACT":
-      return then(expand(s.source), (source) =>
-        then(s.artifactDest === undefined ? undefined : expand(s.artifactDest), (artifactDest) => {
-          // A LOCALLY target saves host files: they reach the build as an upload of its directory.
-          const host = ctx.build.host;
-          const from: WalkBuild = host === undefined ? ctx.build : { ...ctx.build, state: hostFiles(source, ctx.reacher.namedContext("host", host.directory), at) };
-          planSaveArtifact(from, s, source, artifactDest);
-          ctx.build.artifacts = from.artifacts;
-          if (s.asLocal !== undefined) return recordLocalArtifact(ctx, from, s, source, s.asLocal, at);
-          return undefined;
-        }),
-      );
+    case "SAVE_IMAGE": {
+      const split = s.names.map((w) => expandSplitNow(w, scope));
+      if (split.some((names) => names instanceof Promise)) return Promise.all(split).then((ready) => saveImage(ctx, s, at, ready.flat()));
+      return saveImage(ctx, s, at, (split as string[][]).flat());
+    }
+    case "SAVE_ARTIFACT": {
+      const words = expandAllNow([s.source, s.artifactDest], scope);
+      return words instanceof Promise ? words.then((ready) => saveArtifact(ctx, s, at, ready)) : saveArtifact(ctx, s, at, words);
+    }
     case "IF":
       return walkIf(ctx, s.branches, s.elseBody);
     case "FOR":
@@ -382,29 +396,27 @@ async function walkImport(ctx: RecipeContext, s: ImportCommand, at: SourcePositi
 
 /** FROM an image (its config from the engine) or FROM +target (its planned result). */
 function walkFrom(ctx: RecipeContext, s: FromCommand, at: SourcePosition): Maybe<void> {
-  const scope = scopeOf(ctx);
-  const startFrom = (image: string, platform: string): Maybe<void> => {
-    if (!looksLikeReference(image)) {
-      return planFromImage(ctx.build, image, platform, ctx.reacher.request.engine, at).then(() => ctx.vars.replaceEnv(configEnvPairs(ctx.build.config)));
-    }
-    const ref = parseTargetReference(image, positionOf(s.image.range));
-    return then(overridesOf(ctx, s.overrides, s.flags.buildArgs), (overrides) =>
-      then(invokeAll(ctx, ref, { kind: "FROM", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at }), (keys) => {
-        if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
-        const from = ctx.reacher.resultOf(keys[0]!);
-        if (from.host !== undefined) {
-          throw new EbuildError("semantic", `FROM ${image}: a LOCALLY target has no image to start from`, { at, hint: "BUILD it, or COPY the artifacts it saves" });
-        }
-        planFromTarget(ctx.build, from);
-        ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
-      }),
-    );
-  };
-  return then(expandNow(s.image, scope), (image) =>
-    then(s.flags.platform === undefined ? ctx.invocation.platform : expandNow(s.flags.platform, scope), (platform) => {
-      // The target is built for that platform from here on (its later ARG TARGETPLATFORM, its image).
-      if (s.flags.platform !== undefined) ctx.vars.setTargetPlatform(platform);
-      return startFrom(image, platform);
+  const words = expandAllNow([s.image, s.flags.platform], scopeOf(ctx));
+  return words instanceof Promise ? words.then((ready) => startFrom(ctx, s, at, ready)) : startFrom(ctx, s, at, words);
+}
+
+function startFrom(ctx: RecipeContext, s: FromCommand, at: SourcePosition, [image = "", written]: ReadonlyArray<string | undefined>): Maybe<void> {
+  const platform = written ?? ctx.invocation.platform;
+  // The target is built for that platform from here on (its later ARG TARGETPLATFORM, its image).
+  if (written !== undefined) ctx.vars.setTargetPlatform(platform);
+  if (!looksLikeReference(image)) {
+    return planFromImage(ctx.build, image, platform, ctx.reacher.request.engine, at).then(() => ctx.vars.replaceEnv(configEnvPairs(ctx.build.config)));
+  }
+  const ref = parseTargetReference(image, positionOf(s.image.range));
+  return then(overridesOf(ctx, s.overrides, s.flags.buildArgs), (overrides) =>
+    then(invokeAll(ctx, ref, { kind: "FROM", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at }), (keys) => {
+      if (keys.length !== 1) throw new EbuildError("semantic", "FROM takes a single value of each ARG", { at, hint: "use BUILD for a matrix" });
+      const from = ctx.reacher.resultOf(keys[0]!);
+      if (from.host !== undefined) {
+        throw new EbuildError("semantic", `FROM ${image}: a LOCALLY target has no image to start from`, { at, hint: "BUILD it, or COPY the artifacts it saves" });
+      }
+      planFromTarget(ctx.build, from);
+      ctx.vars.replaceEnv(configEnvPairs(ctx.build.config));
     }),
   );
 }
@@ -412,31 +424,34 @@ function walkFrom(ctx: RecipeContext, s: FromCommand, at: SourcePosition): Maybe
 /** COPY from the context and from other targets' artifacts (each such target invoked like FROM's). */
 function walkCopy(ctx: RecipeContext, s: CopyCommand): Maybe<void> {
   const scope = scopeOf(ctx);
-  const expand = (word: Word) => expandNow(word, scope);
-  const sources: CopyFrom[] = [];
-  const addSource = (source: CopyCommand["sources"][number], platform: string): Maybe<void> =>
-    then(expand(source.source), (text) => {
-      if (!looksLikeReference(text)) {
-        sources.push({ kind: "context", path: text });
-        return undefined;
-      }
-      const ref = parseArtifactReference(text, positionOf(source.source.range));
-      return then(overridesOf(ctx, source.overrides, s.flags.buildArgs), (overrides) => {
-        const edge = { kind: "COPY" as const, overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at: positionOf(source.range) };
-        return then(invokeAll(ctx, ref, edge), (keys) => {
-          for (const key of keys) sources.push({ kind: "artifact", artifacts: ctx.reacher.resultOf(key).artifacts, path: ref.path });
-        });
+  // Every word of one COPY sees the same variables: they expand together, before any source is used.
+  const words = expandAllNow([s.flags.platform, ...s.sources.map((source) => source.source), s.flags.chmod, s.flags.chown, s.dest], scope);
+  return words instanceof Promise ? words.then((ready) => copyFrom(ctx, s, ready, [], 0)) : copyFrom(ctx, s, words, [], 0);
+}
+
+/** Adds COPY's sources from the `from`th on, then copies; `words` are --platform, the sources, --chmod, --chown, dest. */
+function copyFrom(ctx: RecipeContext, s: CopyCommand, words: ReadonlyArray<string | undefined>, sources: CopyFrom[], from: number): Maybe<void> {
+  const count = s.sources.length;
+  const platform = words[0] ?? ctx.invocation.platform;
+  for (let i = from; i < count; i++) {
+    const text = words[1 + i] ?? "";
+    if (!looksLikeReference(text)) {
+      sources.push({ kind: "context", path: text });
+      continue;
+    }
+    const source = s.sources[i]!;
+    const ref = parseArtifactReference(text, positionOf(source.source.range));
+    const added = then(overridesOf(ctx, source.overrides, s.flags.buildArgs), (overrides) => {
+      const edge = { kind: "COPY" as const, overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms: [platform], at: positionOf(source.range) };
+      return then(invokeAll(ctx, ref, edge), (keys) => {
+        for (const key of keys) sources.push({ kind: "artifact", artifacts: ctx.reacher.resultOf(key).artifacts, path: ref.path });
       });
     });
-  return then(s.flags.platform === undefined ? ctx.invocation.platform : expand(s.flags.platform), (platform) =>
-    then(each(s.sources, (source) => addSource(source, platform)), () =>
-      then(s.flags.chmod === undefined ? undefined : expand(s.flags.chmod), (chmod) =>
-        then(s.flags.chown === undefined ? undefined : expand(s.flags.chown), (chown) =>
-          then(expand(s.dest), (dest) => planCopy(ctx.build, s, sources, dest, { chmod, chown }, copyContextOf(ctx), locationOf(ctx, s.range))),
-        ),
-      ),
-    ),
-  );
+    if (added instanceof Promise) return added.then(() => copyFrom(ctx, s, words, sources, i + 1));
+  }
+  const flags = { chmod: words[1 + count], chown: words[2 + count] };
+  planCopy(ctx.build, s, sources, words[3 + count] ?? "", flags, copyContextOf(ctx), locationOf(ctx, s.range));
+  return undefined;
 }
 
 /** A shallow checkout of the ref; the clone lands in dest like `git clone url dest`. */
@@ -524,8 +539,22 @@ export function invokeAll(ctx: RecipeContext, ref: Reference, edge: EdgeOptions)
   for (const platform of platforms) {
     for (const combo of matrixOf(explicit)) invocations.push({ directory, name: ref.name, overrides: [...base, ...combo], platform });
   }
-  const via = { from: ctx.key, kind, at, allowPrivileged };
-  return mapEach(invocations, (invocation) => ctx.reacher.invoke(invocation, via));
+  return invokeEach(ctx.reacher, invocations, { from: ctx.key, kind, at, allowPrivileged }, [], 0);
+}
+
+/** Invokes each invocation in order from the `from`th, adding their keys to `keys`. */
+function invokeEach(reacher: Reacher, invocations: readonly Invocation[], via: Parameters<Reacher["invoke"]>[1], keys: string[], from: number): Maybe<string[]> {
+  for (let i = from; i < invocations.length; i++) {
+    const key = reacher.invoke(invocations[i]!, via);
+    if (key instanceof Promise) {
+      return key.then((ready) => {
+        keys.push(ready);
+        return invokeEach(reacher, invocations, via, keys, i + 1);
+      });
+    }
+    keys.push(key);
+  }
+  return keys;
 }
 
 /** How a statement reaches other targets: the edge's kind, its arguments and flags, where it stands. */

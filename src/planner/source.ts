@@ -2,6 +2,7 @@
  * Loading Buildfiles. The planner reads files only through a `SourceReader` (the CLI passes one over
  * node:fs, tests an in-memory one), and each directory's file is read and parsed once per plan.
  */
+import type { Maybe } from "./maybe.js";
 import { EbuildError, type SourcePosition } from "../errors.js";
 import type { GitFiles } from "./engine.js";
 import { joinPath, normalizePath } from "./paths.js";
@@ -46,6 +47,8 @@ export class BuildfileLoader<T> {
   readonly #parse: ParseBuildfile<T>;
   readonly #remote: RemoteSource;
   readonly #cache = new Map<string, Promise<LoadedBuildfile<T>>>();
+  /** Buildfiles already read, to hand out without waiting (see maybe.ts). */
+  readonly #ready = new Map<string, LoadedBuildfile<T>>();
 
   constructor(reader: SourceReader, parse: ParseBuildfile<T>, remote: RemoteSource = { files: undefined, settings: {} }) {
     this.#reader = reader;
@@ -61,10 +64,18 @@ export class BuildfileLoader<T> {
     const key = isRemote(directory) ? directory : normalizePath(directory);
     let loading = this.#cache.get(key);
     if (loading === undefined) {
-      loading = this.#read(key, at);
+      loading = this.#read(key, at).then((loaded) => {
+        this.#ready.set(key, loaded);
+        return loaded;
+      });
       this.#cache.set(key, loading);
     }
     return loading;
+  }
+
+  /** {@link load}, but a Buildfile read before comes at once. */
+  loadNow(directory: string, at?: SourcePosition): Maybe<LoadedBuildfile<T>> {
+    return this.#ready.get(isRemote(directory) ? directory : normalizePath(directory)) ?? this.load(directory, at);
   }
 
   /** How many directories were read, for tests and the bench. */

@@ -18,18 +18,29 @@ import type {
 } from "../../parser/ast.js";
 import { setConfigEnv, type TargetBuild } from "../build-state.js";
 import { expandNow, expandOne, expandSplit, positionOf, type ExpansionScope } from "../expansion.js";
-import { each, then, type Maybe } from "../maybe.js";
+import { then, type Maybe } from "../maybe.js";
 import { mkdir } from "../llb/index.js";
 
 /** ENV: each pair goes into the state (for RUN) and the image config; the key is not expanded. */
-export function planEnv(build: TargetBuild, command: EnvCommand, scope: ExpansionScope, setVariable: (name: string, value: string) => void): Maybe<void> {
-  return each(command.pairs, (pair) =>
-    then(expandNow(pair.value, scope), (value) => {
-      build.state = build.state.env(pair.key.text, value);
-      setConfigEnv(build.config, pair.key.text, value);
-      setVariable(pair.key.text, value);
-    }),
-  );
+export function planEnv(build: TargetBuild, command: EnvCommand, scope: ExpansionScope, setVariable: (name: string, value: string) => void, from = 0): Maybe<void> {
+  for (let i = from; i < command.pairs.length; i++) {
+    const pair = command.pairs[i]!;
+    const value = expandNow(pair.value, scope);
+    if (typeof value !== "string") {
+      return value.then((ready) => {
+        setEnv(build, pair.key.text, ready, setVariable);
+        return planEnv(build, command, scope, setVariable, i + 1);
+      });
+    }
+    setEnv(build, pair.key.text, value, setVariable);
+  }
+  return undefined;
+}
+
+function setEnv(build: TargetBuild, name: string, value: string, setVariable: (name: string, value: string) => void): void {
+  build.state = build.state.env(name, value);
+  setConfigEnv(build.config, name, value);
+  setVariable(name, value);
 }
 
 /** WORKDIR: creates the directory (as Docker does) and makes it the working directory. */
