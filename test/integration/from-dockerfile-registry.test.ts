@@ -4,17 +4,14 @@
  * with the same Docker config credentials the build pulls with.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { promisify } from "node:util";
 import { ebuild, project } from "../support/cli.js";
-import { startRegistry, type TestRegistry } from "../support/registry.js";
+import { pushFixtureImage, startRegistry, type TestRegistry } from "../support/registry.js";
 
-const run = promisify(execFile);
 const user = "dfsecrets";
 const password = `df:${randomBytes(6).toString("hex")}`;
 let registry: TestRegistry;
@@ -30,14 +27,8 @@ before(async () => {
   const auth = Buffer.from(`${user}:${password}`).toString("base64");
   await writeFile(join(dockerConfig, "config.json"), JSON.stringify({ auths: { [registry.address]: { auth } } }), { mode: 0o600 });
   await writeFile(join(noCredentials, "config.json"), JSON.stringify({ auths: {} }));
-  const env = { ...process.env, DOCKER_CONFIG: dockerConfig };
-  await run("docker", ["tag", "ebuild-fixture/busybox:latest", image], { env });
-  try {
-    await run("docker", ["push", image], { env });
-  } finally {
-    // Only the registry has it now: planning and building must pull it from there.
-    await run("docker", ["rmi", image], { env });
-  }
+  // Only the registry has it then: planning and building must pull it from there.
+  await pushFixtureImage(image, dockerConfig);
 });
 
 after(async () => {

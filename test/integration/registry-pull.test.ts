@@ -2,19 +2,16 @@
 // config through ebuild's credential source and the session's Auth service, with no docker login.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { BuildkitClient } from "../../src/buildkit/client.js";
 import { GatewayBuild } from "../../src/buildkit/gateway.js";
 import { dockerCredentialSource } from "../../src/buildkit/credentials/index.js";
 import { openBuildSession } from "../../src/cli/build/build-session.js";
 import { runOnImage } from "../buildkit/support/tiny-llb.js";
-import { startRegistry, type TestRegistry } from "../support/registry.js";
+import { pushFixtureImage, startRegistry, type TestRegistry } from "../support/registry.js";
 
-const run = promisify(execFile);
 const user = "puller";
 const password = "pull:me please";
 const basic = Buffer.from(`${user}:${password}`).toString("base64");
@@ -25,14 +22,8 @@ async function registryWithBase(dockerConfig: string): Promise<{ registry: TestR
   const image = `${registry.address}/ebuild-test/base:1`;
   // docker push reads the same auths entry: the config is written, never logged into.
   await writeFile(join(dockerConfig, "config.json"), JSON.stringify({ auths: { [registry.address]: { auth: basic } } }));
-  const env = { ...process.env, DOCKER_CONFIG: dockerConfig };
-  await run("docker", ["tag", "ebuild-fixture/busybox:latest", image], { env });
-  try {
-    await run("docker", ["push", image], { env });
-  } finally {
-    // Untagged again, so the build below can only get it from the registry.
-    await run("docker", ["rmi", image], { env });
-  }
+  // Untagged again, so the build below can only get it from the registry.
+  await pushFixtureImage(image, dockerConfig);
   return { registry, image };
 }
 

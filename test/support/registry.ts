@@ -76,3 +76,17 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   }
   throw new Error(`could not start a local registry: ${String(lastError)}`);
 }
+
+/**
+ * Puts the busybox fixture into `registry` as `image`, pushing with the auths of the Docker config in
+ * `dockerConfig`, and untags it again: a build can then only get it from the registry.
+ */
+export async function pushFixtureImage(image: string, dockerConfig: string): Promise<void> {
+  const env = { ...process.env, DOCKER_CONFIG: dockerConfig };
+  await run("docker", ["tag", "ebuild-fixture/busybox:latest", image], { env });
+  try {
+    await run("docker", ["push", image], { env });
+  } finally {
+    await run("docker", ["rmi", image], { env });
+  }
+}
