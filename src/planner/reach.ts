@@ -63,6 +63,13 @@ export interface ReachRequest {
   host?: HostShell;
   /** How remote repositories map to clone URLs (the user's `EBUILD_GIT_URL_INSTEAD_OF`). */
   git?: GitSettings;
+  /**
+   * A stable id of a local directory on this machine, sent as `local.unique` with its uploads:
+   * BuildKit merges identical ops of concurrent builds, and two projects' (or two machines')
+   * uploads with the same names and patterns must never be one. Without it (tests, `ebuild plan`)
+   * the LLB is the same on every machine.
+   */
+  contextId?: (directory: string) => string;
   /** Reads remote Buildfiles from git checkouts; without it remote references are errors. */
   gitFiles?: GitFiles;
   /**

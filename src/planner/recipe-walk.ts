@@ -114,7 +114,8 @@ function copyContextOf(ctx: RecipeContext): CopyContext {
   const checkout = ctx.reacher.checkoutOf(directory);
   if (checkout === undefined) {
     const name = ctx.reacher.contextName(directory);
-    return { kind: "local", name, sources: ctx.reacher.contextSources(name) };
+    const uniqueId = ctx.reacher.request.contextId?.(directory);
+    return { kind: "local", name, sources: ctx.reacher.contextSources(name), ...(uniqueId === undefined ? {} : { uniqueId }) };
   }
   return { kind: "checkout", state: checkoutState(checkout), directory: parseRemoteDirectoryKey(directory)!.subdirectory };
 }
@@ -228,7 +229,7 @@ function saveImage(ctx: RecipeContext, s: SaveImageCommand, at: SourcePosition, 
 function saveArtifact(ctx: RecipeContext, s: SaveArtifactCommand, at: SourcePosition, [source = "", artifactDest]: ReadonlyArray<string | undefined>): Maybe<void> {
   // A LOCALLY target saves host files: they reach the build as an upload of its directory.
   const host = ctx.build.host;
-  const from: WalkBuild = host === undefined ? ctx.build : { ...ctx.build, state: hostFiles(source, ctx.reacher.namedContext("host", host.directory), at) };
+  const from: WalkBuild = host === undefined ? ctx.build : { ...ctx.build, state: hostFiles(source, ctx.reacher.namedContext("host", host.directory), at, ctx.reacher.request.contextId?.(host.directory)) };
   planSaveArtifact(from, s, source, artifactDest);
   ctx.build.artifacts = from.artifacts;
   return s.asLocal === undefined ? undefined : recordLocalArtifact(ctx, from, s, source, s.asLocal, at);

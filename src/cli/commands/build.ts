@@ -17,6 +17,7 @@ import { BuildkitEngine } from "../build/buildkit-engine.js";
 import { ProcessHostShell } from "../build/host-shell.js";
 import { openBuildSession } from "../build/build-session.js";
 import { ContextDirectories } from "../build/contexts.js";
+import { contextIds } from "../build/context-id.js";
 import { executePlan, runHostStep, type ExecutionReport } from "../build/execute-plan.js";
 import { GitFactsReader } from "../build/git-facts.js";
 import { fileSystemReader, parseOrThrow } from "../build/load.js";
@@ -232,6 +233,9 @@ async function workerPlatform(client: BuildkitClient, fallback: string): Promise
  * Plans one invoked target; `$(...)`, IF and FOR run on the daemon through a planning session, a
  * LOCALLY target's on this machine.
  */
+// One per process: each directory's id is worked out once.
+const contextId = contextIds();
+
 async function planOne(client: BuildkitClient, invocation: TargetInvocation, settings: PlanSettings): Promise<PlanResult> {
   const entry = entryOf(invocation.ref, settings.cwd);
   // A remote entry has no local context: its files come from the checkout.
@@ -256,6 +260,7 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
       userPlatform: settings.userPlatform,
       version: settings.version,
       gitFacts: settings.gitFacts,
+      contextId,
       push: settings.push,
       ci: settings.ci,
       strict: settings.strict,

@@ -18,13 +18,15 @@ export type CopyFrom = { kind: "context"; path: string } | { kind: "artifact"; a
  * The build context of the Buildfile a COPY is written in: a local directory the session serves
  * (by its `local` source name), or a directory of a git checkout.
  */
-export type CopyContext = { kind: "local"; name: string; sources?: Map<string, State> } | { kind: "checkout"; state: State; directory: string };
+export type CopyContext =
+  | { kind: "local"; name: string; sources?: Map<string, State>; uniqueId?: string }
+  | { kind: "checkout"; state: State; directory: string };
 
 /**
  * The context's `local` source sending `patterns`. COPYs naming the same files share one source
  * (`sources` keeps them per plan), so its op is written and hashed once.
  */
-function contextSource(context: { name: string; sources?: Map<string, State> }, patterns: readonly string[]): State {
+function contextSource(context: { name: string; sources?: Map<string, State>; uniqueId?: string }, patterns: readonly string[]): State {
   const key = patterns.join("\n");
   const known = context.sources?.get(key);
   if (known !== undefined) return known;
@@ -33,6 +35,7 @@ function contextSource(context: { name: string; sources?: Map<string, State> }, 
     // Outputs of a running build are staged in the project (src/cli/outputs); never upload them.
     excludePatterns: [".ebuild-staging-*"],
     sharedKeyHint: context.name,
+    ...(context.uniqueId === undefined ? {} : { uniqueId: context.uniqueId }),
   });
   context.sources?.set(key, source);
   return source;

@@ -106,7 +106,7 @@ export function planHostRun(
  * The host files SAVE ARTIFACT reads: an upload of the host directory under `contextName` with
  * only `source` included. The path must stay inside that directory.
  */
-export function hostFiles(source: string, contextName: string, at: SourcePosition): State {
+export function hostFiles(source: string, contextName: string, at: SourcePosition, uniqueId?: string): State {
   if (!staysInside(source)) {
     throw new EbuildError("semantic", `SAVE ARTIFACT ${source}: a LOCALLY target saves files inside its directory`, { at, hint: "use WORKDIR to move to the files' directory first" });
   }
@@ -115,6 +115,7 @@ export function hostFiles(source: string, contextName: string, at: SourcePositio
     ...(pattern === "." ? {} : { includePatterns: [pattern] }),
     excludePatterns: [".ebuild-staging-*"],
     sharedKeyHint: contextName,
+    ...(uniqueId === undefined ? {} : { uniqueId }),
     description: `LOCALLY SAVE ARTIFACT ${source}`,
   });
 }
