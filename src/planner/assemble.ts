@@ -70,6 +70,8 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     }
     const output = verdict.output;
     const phase = verdict.phase ?? 0;
+    // An image is saved for its own platform; an artifact or push phase runs on its target's.
+    const platform = output.kind === "image" ? output.platform : targetOf.get(verdict.invocation)!.invocation.platform;
     switch (output.kind) {
       case "image":
         // SAVE IMAGE without a name only marks the target for the cache: nothing to export.
@@ -78,7 +80,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           kind: "image",
           target,
           get definition() {
-            return definitionOf(output.state, output.platform);
+            return definitionOf(output.state, platform);
           },
           at,
           ...(phase === 0 ? {} : { phase }),
@@ -90,8 +92,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           ...(output.pushPhase ? { pushPhase: true } : {}),
         });
         break;
-      case "artifact": {
-        const platform = targetOf.get(verdict.invocation)!.invocation.platform;
+      case "artifact":
         artifacts.push({
           kind: "artifact",
           target,
@@ -108,9 +109,7 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           ...(output.finally === true ? { finally: true } : {}),
         });
         break;
-      }
-      case "push-run": {
-        const platform = targetOf.get(verdict.invocation)!.invocation.platform;
+      case "push-run":
         pushes.push({
           kind: "push-run",
           target,
@@ -121,7 +120,6 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           commands: output.commands,
         });
         break;
-      }
     }
   }
   const outputs: PlannedOutput[] = [...runs, ...images, ...artifacts, ...pushes];
