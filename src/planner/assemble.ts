@@ -32,10 +32,6 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
     }
     return bytes;
   };
-  // Definitions are marshalled when first read: each carries its ancestors and the Buildfile text,
-  // so planning thousands of outputs eagerly would build (and hold) gigabytes the executor reads
-  // one at a time, and `ebuild plan` may not read at all.
-  // A getter in each output's literal (not defineProperty, which makes every output a slow dictionary object).
   const targetOf = new Map(reach.targets.map((t) => [t.key, t]));
 
   // A target that only BUILDs others has nothing of its own to solve.
@@ -46,15 +42,12 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
       // A target BUILT after a WAIT block runs after that block's outputs were written.
       const state = finalState(reach, key);
       const platform = target.invocation.platform;
-      const run: TargetRun = {
-        kind: "run",
+      const run: TargetRun = withDefinition(state, platform, definitionOf, {
+        kind: "run" as const,
         target: label(key),
-        get definition() {
-          return definitionOf(state, platform);
-        },
         at: target.at,
         ...(target.phase === 0 ? {} : { phase: target.phase }),
-      };
+      });
       return run;
     });
   const images: ImageOutput[] = [];
@@ -76,12 +69,9 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
       case "image":
         // SAVE IMAGE without a name only marks the target for the cache: nothing to export.
         if (output.names.length === 0) break;
-        images.push({
-          kind: "image",
+        images.push(withDefinition(output.state, platform, definitionOf, {
+          kind: "image" as const,
           target,
-          get definition() {
-            return definitionOf(output.state, platform);
-          },
           at,
           ...(phase === 0 ? {} : { phase }),
           names: output.names,
@@ -90,15 +80,12 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           config: output.config,
           platform: plannedPlatform(output.platform),
           ...(output.pushPhase ? { pushPhase: true } : {}),
-        });
+        }));
         break;
       case "artifact":
-        artifacts.push({
-          kind: "artifact",
+        artifacts.push(withDefinition(output.state, platform, definitionOf, {
+          kind: "artifact" as const,
           target,
-          get definition() {
-            return definitionOf(output.state, platform);
-          },
           at,
           ...(phase === 0 ? {} : { phase }),
           baseDir: output.baseDir,
@@ -107,37 +94,73 @@ export async function plan(request: PlanRequest): Promise<PlanResult> {
           force: output.force,
           ...(output.pushPhase ? { pushPhase: true } : {}),
           ...(output.finally === true ? { finally: true } : {}),
-        });
+        }));
         break;
       case "push-run":
-        pushes.push({
-          kind: "push-run",
+        pushes.push(withDefinition(output.state, platform, definitionOf, {
+          kind: "push-run" as const,
           target,
-          get definition() {
-            return definitionOf(output.state, platform);
-          },
           at,
           commands: output.commands,
-        });
+        }));
         break;
     }
   }
   const outputs: PlannedOutput[] = [...runs, ...images, ...artifacts, ...pushes];
-  const edges: ReachEdge[] = reach.graph.edges
-    .filter((e) => !e.from.startsWith("\u0000"))
-    .map((e) => ({ from: label(e.from), to: label(e.to), kind: e.kind, ...(e.at === undefined ? {} : { at: e.at as SourcePosition }) }));
+  let edges: ReachEdge[] | undefined;
   return {
-    plan: { outputs, skipped, edges, contexts: reach.contexts, secrets: reach.secrets, entitlements: reach.entitlements, entitlementsAt: reach.entitlementsAt, hostRuns: reach.hostRuns, steps: addHostSteps(reach, stepsOf(reach)) },
+    plan: {
+      outputs,
+      skipped,
+      // Labelled when first read: only `ebuild plan --json` shows them (the tree reads the graph),
+      // and a large build has an edge per BUILD, FROM and COPY of a target.
+      get edges() {
+        return (edges ??= reach.graph.edges
+          .filter((e) => !e.from.startsWith("\u0000"))
+          .map((e) => ({ from: label(e.from), to: label(e.to), kind: e.kind, ...(e.at === undefined ? {} : { at: e.at as SourcePosition }) })));
+      },
+      contexts: reach.contexts, secrets: reach.secrets, entitlements: reach.entitlements, entitlementsAt: reach.entitlementsAt, hostRuns: reach.hostRuns,
+      steps: addHostSteps(reach, stepsOf(reach)),
+    },
     reach,
   };
+}
+
+type Marshal = (state: State, platform: string) => Uint8Array;
+
+/**
+ * An output's definition, marshalled when first read: each carries its ancestors and the Buildfile
+ * text, so planning thousands of outputs eagerly would build (and hold) gigabytes the executor
+ * reads one at a time, and `ebuild plan` may not read at all. A getter on a prototype: one in each
+ * output's literal would make every output a slow dictionary object.
+ */
+class LazyDefinition {
+  readonly #state: State;
+  readonly #platform: string;
+  readonly #marshal: Marshal;
+
+  constructor(state: State, platform: string, marshal: Marshal) {
+    this.#state = state;
+    this.#platform = platform;
+    this.#marshal = marshal;
+  }
+
+  get definition(): Uint8Array {
+    return this.#marshal(this.#state, this.#platform);
+  }
+}
+
+function withDefinition<T extends object>(state: State, platform: string, marshal: Marshal, fields: T): T & { readonly definition: Uint8Array } {
+  return Object.assign(new LazyDefinition(state, platform, marshal), fields);
 }
 
 /**
  * Op digest → the statement that made it. One walk per platform of every recorded state finds
  * each op's digest exactly as the outputs' definitions have it.
  */
-function stepsOf(reach: ReachPlan): Record<string, PlannedStep> {
-  const steps: Record<string, PlannedStep> = {};
+function stepsOf(reach: ReachPlan): Map<string, PlannedStep> {
+  // A Map: an object with ten thousand digest keys is a slow dictionary to fill and to read.
+  const steps = new Map<string, PlannedStep>();
   const byPlatform = new Map<string, Array<(typeof reach.steps)[number]>>();
   for (const entry of reach.steps) {
     const list = byPlatform.get(entry.platform);
@@ -149,20 +172,19 @@ function stepsOf(reach: ReachPlan): Record<string, PlannedStep> {
       entries.map((e) => e.state),
       { platform: parsePlatform(platform) },
     );
-    entries.forEach((entry, i) => {
-      const digest = outputs[i];
-      if (digest !== undefined && digest !== "" && steps[digest] === undefined) steps[digest] = entry.step;
-    });
+    for (let i = 0; i < entries.length; i++) {
+      const digest = outputs[i]!;
+      if (digest !== "" && !steps.has(digest)) steps.set(digest, entries[i]!.step);
+    }
   }
   return steps;
 }
 
 /** Each host run as a step, so progress shows it under its target with its Buildfile position. */
-function addHostSteps(reach: ReachPlan, steps: Record<string, PlannedStep>): Record<string, PlannedStep> {
-  // Added in place: spreading thousands of op steps into a new object would copy every one.
+function addHostSteps(reach: ReachPlan, steps: Map<string, PlannedStep>): Map<string, PlannedStep> {
   reach.hostRuns.forEach((run, index) => {
     const command = "shell" in run.command ? run.command.shell : JSON.stringify(run.command.exec);
-    steps[hostRunStepKey(index)] = { target: run.target, command: `LOCALLY RUN ${command}`, ...(run.at === undefined ? {} : { at: run.at }) };
+    steps.set(hostRunStepKey(index), { target: run.target, command: `LOCALLY RUN ${command}`, ...(run.at === undefined ? {} : { at: run.at }) });
   });
   return steps;
 }

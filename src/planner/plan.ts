@@ -182,5 +182,5 @@ export interface Plan {
   /** Commands LOCALLY targets run on the host, in order (`ebuild plan` shows them as LOCALLY). */
   hostRuns?: HostRun[];
   /** Op digest (`sha256:…`, as Status reports vertices) → the step it came from; host runs by hostRunStepKey. */
-  steps?: Record<string, PlannedStep>;
+  steps?: ReadonlyMap<string, PlannedStep>;
 }

@@ -19,6 +19,7 @@ import type { BuildPlace, Engine } from "./engine.js";
 import { looksLikeReference, parseArtifactReference, parseFunctionReference, parseReference, parseTargetReference, type Reference, type ReferenceHome } from "./reference.js";
 import { checkOverridable, type Variables } from "./variables.js";
 import type { TargetBuild } from "./build-state.js";
+import type { PlannedStep } from "./plan.js";
 import { planCmd, planEntrypoint, planEnv, planExpose, planHealthcheck, planHost, planLabel, planUser, planVolume, planWorkdir } from "./commands/config.js";
 import { planCopy, type CopyContext, type CopyFrom } from "./commands/copy.js";
 import { planFromImage, planFromTarget } from "./commands/from.js";
@@ -181,25 +182,27 @@ function walkStatement(ctx: RecipeContext, s: Statement): Maybe<void> {
       hint: "move it above the first RUN --push, or into another target",
     });
   }
+  // One position per statement, shared by its step, edges and effects.
+  const at = positionOf(s.range);
   let pending: Maybe<void>;
   try {
-    pending = planStatement(ctx, s);
+    pending = planStatement(ctx, s, at);
   } catch (error) {
-    throw positioned(error, positionOf(s.range));
+    throw positioned(error, at);
   }
   if (pending instanceof Promise) {
     return pending.then(
-      () => recordStep(ctx, s, stateBefore, artifactsBefore),
+      () => recordStep(ctx, s, at, stateBefore, artifactsBefore),
       (error: unknown) => {
-        throw positioned(error, positionOf(s.range));
+        throw positioned(error, at);
       },
     );
   }
-  recordStep(ctx, s, stateBefore, artifactsBefore);
+  recordStep(ctx, s, at, stateBefore, artifactsBefore);
 }
 
 /** After a statement: the op it added, named for progress, and its part of a push phase. */
-function recordStep(ctx: RecipeContext, s: Statement, stateBefore: unknown, artifactsBefore: unknown): void {
+function recordStep(ctx: RecipeContext, s: Statement, at: SourcePosition, stateBefore: unknown, artifactsBefore: unknown): void {
   if (stepless.has(s.kind)) return;
   if (ctx.build.pushPhase !== undefined && s.kind !== "SAVE_IMAGE" && s.kind !== "SAVE_ARTIFACT") {
     ctx.build.pushPhase.output.commands.push(s.kind === "RUN" && s.flags.push ? `RUN --push ${commandText(s)}` : commandOf(s));
@@ -207,7 +210,7 @@ function recordStep(ctx: RecipeContext, s: Statement, stateBefore: unknown, arti
   const newState = ctx.build.state.output?.vertex !== stateBefore;
   const newArtifacts = ctx.build.artifacts.output?.vertex !== artifactsBefore;
   if (!newState && !newArtifacts) return;
-  const step = { target: ctx.label, command: commandOf(s), at: positionOf(s.range) };
+  const step = new StatementStep(ctx.label, s, at);
   if (newState) ctx.reacher.addStep(ctx.build.state, ctx.invocation.platform, step);
   if (newArtifacts) ctx.reacher.addStep(ctx.build.artifacts, ctx.invocation.platform, step);
 }
@@ -245,14 +248,39 @@ function positioned(error: unknown, at: SourcePosition): unknown {
 }
 
 /** The command as written, for progress: keyword and arguments. */
+/**
+ * A statement's step, as progress shows it: `+build | RUN make`. The command is spelled out when
+ * first read (thousands of steps are recorded; a build shows the few that run).
+ */
+class StatementStep implements PlannedStep {
+  readonly #statement: Statement;
+  #command: string | undefined;
+
+  constructor(
+    readonly target: string,
+    statement: Statement,
+    readonly at: SourcePosition,
+  ) {
+    this.#statement = statement;
+  }
+
+  get command(): string {
+    return (this.#command ??= commandOf(this.#statement));
+  }
+
+  /** As a plain step: `ebuild plan --json` prints it. */
+  toJSON(): PlannedStep {
+    return { target: this.target, command: this.command, at: this.at };
+  }
+}
+
 function commandOf(s: Statement): string {
   const keyword = s.kind.replace("_", " ");
   const args = "args" in s ? s.args.map((w) => w.text).join(" ") : "";
   return args === "" ? keyword : `${keyword} ${args}`;
 }
 
-function planStatement(ctx: RecipeContext, s: Statement): Maybe<void> {
-  const at = positionOf(s.range);
+function planStatement(ctx: RecipeContext, s: Statement, at: SourcePosition): Maybe<void> {
   const scope = scopeOf(ctx);
   const expand = (word: Word) => expandNow(word, scope);
   if (ctx.build.host !== undefined) checkAllowedLocally(s, at);

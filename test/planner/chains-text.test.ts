@@ -50,7 +50,7 @@ test("Buildfile chains: a FROM cycle is refused with its chain", async () => {
 test("progress steps carry the command as written in the Buildfile", async () => {
   const reader = new MemorySourceReader({ "/repo/Buildfile": `VERSION 0.8\na:\n${from}    RUN echo "hi $USER"\n` });
   const { plan: p } = await plan({ entry: { directory: "/repo", name: "a" }, platform: "linux/amd64", reader, parse: parseForPlanning });
-  assert.deepEqual(Object.values(p.steps ?? {}).map((s) => `${s.target} | ${s.command} (${s.at?.line})`).sort(), [
+  assert.deepEqual([...(p.steps?.values() ?? [])].map((s) => `${s.target} | ${s.command} (${s.at?.line})`).sort(), [
     "+a | FROM ebuild-fixture/busybox:latest (3)",
     '+a | RUN echo "hi $USER" (4)',
   ]);

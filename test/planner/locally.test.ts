@@ -32,7 +32,7 @@ test("host RUNs carry the target's ARGs and ENVs, run where WORKDIR points, and 
   ]);
   assert.ok(runs[0]!.environment.some(([k, v]) => k === "NAME" && v === "ebuild"));
   assert.ok(runs[0]!.environment.some(([k, v]) => k === "MODE" && v === "dev"));
-  assert.equal(planned.steps?.["host-run:0"]?.command, "LOCALLY RUN echo $NAME > a.txt");
+  assert.equal(planned.steps?.get("host-run:0")?.command, "LOCALLY RUN echo $NAME > a.txt");
 });
 
 test("host RUNs after a WAIT block belong to the next phase", async () => {

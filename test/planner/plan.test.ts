@@ -120,7 +120,7 @@ test("RUN flags become the exec op's security mode, network, mounts and secret e
 test("every op of the plan names the statement it came from, for progress lines", async () => {
   const { plan } = await planOf({ "/repo": { targets: { a: [FROM(image), WORKDIR("/w"), COPY("+b/out", "in"), RUN("make")], b: [FROM(image), RUN("build"), SAVE_ARTIFACT("out")] } } }, "a");
   const ops = opsOf(plan.outputs[0]!.definition);
-  const named = ops.map((o) => plan.steps?.[o.digest]).filter((s) => s !== undefined).map((s) => `${s.target} ${s.command} :${s.at?.line}`);
+  const named = ops.map((o) => plan.steps?.get(o.digest)).filter((s) => s !== undefined).map((s) => `${s.target} ${s.command} :${s.at?.line}`);
   // The image op is shared by both targets: the first statement to make it names it.
   assert.deepEqual(named.sort(), ["+a COPY :5", "+a FROM :3", "+a RUN :6", "+a WORKDIR :4", "+b RUN :9", "+b SAVE ARTIFACT :10"].sort());
 });

@@ -29,7 +29,7 @@ test("the RUN captures its exit code; FINALLY saves from its result; the target 
   assert.deepEqual(execArgs(report.definition), [["/bin/sh", "-c", '"$@"; echo $? > /.ebuild/try/code', "sh", "/bin/sh", "-c", "make test"]], "the FINALLY output needs only the RUN, never the check");
   const run = p.outputs.find((o) => o.kind === "run")!;
   assert.deepEqual(execArgs(run.definition).map((args) => args.at(-1)), ["make test", 'exit "$(cat /.ebuild/try/code)"', "echo after"]);
-  assert.equal(p.steps !== undefined && Object.values(p.steps).filter((s) => s.command === "RUN make test").length, 2, "the check is shown as the RUN");
+  assert.equal(p.steps !== undefined && [...p.steps.values()].filter((s) => s.command === "RUN make test").length, 2, "the check is shown as the RUN");
 });
 
 test("TRY's shape is checked at its line: the feature, one RUN, only SAVE ARTIFACT … AS LOCAL in FINALLY, no CATCH", async () => {

@@ -281,7 +281,7 @@ async function planOne(client: BuildkitClient, invocation: TargetInvocation, set
 /** A host RUN a later LOCALLY IF or $(...) must see: it runs now, shown as the build shows it. */
 function runWhilePlanning(run: HostRun, index: number, settings: PlanSettings): Promise<void> {
   const step = { target: run.target, command: `LOCALLY RUN ${hostRunText(run)}`, at: run.at };
-  const progress = () => settings.renderer.solve({ target: run.target, lookup: lookupIn({ [hostRunStepKey(index)]: step }) });
+  const progress = () => settings.renderer.solve({ target: run.target, lookup: lookupIn(new Map([[hostRunStepKey(index), step]])) });
   return runHostStep(run, index, { progress, signal: settings.signal });
 }
 

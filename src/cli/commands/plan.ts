@@ -84,6 +84,7 @@ function planJson({ plan: p, reach }: PlanResult): unknown {
   return {
     ...p,
     hostEvaluations: reach.hostEvaluations,
+    ...(p.steps === undefined ? {} : { steps: Object.fromEntries(p.steps) }),
     outputs: p.outputs.map(({ definition, ...rest }) => ({ ...rest, ops: dumpDefinition(definition).ops.map((op) => op.digest) })),
   };
 }

@@ -62,6 +62,6 @@ export function createRenderer(options: RendererOptions): BuildRenderer {
 }
 
 /** A StepLookup over the planner's steps by op digest (`plan.steps`). */
-export function lookupIn(steps: Readonly<Record<string, StepInfo>> | undefined): StepLookup {
-  return (digest) => (steps && Object.hasOwn(steps, digest) ? steps[digest] : undefined);
+export function lookupIn(steps: ReadonlyMap<string, StepInfo> | undefined): StepLookup {
+  return (digest) => steps?.get(digest);
 }

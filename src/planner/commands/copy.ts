@@ -67,16 +67,14 @@ export function planCopy(build: TargetBuild, command: CopyCommand, sources: read
   const patterns = contextPaths.map((p) => normalizePath(p));
   const contextState = contextPaths.length === 0 ? undefined : context.kind === "checkout" ? context.state : contextSource(context, patterns);
   const contextRoot = context.kind === "checkout" && context.directory !== "" ? `/${context.directory}` : "";
-  const options: CopyOptions = {
-    followSymlinks: !command.flags.symlinkNoFollow,
-    copyDirContentsOnly: !command.flags.dir,
-    createDestPath: true,
-    allowWildcard: true,
-    allowEmptyWildcard: command.flags.ifExists,
-    ...(command.flags.keepTs ? {} : { timestamp: constantCopyTime }),
-    ...(flags.chmod === undefined ? {} : { mode: parseMode(flags.chmod, command) }),
-    ...(flags.chown === undefined ? {} : { chown: parseChown(flags.chown) }),
-  };
+  const plain = flags.chmod === undefined && flags.chown === undefined;
+  const options: CopyOptions = plain
+    ? sharedCopyOptions(command.flags)
+    : {
+        ...copyOptionsOf(command.flags),
+        ...(flags.chmod === undefined ? {} : { mode: parseMode(flags.chmod, command) }),
+        ...(flags.chown === undefined ? {} : { chown: parseChown(flags.chown) }),
+      };
   // Several sources copy into a directory, as in Dockerfiles.
   const target = sources.length > 1 && !dest.endsWith("/") ? `${dest}/` : dest;
   let action;
@@ -88,6 +86,30 @@ export function planCopy(build: TargetBuild, command: CopyCommand, sources: read
     action = action === undefined ? copy(from, src, target, options) : action.copy(from, src, target, options);
   }
   if (action !== undefined) build.state = build.state.file(action, { description: `COPY ${command.args.map((w) => w.text).join(" ")}`, ...(location === undefined ? {} : { location }) });
+}
+
+type CopyCommandFlags = CopyCommand["flags"];
+
+function copyOptionsOf(flags: CopyCommandFlags): CopyOptions {
+  return {
+    followSymlinks: !flags.symlinkNoFollow,
+    copyDirContentsOnly: !flags.dir,
+    createDestPath: true,
+    allowWildcard: true,
+    allowEmptyWildcard: flags.ifExists,
+    ...(flags.keepTs ? {} : { timestamp: constantCopyTime }),
+  };
+}
+
+// Without --chmod or --chown a COPY's options take one of sixteen values: each is made once and
+// shared (options are immutable), rather than once per COPY of a large build.
+const copyOptionsByFlags = new Map<number, CopyOptions>();
+
+function sharedCopyOptions(flags: CopyCommandFlags): CopyOptions {
+  const key = (flags.symlinkNoFollow ? 1 : 0) | (flags.dir ? 2 : 0) | (flags.ifExists ? 4 : 0) | (flags.keepTs ? 8 : 0);
+  let options = copyOptionsByFlags.get(key);
+  if (options === undefined) copyOptionsByFlags.set(key, (options = Object.freeze(copyOptionsOf(flags))));
+  return options;
 }
 
 /** A context path in the context's state: `/dir/path`, and `/dir` itself for ".". */

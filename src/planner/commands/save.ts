@@ -26,12 +26,22 @@ export function localArtifactState(build: TargetBuild, command: SaveArtifactComm
   return scratch().file(copy(build.state, source, "/", { ...options, copyDirContentsOnly: shape === "replace" }));
 }
 
+// Three flags give eight possible options: each is made once and shared (options are immutable).
+const artifactOptionsByFlags = new Map<number, CopyOptions>();
+
 function artifactCopyOptions(command: SaveArtifactCommand): CopyOptions {
-  return {
-    followSymlinks: !command.flags.symlinkNoFollow,
-    allowWildcard: true,
-    allowEmptyWildcard: command.flags.ifExists,
-    createDestPath: true,
-    ...(command.flags.keepTs ? {} : { timestamp: constantCopyTime }),
-  };
+  const flags = command.flags;
+  const key = (flags.symlinkNoFollow ? 1 : 0) | (flags.ifExists ? 2 : 0) | (flags.keepTs ? 4 : 0);
+  let options = artifactOptionsByFlags.get(key);
+  if (options === undefined) {
+    options = Object.freeze({
+      followSymlinks: !flags.symlinkNoFollow,
+      allowWildcard: true,
+      allowEmptyWildcard: flags.ifExists,
+      createDestPath: true,
+      ...(flags.keepTs ? {} : { timestamp: constantCopyTime }),
+    });
+    artifactOptionsByFlags.set(key, options);
+  }
+  return options;
 }

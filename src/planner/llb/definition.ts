@@ -13,6 +13,7 @@ import { State } from "./state.js";
 import { writeInputs, type EncodeContext, type Output, type Vertex } from "./vertex.js";
 import type { SourceLocation } from "./sourcemap.js";
 import type { WireWriter } from "./wire.js";
+import type { WrittenOp } from "./written-op.js";
 
 /** A source op's identifier and attributes, as a rewrite sees and returns them. */
 export interface ImportedSource {
@@ -68,6 +69,7 @@ function rewritten(op: Op, options: ImportOptions): Op {
 
 /** One op of an imported definition; its inputs are other imported vertices. */
 class ImportedVertex implements Vertex {
+  written: WrittenOp | undefined = undefined;
   /** The op's fields after its inputs (field 1), encoded once: inputs are rewired at marshal time. */
   private readonly rest: Uint8Array;
 

@@ -8,6 +8,7 @@ import { State, type NetworkMode, type SecurityMode } from "./state.js";
 import type { SourceLocation } from "./sourcemap.js";
 import { addInput, writeInputs, type EncodeContext, type OpInput, type Output, type Vertex } from "./vertex.js";
 import type { WireWriter } from "./wire.js";
+import type { WrittenOp } from "./written-op.js";
 
 /** The PATH a command gets when its state sets none (what BuildKit uses on Linux). */
 export const defaultPathEnv = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -184,6 +185,7 @@ const sharingModes: Record<CacheSharing, CacheSharingOpt> = {
 
 /** A RUN, with its settings resolved from the base state when it was created. */
 export class ExecVertex implements Vertex {
+  written: WrittenOp | undefined = undefined;
   readonly args: string[];
   readonly env: string[];
   readonly cwd: string;

@@ -10,6 +10,7 @@ import type { State } from "./state.js";
 import type { SourceLocation } from "./sourcemap.js";
 import { addInput, writeInputs, type EncodeContext, type OpInput, type Output, type Vertex } from "./vertex.js";
 import type { WireWriter } from "./wire.js";
+import type { WrittenOp } from "./written-op.js";
 
 /**
  * The mtime COPY gives files unless asked to keep theirs (Earthly's constant, 2020-04-16 12:00:00 UTC),
@@ -131,6 +132,7 @@ function bytes(data: string | Uint8Array): Uint8Array {
 
 /** A chain of file actions applied to a state: one FileOp. */
 export class FileVertex implements Vertex {
+  written: WrittenOp | undefined = undefined;
   constructor(
     readonly base: State,
     readonly action: FileAction,

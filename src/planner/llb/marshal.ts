@@ -16,6 +16,7 @@ import {
 } from "../../gen/pb/ops_pb.js";
 import { defaultPlatform, mergeMetadata, opMetadata, type Platform } from "./constraints.js";
 import { join, locationsRecord, messageRecord, metadataRecord, opRecord, sourceInfoRecord } from "./definition-bytes.js";
+import { WrittenOp, writtenFor } from "./written-op.js";
 import { digestOf } from "./digest.js";
 import { sameSourceMap, type SourceLocation, type SourceMap } from "./sourcemap.js";
 import type { State } from "./state.js";
@@ -69,50 +70,18 @@ export function outputDigests(states: readonly State[], options: MarshalOptions 
   return states.map((s) => (s.output ? graph.add(s.output.vertex) : ""));
 }
 
-/** A vertex's op as marshalled for one default platform; the parts only definitions need are made when first asked. */
-class WrittenOp {
-  #metadata: OpMetadata | undefined;
-  #record: Uint8Array | undefined;
-  #locations: readonly SourceLocation[] | undefined;
-
-  constructor(
-    readonly vertex: Vertex,
-    readonly bytes: Uint8Array,
-    readonly digest: string,
-    /** The default platform it was written for (see GraphWriter). */
-    readonly platformKey: string,
-    /** The same vertex written for another default platform, if any. */
-    readonly other: WrittenOp | undefined,
-  ) {}
-
-  metadata(): OpMetadata {
-    return (this.#metadata ??= this.vertex.metadata());
-  }
-
-  /** Kept so that the same array (and its cached encoding) is used by every definition. */
-  locations(): readonly SourceLocation[] {
-    return (this.#locations ??= this.vertex.locations());
-  }
-
-  /** The op as a Definition.def record, ready to join. */
-  record(): Uint8Array {
-    return (this.#record ??= opRecord(this.bytes));
-  }
-}
-
-/**
- * Vertices are immutable and their inputs' digests deterministic, so an op's bytes depend only on
- * the vertex and the default platform: kept across marshal calls, so that planning many outputs
- * that share a graph encodes and hashes each op once.
- */
-const writtenOps = new WeakMap<Vertex, WrittenOp>();
-
 /** One writer for every op: ops are written one at a time, and reusing its buffer saves garbage. */
 const wire = new WireWriter();
 
-/** Encodes vertices into ops, each once, parents before children. */
+/**
+ * Encodes vertices into ops, each once, parents before children. Vertices are immutable and their
+ * inputs' digests deterministic, so an op's bytes depend only on the vertex and the default
+ * platform: each vertex keeps its written op (`Vertex.written`) across marshal calls, so planning
+ * many outputs that share a graph encodes and hashes each op once.
+ */
 class GraphWriter {
-  private readonly digestByVertex = new Map<Vertex, string>();
+  /** Vertices already in this definition (a writer for digests alone needs only the memo). */
+  private readonly added = new Set<Vertex>();
   private readonly ops: WrittenOp[] = [];
   private readonly digests: string[] = [];
   private readonly metadata = new Map<string, OpMetadata>();
@@ -131,15 +100,19 @@ class GraphWriter {
 
   /** The wire input for an output whose vertex was already added. */
   inputOf(output: Output): OpInput {
-    const digest = this.digestByVertex.get(output.vertex);
-    if (digest === undefined) throw new EbuildError("internal", "LLB input marshalled before its vertex");
-    return { digest, index: output.index };
+    const op = writtenFor(output.vertex, this.platformKey);
+    if (op === undefined) throw new EbuildError("internal", "LLB input marshalled before its vertex");
+    return { digest: op.digest, index: output.index };
+  }
+
+  /** Whether the vertex is done: in this definition, or (for digests alone) written before, inputs and all. */
+  private has(vertex: Vertex): boolean {
+    return this.forDefinition ? this.added.has(vertex) : writtenFor(vertex, this.platformKey) !== undefined;
   }
 
   /** Adds a vertex and everything it reads; returns its digest. */
   add(root: Vertex): string {
-    const known = this.digestByVertex.get(root);
-    if (known !== undefined) return known;
+    if (this.has(root)) return writtenFor(root, this.platformKey)!.digest;
     // Iterative post-order walk: deep chains of RUNs must not overflow the stack. A vertex is
     // pushed once to expand its inputs and then marked to be written when it is on top again.
     const stack: Vertex[] = [root];
@@ -147,7 +120,7 @@ class GraphWriter {
     while (stack.length > 0) {
       const top = stack.length - 1;
       const vertex = stack[top]!;
-      if (this.digestByVertex.has(vertex)) {
+      if (this.has(vertex)) {
         stack.pop();
         expanded.pop();
         continue;
@@ -157,7 +130,7 @@ class GraphWriter {
         const inputs = vertex.inputs();
         for (let i = inputs.length - 1; i >= 0; i--) {
           const v = inputs[i]!.vertex;
-          if (!this.digestByVertex.has(v)) {
+          if (!this.has(v)) {
             stack.push(v);
             expanded.push(false);
           }
@@ -168,14 +141,14 @@ class GraphWriter {
       expanded.pop();
       this.write(vertex);
     }
-    return this.digestByVertex.get(root)!;
+    return writtenFor(root, this.platformKey)!.digest;
   }
 
   private write(vertex: Vertex): void {
     const op = this.opOf(vertex);
-    const digest = op.digest;
-    this.digestByVertex.set(vertex, digest);
     if (!this.forDefinition) return;
+    const digest = op.digest;
+    this.added.add(vertex);
     const known = this.metadata.get(digest);
     this.metadata.set(digest, known ? mergeMetadata(known, op.metadata()) : op.metadata());
     const locations = op.locations();
@@ -190,13 +163,12 @@ class GraphWriter {
   }
 
   private opOf(vertex: Vertex): WrittenOp {
-    // Nearly every vertex is written for one platform: a short list, not a map per vertex.
-    const first = writtenOps.get(vertex);
-    for (let op = first; op !== undefined; op = op.other) if (op.platformKey === this.platformKey) return op;
+    const known = writtenFor(vertex, this.platformKey);
+    if (known !== undefined) return known;
     vertex.write(wire, this.ctx);
     const bytes = wire.take();
-    const written = new WrittenOp(vertex, bytes, digestOf(bytes), this.platformKey, first);
-    writtenOps.set(vertex, written);
+    const written = new WrittenOp(vertex, bytes, digestOf(bytes), this.platformKey, vertex.written);
+    vertex.written = written;
     return written;
   }
 

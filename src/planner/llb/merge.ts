@@ -5,6 +5,7 @@ import type { SourceLocation } from "./sourcemap.js";
 import { State } from "./state.js";
 import { writeInputs, type EncodeContext, type Output, type Vertex } from "./vertex.js";
 import type { WireWriter } from "./wire.js";
+import type { WrittenOp } from "./written-op.js";
 
 /** The states' filesystems layered in order, later ones on top; settings come from the first. */
 export function merge(states: readonly State[], options: OpOptions = {}): State {
@@ -24,6 +25,7 @@ export function diff(lower: State, upper: State, options: OpOptions = {}): State
 }
 
 class MergeVertex implements Vertex {
+  written: WrittenOp | undefined = undefined;
   constructor(
     readonly layers: readonly Output[],
     readonly options: OpOptions,
@@ -52,6 +54,7 @@ class MergeVertex implements Vertex {
 }
 
 class DiffVertex implements Vertex {
+  written: WrittenOp | undefined = undefined;
   constructor(
     readonly lower: Output,
     readonly upper: Output | undefined,

@@ -7,9 +7,11 @@ import { State } from "./state.js";
 import type { SourceLocation } from "./sourcemap.js";
 import type { EncodeContext, Vertex } from "./vertex.js";
 import type { WireWriter } from "./wire.js";
+import type { WrittenOp } from "./written-op.js";
 
 /** A vertex with no inputs that produces a filesystem named by an identifier and attributes. */
 export class SourceVertex implements Vertex {
+  written: WrittenOp | undefined = undefined;
   constructor(
     readonly identifier: string,
     readonly attrs: Readonly<Record<string, string>>,

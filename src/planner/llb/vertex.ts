@@ -3,6 +3,7 @@ import type { OpMetadata } from "../../gen/pb/ops_pb.js";
 import type { Platform } from "./constraints.js";
 import type { SourceLocation } from "./sourcemap.js";
 import type { WireWriter } from "./wire.js";
+import type { WrittenOp } from "./written-op.js";
 
 /** One output of a vertex: what a State's filesystem is. */
 export interface Output {
@@ -34,6 +35,11 @@ export interface Vertex {
   metadata(): OpMetadata;
   /** Where in a Buildfile the op came from. */
   locations(): readonly SourceLocation[];
+  /**
+   * marshal's memo of this vertex's op, one per default platform; nothing else reads or sets it. A
+   * field rather than a WeakMap entry: planning thousands of ops looks it up for every input.
+   */
+  written: WrittenOp | undefined;
 }
 
 /** Adds `input` to `inputs` unless an equal input is already there; returns its index. */

@@ -12,6 +12,10 @@ const varintType = 0;
 const utf8 = new TextEncoder();
 const bigintVarints = new Map<bigint, Uint8Array>();
 
+const chunkSize = 64 * 1024;
+let chunk = new Uint8Array(chunkSize);
+let chunkUsed = 0;
+
 /** Appends protobuf fields to a growing buffer; `take()` returns the bytes and starts over. */
 export class WireWriter {
   private buf = new Uint8Array(4096);
@@ -19,11 +23,23 @@ export class WireWriter {
   /** Where each open message's one-byte length placeholder is. */
   private readonly open: number[] = [];
 
-  /** The bytes written since the last take, as a new array. */
+  /**
+   * The bytes written since the last take, as an array of their own. Small ones (ops: a few hundred
+   * bytes, kept as long as their plan) share chunks instead of taking an ArrayBuffer each: a plan
+   * keeps ten thousand, and each buffer is a native allocation and two more objects to collect.
+   */
   take(): Uint8Array {
     if (this.open.length > 0) throw new Error("WireWriter: a message was left open");
-    const out = this.buf.slice(0, this.pos);
+    const n = this.pos;
     this.pos = 0;
+    if (n > chunkSize / 8) return this.buf.slice(0, n);
+    if (chunkUsed + n > chunkSize) {
+      chunk = new Uint8Array(chunkSize);
+      chunkUsed = 0;
+    }
+    chunk.set(this.buf.subarray(0, n), chunkUsed);
+    const out = chunk.subarray(chunkUsed, chunkUsed + n);
+    chunkUsed += n;
     return out;
   }
 

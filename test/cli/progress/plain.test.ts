@@ -204,7 +204,7 @@ test("a warning from the daemon is shown under its step's target", () => {
 
 test("the planner's steps by digest name the steps; unknown digests fall back to the vertex name", () => {
   const { out, renderer } = plain({ prefixWidth: 12 });
-  const lookup = lookupIn({ "sha256:p": { target: "+api --V=1", command: "RUN go build", at: { file: "Buildfile", line: 4, column: 3 } } });
+  const lookup = lookupIn(new Map([["sha256:p", { target: "+api --V=1", command: "RUN go build", at: { file: "Buildfile", line: 4, column: 3 } }]]));
   feed(renderer, "+all", [vertex("sha256:p", "RUN go build -o /out").started(), vertex("sha256:constructor", "RUN other").started()], lookup);
   assert.deepEqual(out.lines, ["  +api --V=1 | --> RUN go build", "        +all | --> RUN other"]);
 });
