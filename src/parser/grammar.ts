@@ -193,5 +193,9 @@ export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: IRecognit
   const parser = grammar();
   parser.input = tokens;
   const cst = parser.buildfile();
-  return { cst, errors: parser.errors };
+  const errors = parser.errors;
+  // Let go of the tokens: the shared parser would keep the last file's (tens of thousands of
+  // objects for a large Buildfile) alive until the next parse, for the collector to copy meanwhile.
+  parser.input = [];
+  return { cst, errors };
 }

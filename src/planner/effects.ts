@@ -94,11 +94,18 @@ export class EffectGraph<O> {
     const formatAt = options.formatAt ?? ((at: SourcePosition) => `${at.file}:${at.line}`);
     const built = this.#buildReachable(entry);
     const firing = new Set(built);
-    const incoming = new Map<string, ReachEdge[]>();
-    for (const edge of this.#edges) pushTo(incoming, edge.to, edge);
+    // Edges by target, only needed to explain a statement that does not fire.
+    let incoming: Map<string, ReachEdge[]> | undefined;
+    const incomingOf = (key: string): ReachEdge[] => {
+      if (incoming === undefined) {
+        incoming = new Map();
+        for (const edge of this.#edges) pushTo(incoming, edge.to, edge);
+      }
+      return incoming.get(key) ?? [];
+    };
     const verdicts = this.#statements.map((statement): SaveVerdict<O> => {
       const fires = firing.has(statement.invocation);
-      return { ...statement, fires, reason: fires ? "" : this.#whyNot(statement.invocation, incoming.get(statement.invocation) ?? [], firing, formatAt) };
+      return { ...statement, fires, reason: fires ? "" : this.#whyNot(statement.invocation, incomingOf(statement.invocation), firing, formatAt) };
     });
     checkDuplicateImages(verdicts, formatAt);
     return { built, verdicts };
@@ -146,7 +153,8 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
 
 /** Two firing SAVE IMAGE statements may not give the same name for the same platform. */
 function checkDuplicateImages<O>(verdicts: ReadonlyArray<SaveVerdict<O>>, formatAt: (at: SourcePosition) => string): void {
-  const seen = new Map<string, SaveVerdict<O>>();
+  // By platform, then name: no key string to build per image.
+  const seen = new Map<string, Map<string, SaveVerdict<O>>>();
   const platformsOf = new Map<string, SaveVerdict<O>>();
   for (const verdict of verdicts) {
     if (!verdict.fires || verdict.image === undefined) continue;
@@ -161,10 +169,11 @@ function checkDuplicateImages<O>(verdicts: ReadonlyArray<SaveVerdict<O>>, format
         });
       }
       platformsOf.set(name, verdict);
-      const key = `${name}\u0000${verdict.image.platform}`;
-      const first = seen.get(key);
+      let names = seen.get(verdict.image.platform);
+      if (names === undefined) seen.set(verdict.image.platform, (names = new Map()));
+      const first = names.get(name);
       if (first === undefined) {
-        seen.set(key, verdict);
+        names.set(name, verdict);
         continue;
       }
       const firstAt = first.at === undefined ? "another statement" : formatAt(first.at);

@@ -52,12 +52,11 @@ export interface CopyFlags {
  * already on the daemon.
  */
 export function planCopy(build: TargetBuild, command: CopyCommand, sources: readonly CopyFrom[], dest: string, flags: CopyFlags, context: CopyContext, location?: SourceLocation): void {
-  const at = positionOf(command.range);
   const contextPaths = sources.filter((s) => s.kind === "context").map((s) => s.path);
   for (const path of contextPaths) {
     if (!staysInside(path)) {
       throw new EbuildError("semantic", `COPY ${path}: the build context is the Buildfile's directory; ${path} is outside it`, {
-        at,
+        at: positionOf(command.range),
         hint: "copy from a target in that directory instead (COPY ../dir+target/path)",
       });
     }

@@ -68,7 +68,6 @@ export function failOnExitCode(state: State, codes: State, step: { description: 
 
 /** The exec settings of a RUN: its argv, environment, mounts, network and security mode. */
 export function runOptionsOf(build: TargetBuild, command: RunCommand, place: RunPlace): RunOptions {
-  const at = positionOf(command.range);
   const env: Record<string, string> = {};
   for (const [name, value] of place.environment) env[name] = value;
   const secretEnv: SecretEnv[] = [];
@@ -84,7 +83,7 @@ export function runOptionsOf(build: TargetBuild, command: RunCommand, place: Run
   if (command.flags.ssh) mounts.push({ type: "ssh", target: defaultSshTarget(0) });
   const network = command.flags.network?.text;
   if (network !== undefined && network !== "none" && network !== "host" && network !== "default") {
-    throw new EbuildError("semantic", `RUN --network=${network} is not supported`, { at, hint: "use --network=none, or leave it out" });
+    throw new EbuildError("semantic", `RUN --network=${network} is not supported`, { at: positionOf(command.range), hint: "use --network=none, or leave it out" });
   }
   const argv = command.form === "exec" ? [...(command.exec ?? [])] : ["/bin/sh", "-c", command.text];
   if (command.flags.entrypoint) argv.unshift(...(build.config.Entrypoint ?? []));

@@ -202,13 +202,27 @@ export class ExecVertex implements Vertex {
   ) {
     this.args = typeof options.args === "string" ? ["/bin/sh", "-c", options.args] : [...options.args];
     if (this.args.length === 0) throw new EbuildError("semantic", "RUN needs a command");
-    let env = base.envList();
-    for (const [k, v] of Object.entries(options.env ?? {})) env = [...env.filter(([key]) => key !== k), [k, v]];
-    const ssh = mounts.find((m) => m.mount.type === "ssh");
-    if (ssh && !env.some(([k]) => k === "SSH_AUTH_SOCK")) env = [...env, ["SSH_AUTH_SOCK", ssh.mount.target]];
+    // The state's variables, each the RUN sets replaced by its value and moved after them.
+    const own = options.env ?? {};
+    const env: string[] = [];
+    let ssh = false;
+    let path = false;
+    for (const [k, v] of base.envList()) {
+      if (Object.hasOwn(own, k)) continue;
+      env.push(`${k}=${v}`);
+      ssh ||= k === "SSH_AUTH_SOCK";
+      path ||= k === "PATH";
+    }
+    for (const k in own) {
+      env.push(`${k}=${own[k]}`);
+      ssh ||= k === "SSH_AUTH_SOCK";
+      path ||= k === "PATH";
+    }
+    const sshMount = mounts.find((m) => m.mount.type === "ssh");
+    if (sshMount && !ssh) env.push(`SSH_AUTH_SOCK=${sshMount.mount.target}`);
     // Set here rather than relying on the daemon's exec.meta.setsdefaultpath, like BuildKit's client without caps.
-    if (!env.some(([k]) => k === "PATH")) env = [...env, ["PATH", defaultPathEnv]];
-    this.env = env.map(([k, v]) => `${k}=${v}`);
+    if (!path) env.push(`PATH=${defaultPathEnv}`);
+    this.env = env;
     const dir = base.getDir();
     this.cwd = options.cwd === undefined ? dir : isAbsPath(options.cwd) ? joinPath(options.cwd) : joinPath("/", dir, options.cwd);
     this.user = options.user ?? base.getUser();

@@ -1,13 +1,32 @@
 /** Slash-separated path helpers with Go's `path` semantics (the daemon's paths are always POSIX). */
 
-/** An empty, `.` or `..` segment, or a trailing `/` (but `/` itself): what Clean changes. */
-const unclean = /\/\/|(^|\/)\.\.?(\/|$)|.\/$/;
+/**
+ * Whether Clean would leave `p` (not "") as it is: no empty, `.` or `..` segment and no trailing `/`
+ * (but `/` itself). A scan rather than a regular expression: every path of every op comes here.
+ */
+function isClean(p: string): boolean {
+  const n = p.length;
+  if (n > 1 && p.charCodeAt(n - 1) === slash) return false;
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && p.charCodeAt(i) !== slash) continue;
+    const length = i - start;
+    if (length === 0 && i > 0 && i < n) return false;
+    if (length === 1 && p.charCodeAt(start) === dot) return false;
+    if (length === 2 && p.charCodeAt(start) === dot && p.charCodeAt(start + 1) === dot) return false;
+    start = i + 1;
+  }
+  return true;
+}
+
+const slash = 47;
+const dot = 46;
 
 /** Go's path.Clean: removes `.`, resolves `..`, collapses slashes; "" becomes ".". */
 export function cleanPath(p: string): string {
   if (p === "") return ".";
   // Most paths are clean already: testing is cheaper than splitting and joining.
-  if (!unclean.test(p)) return p;
+  if (isClean(p)) return p;
   const rooted = p.startsWith("/");
   const out: string[] = [];
   for (const part of p.split("/")) {
@@ -26,8 +45,13 @@ export function cleanPath(p: string): string {
 
 /** Go's path.Join: joins the non-empty parts and cleans the result. */
 export function joinPath(...parts: string[]): string {
-  const nonEmpty = parts.filter((p) => p !== "");
-  return nonEmpty.length === 0 ? "" : cleanPath(nonEmpty.join("/"));
+  let joined = "";
+  for (const part of parts) {
+    if (part === "") continue;
+    // No slash is added after one: Clean would collapse it, and most joins are then clean already.
+    joined = joined === "" ? part : joined.endsWith("/") ? joined + part : `${joined}/${part}`;
+  }
+  return joined === "" ? "" : cleanPath(joined);
 }
 
 /** Whether `p` is absolute. */
