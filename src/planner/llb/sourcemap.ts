@@ -35,6 +35,30 @@ export class SourceMap {
   at(...ranges: SourceRange[]): SourceLocation {
     return { source: this, ranges };
   }
+
+  /**
+   * Where an op came from: one range of this file. Its range objects are made when a definition is
+   * marshalled; a plan records a location for each of thousands of ops and marshals few.
+   */
+  span(startLine: number, startCharacter: number, endLine: number, endCharacter: number): SourceLocation {
+    return new SpanLocation(this, startLine, startCharacter, endLine, endCharacter);
+  }
+}
+
+class SpanLocation implements SourceLocation {
+  #ranges: readonly SourceRange[] | undefined;
+
+  constructor(
+    readonly source: SourceMap,
+    private readonly startLine: number,
+    private readonly startCharacter: number,
+    private readonly endLine: number,
+    private readonly endCharacter: number,
+  ) {}
+
+  get ranges(): readonly SourceRange[] {
+    return (this.#ranges ??= [{ start: { line: this.startLine, character: this.startCharacter }, end: { line: this.endLine, character: this.endCharacter } }]);
+  }
 }
 
 /** The ranges in one source file that an op came from. */
