@@ -16,8 +16,8 @@ import { checkoutOf, displayPath, parseRemoteDirectoryKey, type GitCheckout, typ
 import { sourceMapOf, walkRecipe, type FileScope, type RecipeContext, type WalkBuild } from "./recipe-walk.js";
 import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./source.js";
 import { builtinArgs, checkOverridable, Variables, type GitFacts } from "./variables.js";
-import { emptyBuild, type TargetBuild } from "./build-state.js";
-import { parsePlatform, type SourceMap, type State } from "./llb/index.js";
+import type { TargetBuild } from "./build-state.js";
+import { parsePlatform, scratch, type SourceMap, type State } from "./llb/index.js";
 import type { HostRun, PlannedImageConfig, PlannedStep } from "./plan.js";
 import { then, type Maybe } from "./maybe.js";
 
@@ -145,7 +145,7 @@ export async function reachTargets(request: ReachRequest): Promise<ReachPlan> {
     entitlementsAt: Object.fromEntries(reacher.entitlementsAt),
     contexts: [...reacher.contexts].map(([name, dir]) => ({ name, dir })),
     results: reacher.results,
-    steps: [...reacher.steps.values()],
+    steps: reacher.steps,
     hostRuns: reacher.hostRuns,
     hostEvaluations: reacher.hostEvaluations,
   };
@@ -193,8 +193,12 @@ export class Reacher {
   readonly #done = new Set<string>();
   readonly results = new Map<string, TargetBuild>();
   readonly #sourceMaps = new Map<string, SourceMap>();
-  /** The op each statement added, by the vertex holding it: the first statement to add it names it. */
-  readonly steps = new Map<unknown, { state: State; platform: string; step: PlannedStep }>();
+  /**
+   * The op each statement added, in walk order. An op added twice is named by the first statement
+   * that added it: the plan keeps the first step per op digest (a list here, not a map by vertex:
+   * thousands of statements add an op each, and the digests come later anyway).
+   */
+  readonly steps: Array<{ state: State; platform: string; step: PlannedStep }> = [];
 
   /** Records that the build needs `entitlement`, first at `at`. */
   needEntitlement(entitlement: string, at: SourcePosition): void {
@@ -203,8 +207,7 @@ export class Reacher {
   }
 
   addStep(state: State, platform: string, step: PlannedStep): void {
-    const vertex = state.output?.vertex;
-    if (vertex !== undefined && !this.steps.has(vertex)) this.steps.set(vertex, { state, platform, step });
+    if (state.output !== undefined) this.steps.push({ state, platform, step });
   }
 
   /** The current WAIT phase: each WAIT block's end starts the next one. */
@@ -291,7 +294,7 @@ export class Reacher {
    * (or function call) that needs it; it is undefined for the entry.
    */
   invoke(invocation: Invocation, via: { from: string; kind: EdgeKind; at: SourcePosition; allowPrivileged?: boolean } | undefined): Maybe<string> {
-    const key = invocationKey(invocation);
+    const key = this.#keyOf(invocation);
     const done = this.#done.has(key);
     // A planned invocation keeps its label: most edges reach targets planned before.
     const label = done ? this.graph.label(key) : this.label(invocation);
@@ -303,6 +306,24 @@ export class Reacher {
     }
     if (done) return key;
     return this.#plan(key, label, invocation, via);
+  }
+
+  readonly #plainKeys = new Map<string, Map<string, Map<string, string>>>();
+
+  /**
+   * The invocation's key. Without overrides (most edges) the same string is handed out for the
+   * same target and platform: built and hashed once, rather than once per edge for every map it
+   * is looked up in.
+   */
+  #keyOf(invocation: Invocation): string {
+    if (invocation.overrides.length > 0) return invocationKey(invocation);
+    let byDirectory = this.#plainKeys.get(invocation.platform);
+    if (byDirectory === undefined) this.#plainKeys.set(invocation.platform, (byDirectory = new Map()));
+    let byName = byDirectory.get(invocation.directory);
+    if (byName === undefined) byDirectory.set(invocation.directory, (byName = new Map()));
+    let key = byName.get(invocation.name);
+    if (key === undefined) byName.set(invocation.name, (key = invocationKey(invocation)));
+    return key;
   }
 
   #plan(key: string, label: string, invocation: Invocation, via: { kind: EdgeKind; at: SourcePosition } | undefined): Maybe<string> {
@@ -353,7 +374,7 @@ export class Reacher {
   /** An empty state for a platform: one per platform, as every target starts from it. */
   #scratchFor(platform: string): State {
     let state = this.#scratch.get(platform);
-    if (state === undefined) this.#scratch.set(platform, (state = emptyBuild().state.platform(parsePlatform(platform))));
+    if (state === undefined) this.#scratch.set(platform, (state = scratch().platform(parsePlatform(platform))));
     return state;
   }
 
@@ -381,8 +402,9 @@ export class Reacher {
       sourceMap: this.sourceMap(buildfile.file, text),
     };
     const base = new Variables(overrides, new Map(), builtins);
-    const build: WalkBuild = { ...emptyBuild(), caches: [], pushPhase: undefined };
-    build.state = this.#scratchFor(invocation.platform);
+    // Every field in one literal: one shape for every target's build (a spread or a later field
+    // made each a slow object).
+    const build: WalkBuild = { state: this.#scratchFor(invocation.platform), config: {}, artifacts: scratch(), host: undefined, caches: [], pushPhase: undefined };
     const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, privilegedCalls: true, build });
     // The base recipe opens every target: its IMPORTs and ARG --global serve the whole file.
     const opened = buildfile.baseRecipe.length === 0 ? undefined : walkRecipe(context(base, true), buildfile.baseRecipe);

@@ -140,6 +140,15 @@ class Lexer {
         result += text;
         words?.addRaw(text);
       } else {
+        // Plain text is taken a run at a time: one slice, not a string per character.
+        const end = this.plainEnd(stop, words !== undefined);
+        if (end > this.pos) {
+          const text = this.source.slice(this.pos, end);
+          this.pos = end;
+          result += text;
+          words?.addRaw(text);
+          continue;
+        }
         this.pos += ch.length;
         if (ch !== escapeChar) {
           result += ch;
@@ -155,6 +164,22 @@ class Lexer {
     }
     if (stop !== undefined) throw new UnterminatedError();
     return result;
+  }
+
+  /**
+   * Where the run of plain ASCII characters at the position ends: none of `$`, quotes, the escape,
+   * `stop`, or (when splitting) whitespace. Other characters go one at a time.
+   */
+  private plainEnd(stop: string | undefined, splitting: boolean): number {
+    const source = this.source;
+    const stopCode = stop === undefined ? -1 : stop.charCodeAt(0);
+    let end = this.pos;
+    for (; end < source.length; end++) {
+      const c = source.charCodeAt(end);
+      if (c >= 0x80 || c === 0x24 || c === 0x27 || c === 0x22 || c === 0x5c || c === stopCode) break;
+      if (splitting && (c === 0x20 || (c >= 0x09 && c <= 0x0d))) break;
+    }
+    return end;
   }
 
   private singleQuoted(): string {
