@@ -13,33 +13,27 @@ const utf8 = new TextEncoder();
 const bigintVarints = new Map<bigint, Uint8Array>();
 
 const chunkSize = 64 * 1024;
-let chunk = new Uint8Array(chunkSize);
-let chunkUsed = 0;
 
-/** Appends protobuf fields to a growing buffer; `take()` returns the bytes and starts over. */
+/**
+ * Appends protobuf fields to a buffer; `take()` returns the bytes written since the last take.
+ * The buffer is a chunk that taken messages keep sharing: ops (a few hundred bytes each, kept as
+ * long as their plan) are written in place, one after another, rather than copied into an
+ * ArrayBuffer each (a plan keeps ten thousand, and each buffer is a native allocation and two more
+ * objects to collect). A message that outgrows the chunk moves to a new one.
+ */
 export class WireWriter {
-  private buf = new Uint8Array(4096);
+  private buf = new Uint8Array(chunkSize);
+  /** Where the message being written starts in `buf`. */
+  private start = 0;
   private pos = 0;
   /** Where each open message's one-byte length placeholder is. */
   private readonly open: number[] = [];
 
-  /**
-   * The bytes written since the last take, as an array of their own. Small ones (ops: a few hundred
-   * bytes, kept as long as their plan) share chunks instead of taking an ArrayBuffer each: a plan
-   * keeps ten thousand, and each buffer is a native allocation and two more objects to collect.
-   */
+  /** The bytes written since the last take, as an array of their own (a view of the chunk). */
   take(): Uint8Array {
     if (this.open.length > 0) throw new Error("WireWriter: a message was left open");
-    const n = this.pos;
-    this.pos = 0;
-    if (n > chunkSize / 8) return this.buf.slice(0, n);
-    if (chunkUsed + n > chunkSize) {
-      chunk = new Uint8Array(chunkSize);
-      chunkUsed = 0;
-    }
-    chunk.set(this.buf.subarray(0, n), chunkUsed);
-    const out = chunk.subarray(chunkUsed, chunkUsed + n);
-    chunkUsed += n;
+    const out = this.buf.subarray(this.start, this.pos);
+    this.start = this.pos;
     return out;
   }
 
@@ -145,13 +139,15 @@ export class WireWriter {
 
   /** Closes the innermost open message, writing its length before it. */
   end(): this {
-    const at = this.open.pop();
-    if (at === undefined) throw new Error("WireWriter: end without begin");
-    const length = this.pos - at - 1;
+    const placeholder = this.open.length - 1;
+    if (placeholder < 0) throw new Error("WireWriter: end without begin");
+    const length = this.pos - this.open[placeholder]! - 1;
     const size = varintSize(length);
+    // Room first: reserve may move the message (and its placeholders) to a new chunk.
+    if (size > 1) this.reserve(size - 1);
+    const at = this.open.pop()!;
     if (size > 1) {
       // The one-byte placeholder is too small: move the message up to make room.
-      this.reserve(size - 1);
       this.buf.copyWithin(at + size, at + 1, this.pos);
       this.pos += size - 1;
     }
@@ -217,13 +213,18 @@ export class WireWriter {
     this.buf[at + size - 1] = value;
   }
 
+  /** Makes room for `n` more bytes: the message so far moves to the start of a new chunk. */
   private reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const bigger = new Uint8Array(size);
-    bigger.set(this.buf.subarray(0, this.pos));
-    this.buf = bigger;
+    const written = this.pos - this.start;
+    let size = chunkSize;
+    while (size < written + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(this.start, this.pos));
+    for (let i = 0; i < this.open.length; i++) this.open[i]! -= this.start;
+    this.buf = next;
+    this.start = 0;
+    this.pos = written;
   }
 }
 

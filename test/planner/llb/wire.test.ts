@@ -228,3 +228,39 @@ test("the writer grows, and moves long messages to fit their length", () => {
   assert.deepEqual(w.take(), reference.finish());
   assert.deepEqual(w.take(), new Uint8Array(0));
 });
+
+test("messages taken one after another keep their bytes while later ones fill and outgrow the shared chunk", () => {
+  const w = new WireWriter();
+  const message = (i: number) => {
+    // Nested messages whose lengths need two-byte varints, of sizes that end across chunk borders.
+    const text = `m${i}`.padEnd(150 + ((i * 37) % 300), "x");
+    w.begin(1).begin(2).string(3, text).end().int(4, i).end();
+    const reference = new BinaryWriter();
+    reference.tag(1, WireType.LengthDelimited).fork();
+    reference.tag(2, WireType.LengthDelimited).fork().tag(3, WireType.LengthDelimited).string(text).join();
+    reference.tag(4, WireType.Varint).int32(i).join();
+    return reference.finish();
+  };
+  const taken: Array<[Uint8Array, Uint8Array]> = [];
+  for (let i = 1; i < 2_000; i++) {
+    const expected = message(i);
+    taken.push([w.take(), expected]);
+  }
+  for (const [bytes, expected] of taken) assert.deepEqual(bytes, expected);
+});
+
+test("a message whose length outgrows its placeholder at the very end of the chunk moves whole", () => {
+  const w = new WireWriter();
+  // 1 + 3 + 65,327 bytes leave exactly 205 of the first 64 KiB chunk: the next message fills them
+  // with its bytes field, and its length (203) then needs a second byte that is not there.
+  const filler = "a".repeat(65_327);
+  w.string(1, filler);
+  const first = w.take();
+  const data = new Uint8Array(200).map((_, i) => i);
+  w.begin(1).bytes(2, data).end();
+  const second = w.take();
+  const reference = new BinaryWriter();
+  reference.tag(1, WireType.LengthDelimited).fork().tag(2, WireType.LengthDelimited).bytes(data).join();
+  assert.deepEqual(second, reference.finish());
+  assert.deepEqual(first, new BinaryWriter().tag(1, WireType.LengthDelimited).string(filler).finish());
+});
