@@ -27,6 +27,12 @@ export function cleanPath(p: string): string {
   if (p === "") return ".";
   // Most paths are clean already: testing is cheaper than splitting and joining.
   if (isClean(p)) return p;
+  // The usual unclean shapes, without splitting: `./x`, `x/` and `x/.` (COPY's `./` and `dir/.`).
+  const n = p.length;
+  if (n > 2 && p.charCodeAt(0) === dot && p.charCodeAt(1) === slash && p.charCodeAt(2) !== slash) return cleanPath(p.slice(2));
+  if (n === 2 && p.charCodeAt(0) === dot && p.charCodeAt(1) === slash) return ".";
+  if (n > 2 && p.charCodeAt(n - 1) === dot && p.charCodeAt(n - 2) === slash) return cleanPath(p.slice(0, n - 2));
+  if (n > 1 && p.charCodeAt(n - 1) === slash) return cleanPath(p.slice(0, n - 1));
   const rooted = p.startsWith("/");
   const out: string[] = [];
   for (const part of p.split("/")) {
