@@ -45,3 +45,42 @@ test("image references are normalised as Docker does", () => {
     assert.throws(() => normalizeImageRef(bad), /invalid image reference/, bad);
   }
 });
+
+/** Go's path.Clean the plain way (split, drop, join): what the fast paths must agree with. */
+function referenceClean(p: string): string {
+  if (p === "") return ".";
+  const rooted = p.startsWith("/");
+  const out: string[] = [];
+  for (const part of p.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!rooted) out.push("..");
+      continue;
+    }
+    out.push(part);
+  }
+  const joined = out.join("/");
+  return rooted ? `/${joined}` : joined === "" ? "." : joined;
+}
+
+function* pathsOf(length: number, prefix = ""): Generator<string> {
+  if (length === 0) {
+    yield prefix;
+    return;
+  }
+  for (const c of ["/", ".", "a"]) yield* pathsOf(length - 1, prefix + c);
+}
+
+test("cleanPath and joinPath agree with the plain split-and-join on every path of up to seven characters", () => {
+  const paths: string[] = [];
+  for (let length = 0; length <= 7; length++) paths.push(...pathsOf(length));
+  for (const p of paths) assert.equal(cleanPath(p), referenceClean(p), JSON.stringify(p));
+  const short = paths.filter((p) => p.length <= 3);
+  for (const a of short) {
+    for (const b of short) {
+      const expected = [a, b].filter((x) => x !== "").join("/");
+      assert.equal(joinPath(a, b), expected === "" ? "" : referenceClean(expected), JSON.stringify([a, b]));
+    }
+  }
+});
