@@ -102,7 +102,7 @@ class GraphWriter {
   inputOf(output: Output): OpInput {
     const op = writtenFor(output.vertex, this.platformKey);
     if (op === undefined) throw new EbuildError("internal", "LLB input marshalled before its vertex");
-    return { digest: op.digest, index: output.index };
+    return { digest: op.digest, index: output.index, digestBytes: op.digestBytes };
   }
 
   /** Whether the vertex is done: in this definition, or (for digests alone) written before, inputs and all. */
@@ -167,7 +167,8 @@ class GraphWriter {
     if (known !== undefined) return known;
     vertex.write(wire, this.ctx);
     const bytes = wire.take();
-    const written = new WrittenOp(vertex, bytes, digestOf(bytes), this.platformKey, vertex.written);
+    const digest = digestOf(bytes);
+    const written = new WrittenOp(vertex, bytes, digest, wire.text(digest), this.platformKey, vertex.written);
     vertex.written = written;
     return written;
   }

@@ -54,8 +54,10 @@ export function joinPath(...parts: string[]): string {
   let joined = "";
   for (const part of parts) {
     if (part === "") continue;
-    // No slash is added after one: Clean would collapse it, and most joins are then clean already.
-    joined = joined === "" ? part : joined.endsWith("/") ? joined + part : `${joined}/${part}`;
+    // One slash between parts, not two (Clean would collapse them): most joins are then clean already.
+    const slashed = joined.endsWith("/");
+    const leading = part.startsWith("/");
+    joined = joined === "" ? part : slashed && leading ? joined + part.slice(1) : slashed || leading ? joined + part : `${joined}/${part}`;
   }
   return joined === "" ? "" : cleanPath(joined);
 }

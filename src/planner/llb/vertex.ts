@@ -15,6 +15,8 @@ export interface Output {
 export interface OpInput {
   readonly digest: string;
   readonly index: number;
+  /** The digest's bytes, when marshal has them: written as they are, not character by character. */
+  readonly digestBytes?: Uint8Array;
 }
 
 /** What marshal passes to a vertex while encoding it. */
@@ -52,5 +54,10 @@ export function addInput(inputs: OpInput[], input: OpInput): number {
 
 /** Writes Op.inputs (field 1). */
 export function writeInputs(w: WireWriter, inputs: readonly OpInput[]): void {
-  for (const input of inputs) w.begin(1).string(1, input.digest).int(2, input.index).end();
+  for (const input of inputs) {
+    w.begin(1);
+    if (input.digestBytes !== undefined) w.bytes(1, input.digestBytes);
+    else w.string(1, input.digest);
+    w.int(2, input.index).end();
+  }
 }

@@ -37,6 +37,17 @@ export class WireWriter {
     return out;
   }
 
+  /**
+   * A string's UTF-8 bytes on their own (no field), taken at once like a message: a view of the
+   * chunk. No message may be open. For digests, which many ops write as their inputs.
+   */
+  text(value: string): Uint8Array {
+    if (this.pos !== this.start) throw new Error("WireWriter: text taken inside a message");
+    this.reserve(value.length * 3);
+    this.pos += utf8.encodeInto(value, this.buf.subarray(this.pos)).written;
+    return this.take();
+  }
+
   /** A string field; "" is the default and is not written. */
   string(field: number, value: string): this {
     if (value !== "") this.stringItem(field, value);

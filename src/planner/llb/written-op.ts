@@ -13,6 +13,8 @@ export class WrittenOp {
     readonly vertex: Vertex,
     readonly bytes: Uint8Array,
     readonly digest: string,
+    /** The digest as bytes (ASCII), for the ops that take this one as an input. */
+    readonly digestBytes: Uint8Array,
     /** The default platform it was written for (`os/arch/variant`). */
     readonly platformKey: string,
     /** The same vertex written for another default platform, if any. */
