@@ -178,6 +178,9 @@ export function matrixOf(overrides: ReadonlyArray<readonly [string, string]>): A
   return combos;
 }
 
+// Shared by invocations without overrides (most of them): variables only read it.
+const noOverrides: ReadonlyMap<string, string> = new Map();
+
 /** The state of one walk: loaded files, planned invocations, the effect graph. */
 export class Reacher {
   readonly graph = new EffectGraph<SaveOutput>();
@@ -391,7 +394,7 @@ export class Reacher {
       locally: target.recipe.some((s) => s.kind === "LOCALLY"),
       git: gitFacts,
     });
-    const overrides = new Map(invocation.overrides);
+    const overrides = invocation.overrides.length === 0 ? noOverrides : new Map(invocation.overrides);
     const file: FileScope = {
       directory: invocation.directory,
       path: buildfile.file,
@@ -401,17 +404,16 @@ export class Reacher {
       globals: new Map(),
       sourceMap: this.sourceMap(buildfile.file, text),
     };
-    const base = new Variables(overrides, new Map(), builtins);
     // Every field in one literal: one shape for every target's build (a spread or a later field
     // made each a slow object).
     const build: WalkBuild = { state: this.#scratchFor(invocation.platform), config: {}, artifacts: scratch(), host: undefined, caches: [], pushPhase: undefined };
     const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, privilegedCalls: true, build });
+    const walkTarget = (env: Map<string, string> | undefined) =>
+      then(walkRecipe(context(new Variables(overrides, file.globals, builtins, env), false), target.recipe), () => this.#keepResult(key, build));
+    if (buildfile.baseRecipe.length === 0) return walkTarget(undefined);
     // The base recipe opens every target: its IMPORTs and ARG --global serve the whole file.
-    const opened = buildfile.baseRecipe.length === 0 ? undefined : walkRecipe(context(base, true), buildfile.baseRecipe);
-    return then(opened, () => {
-      const vars = new Variables(overrides, file.globals, builtins, new Map(base.envEntries()));
-      return then(walkRecipe(context(vars, false), target.recipe), () => this.#keepResult(key, build));
-    });
+    const base = new Variables(overrides, noOverrides, builtins);
+    return then(walkRecipe(context(base, true), buildfile.baseRecipe), () => walkTarget(new Map(base.envEntries())));
   }
 
   #keepResult(key: string, build: WalkBuild): void {

@@ -561,11 +561,16 @@ export function invokeAll(ctx: RecipeContext, ref: Reference, edge: EdgeOptions)
   // Checked here, where the position is known, not when the invoked target is planned.
   for (const platform of platforms) checkPlatform(platform, kind, at);
   const base = inheritedOverrides(ctx, directory, passArgs, explicit);
+  const via = { from: ctx.key, kind, at, allowPrivileged };
+  // Most edges are one invocation without overrides: no matrix to expand.
+  if (platforms.length === 1 && explicit.length === 0 && base.length === 0) {
+    return invokeEach(ctx.reacher, [{ directory, name: ref.name, overrides: base, platform: platforms[0]! }], via, [], 0);
+  }
   const invocations: Invocation[] = [];
   for (const platform of platforms) {
     for (const combo of matrixOf(explicit)) invocations.push({ directory, name: ref.name, overrides: [...base, ...combo], platform });
   }
-  return invokeEach(ctx.reacher, invocations, { from: ctx.key, kind, at, allowPrivileged }, [], 0);
+  return invokeEach(ctx.reacher, invocations, via, [], 0);
 }
 
 /** Invokes each invocation in order from the `from`th, adding their keys to `keys`. */
