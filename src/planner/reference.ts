@@ -185,7 +185,7 @@ function firstUnescapedPlus(text: string): number {
 }
 
 function unescapePlus(text: string): string {
-  return text.replaceAll("\\+", "+");
+  return text.includes("\\+") ? text.replaceAll("\\+", "+") : text;
 }
 
 function trimTrailingSlash(path: string): string {
