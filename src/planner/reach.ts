@@ -407,7 +407,7 @@ export class Reacher {
     // Every field in one literal: one shape for every target's build (a spread or a later field
     // made each a slow object).
     const build: WalkBuild = { state: this.#scratchFor(invocation.platform), config: {}, artifacts: scratch(), host: undefined, caches: [], pushPhase: undefined };
-    const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, privilegedCalls: true, build });
+    const context = (vars: Variables, inBase: boolean): RecipeContext => ({ reacher: this, key, label, invocation, file, vars, inBase, privilegedCalls: true, build, scope: undefined });
     const walkTarget = (env: Map<string, string> | undefined) =>
       then(walkRecipe(context(new Variables(overrides, file.globals, builtins, env), false), target.recipe), () => this.#keepResult(key, build));
     if (buildfile.baseRecipe.length === 0) return walkTarget(undefined);

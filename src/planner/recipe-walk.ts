@@ -63,6 +63,8 @@ export interface RecipeContext {
   build: WalkBuild;
   /** Inside TRY: its RUN captures its exit code, and leaves here the mount that holds it. */
   tryRun?: { exitCodes?: State };
+  /** The context's expansion scope, made when first needed (see scopeOf). */
+  scope?: ContextScope | undefined;
 }
 
 /** The build plus what only the walk needs: CACHE mounts, and the push phase once a RUN --push started it. */
@@ -118,13 +120,14 @@ function copyContextOf(ctx: RecipeContext): CopyContext {
   return { kind: "checkout", state: checkoutState(checkout), directory: parseRemoteDirectoryKey(directory)!.subdirectory };
 }
 
-/** The variables and the engine a context's words expand with (one small object per statement). */
+/** The variables and the engine a context's words expand with. */
 class ContextScope implements ExpansionScope {
-  /** A LOCALLY target's $(...) runs on the host, like its RUNs. */
-  readonly shellOut: ExpansionScope["shellOut"];
+  constructor(readonly ctx: RecipeContext) {}
 
-  constructor(private readonly ctx: RecipeContext) {
-    this.shellOut = ctx.build.host === undefined ? undefined : (command, at) => hostShellOut(hostEvaluationOf(ctx), command, at);
+  /** A LOCALLY target's $(...) runs on the host, like its RUNs (LOCALLY may come mid-recipe: asked each time). */
+  get shellOut(): ExpansionScope["shellOut"] {
+    const ctx = this.ctx;
+    return ctx.build.host === undefined ? undefined : (command, at) => hostShellOut(hostEvaluationOf(ctx), command, at);
   }
 
   lookup(name: string): string | undefined {
@@ -141,8 +144,14 @@ class ContextScope implements ExpansionScope {
   }
 }
 
+/**
+ * The scope of a context: one per context, not one per statement. A context copied with a spread
+ * (DO, TRY) carries the original's scope, which is for the original: it gets its own.
+ */
 export function scopeOf(ctx: RecipeContext): ExpansionScope {
-  return new ContextScope(ctx);
+  let scope = ctx.scope;
+  if (scope === undefined || scope.ctx !== ctx) ctx.scope = scope = new ContextScope(ctx);
+  return scope;
 }
 
 /** The environment a LOCALLY target's host commands get on top of the host's: its ENVs, ARGs and LETs. */
@@ -279,7 +288,6 @@ function commandOf(s: Statement): string {
 
 function planStatement(ctx: RecipeContext, s: Statement, at: SourcePosition): Maybe<void> {
   const scope = scopeOf(ctx);
-  const expand = (word: Word) => expandNow(word, scope);
   if (ctx.build.host !== undefined) checkAllowedLocally(s, at);
   switch (s.kind) {
     case "ARG": {
@@ -287,19 +295,19 @@ function planStatement(ctx: RecipeContext, s: Statement, at: SourcePosition): Ma
         throw new EbuildError("semantic", "ARG --global is allowed only in the base recipe", { at, hint: "move it above the first target" });
       }
       if (s.value === undefined) return declareArg(ctx, s, at, undefined);
-      const defaultValue = expand(s.value);
+      const defaultValue = expandNow(s.value, scope);
       return typeof defaultValue === "string" ? declareArg(ctx, s, at, defaultValue) : defaultValue.then((value) => declareArg(ctx, s, at, value));
     }
     case "LET":
-      return then(s.value === undefined ? "" : expand(s.value), (value) => ctx.vars.let(s.name.text, value, at));
+      return then(s.value === undefined ? "" : expandNow(s.value, scope), (value) => ctx.vars.let(s.name.text, value, at));
     case "SET":
-      return then(s.value === undefined ? "" : expand(s.value), (value) => ctx.vars.set(s.name.text, value, at));
+      return then(s.value === undefined ? "" : expandNow(s.value, scope), (value) => ctx.vars.set(s.name.text, value, at));
     case "ENV":
       return planEnv(ctx.build, s, scope, (name, value) => ctx.vars.setEnv(name, value));
     case "WORKDIR":
       if (ctx.build.host !== undefined) {
         const host = ctx.build;
-        return then(expand(s.path), (path) => planHostWorkdir(host, path));
+        return then(expandNow(s.path, scope), (path) => planHostWorkdir(host, path));
       }
       return planWorkdir(ctx.build, s, scope);
     case "USER":
@@ -327,9 +335,9 @@ function planStatement(ctx: RecipeContext, s: Statement, at: SourcePosition): Ma
     case "FROM_DOCKERFILE":
       return walkFromDockerfile(ctx, s, at).then(() => ctx.vars.replaceEnv(configEnvPairs(ctx.build.config)));
     case "BUILD":
-      return then(expand(s.target), (target) => {
+      return then(expandNow(s.target, scope), (target) => {
         const ref = parseTargetReference(target, positionOf(s.target.range));
-        const platforms = s.flags.platforms.length === 0 ? [ctx.invocation.platform] : mapEach(s.flags.platforms, expand);
+        const platforms = s.flags.platforms.length === 0 ? [ctx.invocation.platform] : mapEach(s.flags.platforms, (word) => expandNow(word, scope));
         return then(platforms, (platforms) =>
           then(overridesOf(ctx, s.overrides, s.flags.buildArgs), (overrides) =>
             then(invokeAll(ctx, ref, { kind: "BUILD", overrides, passArgs: s.flags.passArgs, allowPrivileged: s.flags.allowPrivileged, platforms, at }), () => undefined),
