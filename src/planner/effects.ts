@@ -155,12 +155,15 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
 function checkDuplicateImages<O>(verdicts: ReadonlyArray<SaveVerdict<O>>, formatAt: (at: SourcePosition) => string): void {
   // By platform, then name: no key string to build per image.
   const seen = new Map<string, Map<string, SaveVerdict<O>>>();
+  // Images of one platform (most builds) cannot make a manifest list: no name to track across platforms.
+  let platform: string | undefined;
+  const manyPlatforms = verdicts.some((v) => v.fires && v.image !== undefined && (platform ??= v.image.platform) !== v.image.platform);
   const platformsOf = new Map<string, SaveVerdict<O>>();
   for (const verdict of verdicts) {
     if (!verdict.fires || verdict.image === undefined) continue;
     for (const name of verdict.image.names) {
       // One name from several platforms is a manifest list, which --no-manifest-list refuses.
-      const other = platformsOf.get(name);
+      const other = manyPlatforms ? platformsOf.get(name) : undefined;
       if (other !== undefined && other.image!.platform !== verdict.image.platform && (other.image!.single || verdict.image.single)) {
         const single = verdict.image.single ? verdict : other;
         throw new EbuildError("semantic", `image ${name} is saved for ${other.image!.platform} and ${verdict.image.platform}, but SAVE IMAGE --no-manifest-list makes it one platform's`, {
@@ -168,7 +171,7 @@ function checkDuplicateImages<O>(verdicts: ReadonlyArray<SaveVerdict<O>>, format
           hint: "drop --no-manifest-list to push one multi-platform image, or give each platform its own name",
         });
       }
-      platformsOf.set(name, verdict);
+      if (manyPlatforms) platformsOf.set(name, verdict);
       let names = seen.get(verdict.image.platform);
       if (names === undefined) seen.set(verdict.image.platform, (names = new Map()));
       const first = names.get(name);
