@@ -156,8 +156,7 @@ function checkDuplicateImages<O>(verdicts: ReadonlyArray<SaveVerdict<O>>, format
   // By platform, then name: no key string to build per image.
   const seen = new Map<string, Map<string, SaveVerdict<O>>>();
   // Images of one platform (most builds) cannot make a manifest list: no name to track across platforms.
-  let platform: string | undefined;
-  const manyPlatforms = verdicts.some((v) => v.fires && v.image !== undefined && (platform ??= v.image.platform) !== v.image.platform);
+  const manyPlatforms = new Set(verdicts.flatMap((v) => (v.fires && v.image !== undefined ? [v.image.platform] : []))).size > 1;
   const platformsOf = new Map<string, SaveVerdict<O>>();
   for (const verdict of verdicts) {
     if (!verdict.fires || verdict.image === undefined) continue;

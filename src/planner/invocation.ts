@@ -56,7 +56,8 @@ function canonicalOverrides(overrides: ReadonlyArray<readonly [string, string]>)
   return new Map([...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-const noOverrides: ReadonlyMap<string, string> = new Map();
+/** No overrides: shared by every invocation without any (nothing writes to it). */
+export const noOverrides: ReadonlyMap<string, string> = new Map();
 
 interface Frame {
   key: string;

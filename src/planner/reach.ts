@@ -9,7 +9,7 @@ import type { Buildfile, Target } from "../parser/ast.js";
 import { EffectGraph, type ResolvedEffects } from "./effects.js";
 import type { Engine, GitFiles } from "./engine.js";
 import type { HostEvaluation, HostShell } from "./host-shell.js";
-import { describeInvocation, invocationKey, InvocationStack, type EdgeKind, type Invocation } from "./invocation.js";
+import { describeInvocation, invocationKey, InvocationStack, noOverrides, type EdgeKind, type Invocation } from "./invocation.js";
 import { relativePath } from "./paths.js";
 import { RemotePrivileges } from "./privilege.js";
 import { checkoutOf, displayPath, parseRemoteDirectoryKey, type GitCheckout, type GitSettings } from "./remote.js";
@@ -177,9 +177,6 @@ export function matrixOf(overrides: ReadonlyArray<readonly [string, string]>): A
   for (const [name, list] of values) combos = combos.flatMap((combo) => list.map((value): Array<[string, string]> => [...combo, [name, value]]));
   return combos;
 }
-
-// Shared by invocations without overrides (most of them): variables only read it.
-const noOverrides: ReadonlyMap<string, string> = new Map();
 
 /** The state of one walk: loaded files, planned invocations, the effect graph. */
 export class Reacher {
