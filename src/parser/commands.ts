@@ -30,6 +30,7 @@ import type {
   Word,
 } from "./ast.js";
 import { didYouMean } from "./problems.js";
+import { endOffsetOf, startOffsetOf } from "./source.js";
 import { closesGroup, type FlagSpec, type Flags, type Line, readFlags, readGroup, readMount, readOverrides, spanOf, unquotedEquals } from "./words.js";
 
 const argName = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -37,7 +38,7 @@ const argName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The empty word at the end of a line, standing in for a missing argument. */
 function missing(line: Line, what: string, example: string): Word {
   line.report(`${line.keyword} needs ${what}`, line.range, { hint: `write ${example}` });
-  return { text: "", range: line.src.range(line.range.end.offset, line.range.end.offset) };
+  return { text: "", range: line.src.range(endOffsetOf(line.range), endOffsetOf(line.range)) };
 }
 
 function noMore(line: Line, words: Word[], after: string): void {
@@ -267,7 +268,7 @@ function readAssignment(line: Line, from: number): { name: Word; value?: Word } 
     checkName(line, first);
     const next = line.words[from + 1];
     if (next === undefined) return { name: first };
-    if (next.text.startsWith("=")) return { name: first, value: valueAfter(line, next.range.start.offset + 1) };
+    if (next.text.startsWith("=")) return { name: first, value: valueAfter(line, startOffsetOf(next.range) + 1) };
     line.report(`expected ${line.keyword} ${first.text}=value`, spanOf(line, first.range, line.words[line.words.length - 1]!.range), {
       hint: `join name and value with =: ${line.keyword} ${first.text}=${next.text}`,
     });
@@ -275,16 +276,16 @@ function readAssignment(line: Line, from: number): { name: Word; value?: Word } 
   }
   const name = line.part(first, 0, eq);
   checkName(line, name);
-  return { name, value: valueAfter(line, first.range.start.offset + eq + 1) };
+  return { name, value: valueAfter(line, startOffsetOf(first.range) + eq + 1) };
 }
 
 /** The rest of the line from `offset`, leading blanks skipped; empty at the end of the line. */
 function valueAfter(line: Line, offset: number): Word {
   const text = line.src.text;
-  const end = line.range.end.offset;
+  const end = endOffsetOf(line.range);
   let start = offset;
   while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
-  const from = line.words.findIndex((w) => w.range.end.offset > start);
+  const from = line.words.findIndex((w) => endOffsetOf(w.range) > start);
   if (from < 0 || start >= end) return { text: "", range: line.src.range(start, start) };
   return line.rest(line.words, from, start)!;
 }

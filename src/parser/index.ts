@@ -6,7 +6,7 @@ import type { IRecognitionException, IToken } from "chevrotain";
 import type { ParseResult, SyntaxProblem } from "./ast.js";
 import { parseTokens } from "./grammar.js";
 import { problem } from "./problems.js";
-import { SourceText } from "./source.js";
+import { SourceText, startOffsetOf } from "./source.js";
 import { lex } from "./tokens.js";
 import { AstBuilder } from "./visitor.js";
 
@@ -39,7 +39,7 @@ export function parseBuildfile(text: string, file: string): ParseResult {
     const { cst, errors } = parseTokens(lexed.tokens);
     for (const e of errors) problems.push(grammarProblem(e, src));
     const buildfile = new AstBuilder(src, problems).buildfile(cst);
-    problems.sort((a, b) => a.range.start.offset - b.range.start.offset);
+    problems.sort((a, b) => startOffsetOf(a.range) - startOffsetOf(b.range));
     return { buildfile, problems: dedupe(problems) };
   } catch (error) {
     // A bug in the parser must still come out as a positioned problem, never as a crash.
@@ -111,7 +111,7 @@ function dedupe(problems: SyntaxProblem[]): SyntaxProblem[] {
   const seen = new Set<string>();
   const places = new Set<number>();
   return problems.filter((p) => {
-    const at = p.range.start.offset;
+    const at = startOffsetOf(p.range);
     const key = `${at}:${p.message}`;
     if (seen.has(key) || (places.has(at) && p.message.includes("without a block"))) return false;
     seen.add(key);

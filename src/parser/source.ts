@@ -44,7 +44,8 @@ export class SourceText {
 
   /** The range from `start` to `end` (exclusive offsets). */
   range(start: number, end: number): SourceRange {
-    return { file: this.file, start: this.point(start), end: this.point(Math.max(start, end)) };
+    const from = Math.max(0, Math.min(start, this.text.length));
+    return new OffsetRange(this, from, Math.max(from, Math.min(end, this.text.length)));
   }
 
   /** The text of a 1-based line without its line break. */
@@ -76,4 +77,47 @@ export class SourceText {
     if (lines.length === 0) return undefined;
     return lines.reverse().join("\n");
   }
+}
+
+/**
+ * A range kept as its offsets, its points made when read. A syntax tree has a range per word and
+ * per node: as plain objects, a range and its two points were half of a tree's objects, and the
+ * planner's collector copied them all. `file` and the offsets are its own fields, so two ranges
+ * compare equal exactly when they are the same span; JSON shows the plain {file, start, end}.
+ */
+class OffsetRange implements SourceRange {
+  readonly #source: SourceText;
+
+  constructor(
+    source: SourceText,
+    readonly startOffset: number,
+    readonly endOffset: number,
+  ) {
+    this.#source = source;
+    this.file = source.file;
+  }
+
+  readonly file: string;
+
+  get start(): SourcePoint {
+    return this.#source.point(this.startOffset);
+  }
+
+  get end(): SourcePoint {
+    return this.#source.point(this.endOffset);
+  }
+
+  toJSON(): { file: string; start: SourcePoint; end: SourcePoint } {
+    return { file: this.file, start: this.start, end: this.end };
+  }
+}
+
+/** Where a range starts, as an offset: read without making its point when it is an OffsetRange. */
+export function startOffsetOf(range: SourceRange): number {
+  return range instanceof OffsetRange ? range.startOffset : range.start.offset;
+}
+
+/** Where a range ends (exclusive), as an offset. */
+export function endOffsetOf(range: SourceRange): number {
+  return range instanceof OffsetRange ? range.endOffset : range.end.offset;
 }

@@ -22,7 +22,7 @@ import type {
 } from "./ast.js";
 import { execFlags, execFlagSpec, readCommand, readVersion } from "./commands.js";
 import { didYouMean, problem } from "./problems.js";
-import type { SourceText } from "./source.js";
+import { endOffsetOf, type SourceText } from "./source.js";
 import { statementKeywords } from "./tokens.js";
 import { Line, readFlags, readGroup, spanOf } from "./words.js";
 
@@ -157,7 +157,7 @@ export class AstBuilder {
     const name = header.image.slice(0, -1);
     const range = () => {
       const last = recipe[recipe.length - 1];
-      return this.src.range(header.startOffset, Math.max(header.startOffset + header.image.length, last === undefined ? 0 : last.range.end.offset));
+      return this.src.range(header.startOffset, Math.max(header.startOffset + header.image.length, last === undefined ? 0 : endOffsetOf(last.range)));
     };
     const headerRange = this.src.range(header.startOffset, header.startOffset + name.length);
     const previous = seen.get(name);
@@ -385,7 +385,7 @@ export class AstBuilder {
     const line = this.line("FOR", kw, node);
     const flags = readFlags(line, { ...execFlagSpec, "--sep": "value" });
     const words = line.words.slice(flags.next);
-    const variable: Word = words[0] ?? { text: "", range: this.src.range(line.range.end.offset, line.range.end.offset) };
+    const variable: Word = words[0] ?? { text: "", range: this.src.range(endOffsetOf(line.range), endOffsetOf(line.range)) };
     if (words[0] === undefined) line.report("FOR needs a variable, IN and a list", line.range, { hint: "write FOR x IN a b c" });
     else if (words[1]?.text !== "IN") line.report("expected IN after the loop variable", words[1]?.range ?? line.range, { expected: ["IN"] });
     else if (words.length < 3) line.report("FOR needs a list after IN", words[1].range, { hint: "write FOR x IN a b c or FOR x IN $(ls)" });

@@ -6,7 +6,7 @@
 import type { IToken } from "chevrotain";
 import type { ArgOverride, CommandLine, MountSpec, SourceRange, SyntaxProblem, Word } from "./ast.js";
 import { didYouMean, problem } from "./problems.js";
-import type { SourceText } from "./source.js";
+import { endOffsetOf, startOffsetOf, type SourceText } from "./source.js";
 
 /** One command line being read: its keyword, its words, and where problems go. */
 export class Line {
@@ -24,7 +24,7 @@ export class Line {
     this.words = tokens.map((t) => wordOf(t, src));
     const last = this.words[this.words.length - 1];
     const start = keywordToken.startOffset;
-    this.range = src.range(start, last === undefined ? start + keywordToken.image.length : last.range.end.offset);
+    this.range = src.range(start, last === undefined ? start + keywordToken.image.length : endOffsetOf(last.range));
   }
 
   /** Records a problem at `range` (the line by default). */
@@ -34,8 +34,8 @@ export class Line {
 
   /** A word for part of another word (`value` in `--A=value`), offsets relative to the word. */
   part(word: Word, from: number, to = word.text.length): Word {
-    const start = word.range.start.offset + from;
-    return { text: word.text.slice(from, to), range: this.src.range(start, word.range.start.offset + to) };
+    const start = startOffsetOf(word.range) + from;
+    return { text: word.text.slice(from, to), range: this.src.range(start, startOffsetOf(word.range) + to) };
   }
 
   /**
@@ -46,8 +46,8 @@ export class Line {
     const first = words[from];
     const last = words[words.length - 1];
     if (first === undefined || last === undefined) return undefined;
-    const start = startOffset ?? first.range.start.offset;
-    const end = last.range.end.offset;
+    const start = startOffset ?? startOffsetOf(first.range);
+    const end = endOffsetOf(last.range);
     return { text: joinContinuations(this.src.text.slice(start, end)), range: this.src.range(start, end) };
   }
 
@@ -207,7 +207,7 @@ export function closesGroup(text: string): boolean {
 }
 
 export function spanOf(line: Line, a: SourceRange, b: SourceRange): SourceRange {
-  return line.src.range(a.start.offset, b.end.offset);
+  return line.src.range(startOffsetOf(a), endOffsetOf(b));
 }
 
 /** `--NAME=value` (or bare `--NAME`) words after a target reference. */

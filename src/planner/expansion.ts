@@ -20,7 +20,8 @@ export interface ExpansionScope {
 
 /** The position of a node, for errors. */
 export function positionOf(range: SourceRange): SourcePosition {
-  return { file: range.file, line: range.start.line, column: range.start.column };
+  const start = range.start; // made when read (see the parser's OffsetRange): read once
+  return { file: range.file, line: start.line, column: start.column };
 }
 
 /** Expands one word (quotes removed, no splitting): now, unless it has a `$(...)` to run. */

@@ -347,7 +347,8 @@ export class Reacher {
       planned = then(this.loader.loadNow(invocation.directory, via?.at), (loaded) => {
         const target = findTarget(loaded.parsed, invocation.name, via?.at);
         const checkout = this.checkoutOf(invocation.directory);
-        const at = { file: loaded.path, line: target.range.start.line, column: target.range.start.column };
+        const start = target.range.start;
+        const at = { file: loaded.path, line: start.line, column: start.column };
         this.targets.set(key, { key, label, invocation, file: loaded.path, at, phase: this.phase, ...(checkout === undefined ? {} : { checkout }) });
         return then(this.#gitFactsOf(invocation.directory), (git) => this.#planTarget(key, label, invocation, loaded.parsed, loaded.text, target, git));
       });

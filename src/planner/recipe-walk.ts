@@ -97,7 +97,8 @@ export function walkRecipe(ctx: RecipeContext, statements: readonly Statement[],
 
 /** Where an op comes from, for the source map (BuildKit counts characters from 0). */
 export function locationOf(ctx: RecipeContext, range: SourceRange): SourceLocation {
-  return ctx.file.sourceMap.span(range.start.line, range.start.column - 1, range.end.line, range.end.column - 1);
+  const { start, end } = range;
+  return ctx.file.sourceMap.span(start.line, start.column - 1, end.line, end.column - 1);
 }
 
 /** The source map of a loaded Buildfile, named relative to the entry's directory (a remote one as it is). */

@@ -120,7 +120,8 @@ test("args are the words after the keyword, with their exact positions", () => {
   const run = statementOf('RUN  echo "a b"');
   assert.equal(run.kind, "RUN");
   const word = run.kind === "RUN" ? run.args[1]! : undefined;
-  assert.deepEqual(word, {
+  // Ranges are read through their fields (the parser keeps them as offsets and makes points when read).
+  assert.deepEqual(word && { text: word.text, range: { file: word.range.file, start: word.range.start, end: word.range.end } }, {
     text: '"a b"',
     range: { file: "Buildfile", start: { line: 4, column: 15, offset: 42 }, end: { line: 4, column: 20, offset: 47 } },
   });
