@@ -233,7 +233,9 @@ export class ExecVertex implements Vertex {
   }
 
   inputs(): Output[] {
-    return this.mounts.flatMap((m) => (m.source ? [m.source] : []));
+    const outputs: Output[] = [];
+    for (const m of this.mounts) if (m.source) outputs.push(m.source);
+    return outputs;
   }
 
   write(w: WireWriter, ctx: EncodeContext): void {

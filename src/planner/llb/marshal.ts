@@ -102,7 +102,7 @@ class GraphWriter {
   inputOf(output: Output): OpInput {
     const op = writtenFor(output.vertex, this.platformKey);
     if (op === undefined) throw new EbuildError("internal", "LLB input marshalled before its vertex");
-    return { digest: op.digest, index: output.index, digestBytes: op.digestBytes };
+    return { digest: op.digest, index: output.index, written: op };
   }
 
   /** Whether the vertex is done: in this definition, or (for digests alone) written before, inputs and all. */
@@ -166,9 +166,16 @@ class GraphWriter {
     const known = writtenFor(vertex, this.platformKey);
     if (known !== undefined) return known;
     vertex.write(wire, this.ctx);
-    const bytes = wire.take();
-    const digest = digestOf(bytes);
-    const written = new WrittenOp(vertex, bytes, digest, wire.text(digest), this.platformKey, vertex.written);
+    const chunk = wire.chunk;
+    const start = wire.messageStart;
+    const end = wire.position;
+    wire.keep();
+    const digest = digestOf(chunk.subarray(start, end));
+    wire.writeText(digest);
+    const digestChunk = wire.chunk;
+    const digestStart = wire.messageStart;
+    wire.keep();
+    const written = new WrittenOp(vertex, chunk, start, end, digest, digestChunk, digestStart, this.platformKey, vertex.written);
     vertex.written = written;
     return written;
   }

@@ -15,8 +15,8 @@ export interface Output {
 export interface OpInput {
   readonly digest: string;
   readonly index: number;
-  /** The digest's bytes, when marshal has them: written as they are, not character by character. */
-  readonly digestBytes?: Uint8Array;
+  /** The op as marshal wrote it, when it did: its digest's bytes are copied, not encoded again. */
+  readonly written?: WrittenOp;
 }
 
 /** What marshal passes to a vertex while encoding it. */
@@ -56,7 +56,8 @@ export function addInput(inputs: OpInput[], input: OpInput): number {
 export function writeInputs(w: WireWriter, inputs: readonly OpInput[]): void {
   for (const input of inputs) {
     w.begin(1);
-    if (input.digestBytes !== undefined) w.bytes(1, input.digestBytes);
+    const op = input.written;
+    if (op !== undefined) w.bytesFrom(1, op.digestChunk, op.digestStart, op.digestStart + op.digest.length);
     else w.string(1, input.digest);
     w.int(2, input.index).end();
   }

@@ -31,21 +31,54 @@ export class WireWriter {
 
   /** The bytes written since the last take, as an array of their own (a view of the chunk). */
   take(): Uint8Array {
-    if (this.open.length > 0) throw new Error("WireWriter: a message was left open");
     const out = this.buf.subarray(this.start, this.pos);
-    this.start = this.pos;
+    this.keep();
     return out;
   }
 
   /**
-   * A string's UTF-8 bytes on their own (no field), taken at once like a message: a view of the
-   * chunk. No message may be open. For digests, which many ops write as their inputs.
+   * Takes the bytes written since the last take without making a view: they stay where
+   * {@link chunk}, {@link messageStart} and {@link position} said they were just before.
    */
-  text(value: string): Uint8Array {
-    if (this.pos !== this.start) throw new Error("WireWriter: text taken inside a message");
-    this.reserve(value.length * 3);
-    this.pos += utf8.encodeInto(value, this.buf.subarray(this.pos)).written;
-    return this.take();
+  keep(): void {
+    if (this.open.length > 0) throw new Error("WireWriter: a message was left open");
+    this.start = this.pos;
+  }
+
+  /** The chunk the message being written is in (a later message may start a new one). */
+  get chunk(): Uint8Array {
+    return this.buf;
+  }
+
+  /** Where the message being written starts in {@link chunk}. */
+  get messageStart(): number {
+    return this.start;
+  }
+
+  /** Where the next byte goes in {@link chunk}. */
+  get position(): number {
+    return this.pos;
+  }
+
+  /**
+   * A string's UTF-8 bytes on their own (no field), as a message of their own to take or keep. No
+   * message may be open. For digests, which many ops write as their inputs.
+   */
+  writeText(value: string): void {
+    if (this.pos !== this.start) throw new Error("WireWriter: text written inside a message");
+    const n = value.length;
+    this.reserve(n * 3);
+    // Digests are ASCII: written by hand, without a view of the chunk per call for TextEncoder.
+    let at = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) {
+        at = -1;
+        break;
+      }
+      this.buf[at++] = c;
+    }
+    this.pos = at >= 0 ? at : this.pos + utf8.encodeInto(value, this.buf.subarray(this.pos)).written;
   }
 
   /** A string field; "" is the default and is not written. */
@@ -69,6 +102,22 @@ export class WireWriter {
       this.buf[at++] = c;
     }
     this.writeVarintAt(lengthAt, n, at - lengthAt - n);
+    this.pos = at;
+    return this;
+  }
+
+  /** A bytes field of `chunk`'s bytes from `start` to `end` (not a view: planning writes thousands). */
+  bytesFrom(field: number, chunk: Uint8Array, start: number, end: number): this {
+    const n = end - start;
+    if (n === 0) return this;
+    this.tag(field, lengthDelimited);
+    this.varint(n);
+    this.reserve(n);
+    // Byte by byte: digests are short, and a view to copy from would cost more than the copy.
+    // `chunk` stays whole even when reserve moved this message to a new chunk.
+    const buf = this.buf;
+    let at = this.pos;
+    for (let i = start; i < end; i++) buf[at++] = chunk[i]!;
     this.pos = at;
     return this;
   }

@@ -4,6 +4,10 @@ import { opRecord } from "./definition-bytes.js";
 import type { SourceLocation } from "./sourcemap.js";
 import type { Vertex } from "./vertex.js";
 
+/**
+ * The op's bytes and its digest's bytes stay in the wire writer's chunks, known by their offsets:
+ * two views per op would be two more objects for each of a large plan's ten thousand ops to keep.
+ */
 export class WrittenOp {
   #metadata: OpMetadata | undefined;
   #record: Uint8Array | undefined;
@@ -11,15 +15,25 @@ export class WrittenOp {
 
   constructor(
     readonly vertex: Vertex,
-    readonly bytes: Uint8Array,
+    /** The chunk holding the op's bytes, from `start` to `end`. */
+    readonly chunk: Uint8Array,
+    readonly start: number,
+    readonly end: number,
+    /** `sha256:…`, ASCII. */
     readonly digest: string,
-    /** The digest as bytes (ASCII), for the ops that take this one as an input. */
-    readonly digestBytes: Uint8Array,
+    /** The chunk holding the digest's bytes, from `digestStart` on, for the ops that take this one as an input. */
+    readonly digestChunk: Uint8Array,
+    readonly digestStart: number,
     /** The default platform it was written for (`os/arch/variant`). */
     readonly platformKey: string,
     /** The same vertex written for another default platform, if any. */
     readonly other: WrittenOp | undefined,
   ) {}
+
+  /** The op's bytes (a view of the chunk). */
+  get bytes(): Uint8Array {
+    return this.chunk.subarray(this.start, this.end);
+  }
 
   metadata(): OpMetadata {
     return (this.#metadata ??= this.vertex.metadata());

@@ -264,3 +264,22 @@ test("a message whose length outgrows its placeholder at the very end of the chu
   assert.deepEqual(second, reference.finish());
   assert.deepEqual(first, new BinaryWriter().tag(1, WireType.LengthDelimited).string(filler).finish());
 });
+
+test("text kept in place is copied into later messages as a bytes field, across chunks and in any script", () => {
+  const w = new WireWriter();
+  const kept: Array<{ value: string; chunk: Uint8Array; start: number; end: number }> = [];
+  // Enough texts to fill several 64 KiB chunks; some are not ASCII (written through TextEncoder).
+  for (let i = 0; i < 3_000; i++) {
+    const value = i % 7 === 0 ? `sha256:${"ü".repeat(i % 40)}${i}` : `sha256:${String(i).padStart(64, "0")}`;
+    w.writeText(value);
+    const at = { value, chunk: w.chunk, start: w.messageStart, end: w.position };
+    w.keep();
+    kept.push(at);
+  }
+  for (const { value, chunk, start, end } of kept) {
+    w.begin(1).bytesFrom(1, chunk, start, end).int(2, 3).end();
+    const reference = new BinaryWriter();
+    reference.tag(1, WireType.LengthDelimited).fork().tag(1, WireType.LengthDelimited).bytes(new TextEncoder().encode(value)).tag(2, WireType.Varint).int32(3).join();
+    assert.deepEqual(w.take(), reference.finish(), value);
+  }
+});
