@@ -161,20 +161,11 @@ function withDefinition<T extends object>(state: State, platform: string, marsha
 function stepsOf(reach: ReachPlan): Map<string, PlannedStep> {
   // A Map: an object with ten thousand digest keys is a slow dictionary to fill and to read.
   const steps = new Map<string, PlannedStep>();
-  const byPlatform = new Map<string, Array<(typeof reach.steps)[number]>>();
-  for (const entry of reach.steps) {
-    const list = byPlatform.get(entry.platform);
-    if (list === undefined) byPlatform.set(entry.platform, [entry]);
-    else list.push(entry);
-  }
-  for (const [platform, entries] of byPlatform) {
-    const outputs = outputDigests(
-      entries.map((e) => e.state),
-      { platform: parsePlatform(platform) },
-    );
-    for (let i = 0; i < entries.length; i++) {
+  for (const [platform, planned] of reach.steps) {
+    const outputs = outputDigests(planned.states, { platform: parsePlatform(platform) });
+    for (let i = 0; i < outputs.length; i++) {
       const digest = outputs[i]!;
-      if (digest !== "" && !steps.has(digest)) steps.set(digest, entries[i]!.step);
+      if (digest !== "" && !steps.has(digest)) steps.set(digest, planned.steps[i]!);
     }
   }
   return steps;

@@ -118,8 +118,14 @@ export interface ReachPlan {
   hostRuns: HostRun[];
   /** The `$(...)` and IF conditions of LOCALLY targets that planning ran on the host, in order. */
   hostEvaluations: HostEvaluation[];
-  /** The statement behind each op, with the state holding it. */
-  steps: ReadonlyArray<{ state: State; platform: string; step: PlannedStep }>;
+  /** The statement behind each op, with the state holding it, by the platform it was planned for. */
+  steps: ReadonlyMap<string, PlatformSteps>;
+}
+
+/** Steps of one platform in walk order: `steps[i]` made the op holding `states[i]`. */
+export interface PlatformSteps {
+  readonly states: State[];
+  readonly steps: PlannedStep[];
 }
 
 /** Walks every target the entry reaches and decides which SAVE statements fire. */
@@ -196,9 +202,10 @@ export class Reacher {
   /**
    * The op each statement added, in walk order. An op added twice is named by the first statement
    * that added it: the plan keeps the first step per op digest (a list here, not a map by vertex:
-   * thousands of statements add an op each, and the digests come later anyway).
+   * thousands of statements add an op each, and the digests come later anyway). Two lists per
+   * platform rather than an entry object per step: a plan keeps every one.
    */
-  readonly steps: Array<{ state: State; platform: string; step: PlannedStep }> = [];
+  readonly steps = new Map<string, PlatformSteps>();
 
   /** Records that the build needs `entitlement`, first at `at`. */
   needEntitlement(entitlement: string, at: SourcePosition): void {
@@ -207,7 +214,11 @@ export class Reacher {
   }
 
   addStep(state: State, platform: string, step: PlannedStep): void {
-    if (state.output !== undefined) this.steps.push({ state, platform, step });
+    if (state.output === undefined) return;
+    let list = this.steps.get(platform);
+    if (list === undefined) this.steps.set(platform, (list = { states: [], steps: [] }));
+    list.states.push(state);
+    list.steps.push(step);
   }
 
   /** The current WAIT phase: each WAIT block's end starts the next one. */

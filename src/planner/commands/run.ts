@@ -78,7 +78,9 @@ export function runOptionsOf(build: TargetBuild, command: RunCommand, place: Run
     const id = eq < 0 ? text : text.slice(eq + 1);
     if (id !== "") secretEnv.push({ id, name });
   }
-  const mounts = [...place.caches, ...command.flags.mounts.map((m) => mountOf(m, place.cacheScope))];
+  const mounts: Mount[] = [];
+  for (const cache of place.caches) mounts.push(cache);
+  for (const m of command.flags.mounts) mounts.push(mountOf(m, place.cacheScope));
   // --ssh: the user's agent as BuildKit's "default" ssh id, SSH_AUTH_SOCK pointing at it.
   if (command.flags.ssh) mounts.push({ type: "ssh", target: defaultSshTarget(0) });
   const network = command.flags.network?.text;
@@ -90,13 +92,14 @@ export function runOptionsOf(build: TargetBuild, command: RunCommand, place: Run
   return {
     args: argv,
     env,
-    mounts,
-    secretEnv,
+    // Kept by the RUN's op for the plan's life: no empty lists of its own.
+    mounts: mounts.length === 0 ? undefined : mounts,
+    secretEnv: secretEnv.length === 0 ? undefined : secretEnv,
     network: network === "none" ? "none" : network === "host" ? "host" : undefined,
     security: command.flags.privileged ? "insecure" : undefined,
     ignoreCache: command.flags.noCache || command.flags.push || place.pushPhase === true,
     description: `RUN ${command.text}`,
-    ...(place.location === undefined ? {} : { location: place.location }),
+    location: place.location,
   };
 }
 

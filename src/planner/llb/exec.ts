@@ -133,6 +133,10 @@ export class ExecState {
 /** Builds the exec vertex of `state.run(options)`. */
 export function run(base: State, options: RunOptions): ExecState {
   const rootMount: Mount = { type: "bind", target: "/", from: base };
+  // Most RUNs mount nothing but the root: nothing to clean, check or sort.
+  if (options.mounts === undefined || options.mounts.length === 0) {
+    return new ExecState(base, new ExecVertex(base, options, [{ mount: rootMount, source: base.output, output: 0 }]));
+  }
   const mounts = [rootMount, ...(options.mounts ?? []).map(withCacheSource)].map(
     (m) => ({ ...m, target: cleanPath(m.target) }) as Mount,
   );
@@ -186,7 +190,7 @@ const sharingModes: Record<CacheSharing, CacheSharingOpt> = {
 /** A RUN, with its settings resolved from the base state when it was created. */
 export class ExecVertex implements Vertex {
   written: WrittenOp | undefined = undefined;
-  readonly args: string[];
+  readonly args: readonly string[];
   readonly env: string[];
   readonly cwd: string;
   readonly user: string;
@@ -200,7 +204,7 @@ export class ExecVertex implements Vertex {
     readonly options: RunOptions,
     readonly mounts: readonly ResolvedMount[],
   ) {
-    this.args = typeof options.args === "string" ? ["/bin/sh", "-c", options.args] : [...options.args];
+    this.args = typeof options.args === "string" ? ["/bin/sh", "-c", options.args] : options.args;
     if (this.args.length === 0) throw new EbuildError("semantic", "RUN needs a command");
     // The state's variables, each the RUN sets replaced by its value and moved after them.
     const own = options.env ?? {};

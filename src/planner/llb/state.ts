@@ -33,6 +33,10 @@ interface Settings {
 
 type Key = keyof Settings;
 
+// Shared by every state without them (a RUN keeps its state's list of hosts).
+const noEnv: Settings["env"] = Object.freeze([]);
+const noExtraHosts: Settings["extraHosts"] = Object.freeze([]);
+
 /** An immutable build state: a filesystem (or none, for scratch) plus process settings. */
 export class State {
   private constructor(
@@ -71,7 +75,7 @@ export class State {
 
   /** The environment as ordered `KEY=value` pairs. */
   envList(): readonly (readonly [string, string])[] {
-    return this.lookup("env") ?? [];
+    return this.lookup("env") ?? noEnv;
   }
 
   /** The value of one environment variable. */
@@ -141,7 +145,7 @@ export class State {
 
   /** Extra /etc/hosts entries of following RUNs. */
   getExtraHosts(): readonly ExtraHost[] {
-    return this.lookup("extraHosts") ?? [];
+    return this.lookup("extraHosts") ?? noExtraHosts;
   }
 
   /** Adds an /etc/hosts entry for following RUNs. */
