@@ -485,7 +485,7 @@ function copyFrom(ctx: RecipeContext, s: CopyCommand, words: ReadonlyArray<strin
     if (added instanceof Promise) return added.then(() => copyFrom(ctx, s, words, sources, i + 1));
   }
   const flags = { chmod: words[1 + count], chown: words[2 + count] };
-  planCopy(ctx.build, s, sources, words[3 + count] ?? "", flags, copyContextOf(ctx), locationOf(ctx, s.range));
+  planCopy(ctx.build, s, sources, words[3 + count] ?? "", flags, () => copyContextOf(ctx), locationOf(ctx, s.range));
   return undefined;
 }
 

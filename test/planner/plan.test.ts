@@ -48,6 +48,8 @@ test("COPY +target/path copies from that target's artifacts, which SAVE ARTIFACT
   const copies = ops.flatMap((o) => ((o.op["file"] as { actions?: Array<{ copy?: { src: string; dest: string } }> } | undefined)?.actions ?? []).map((a) => a.copy)).filter((c) => c !== undefined);
   assert.deepEqual(copies.map((c) => `${c!.src} → ${c!.dest}`).sort(), ["/out → /", "/out → /in"]);
   assert.ok(ops.some((o) => (o.op["exec"] as { meta?: { args?: string[] } } | undefined)?.meta?.args?.[2] === "make"), "b's RUN is in a's graph");
+  // Only artifacts are copied: the Buildfile's directory is not uploaded.
+  assert.deepEqual(plan.contexts, []);
 });
 
 test("the outputs list runs, then images, then artifacts; skipped effects keep their reason", async () => {

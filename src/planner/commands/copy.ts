@@ -51,8 +51,13 @@ export interface CopyFlags {
  * Applies a COPY. A local context is sent with only the paths this COPY names; a checkout is
  * already on the daemon.
  */
-export function planCopy(build: TargetBuild, command: CopyCommand, sources: readonly CopyFrom[], dest: string, flags: CopyFlags, context: CopyContext, location?: SourceLocation): void {
-  const contextPaths = sources.filter((s) => s.kind === "context").map((s) => s.path);
+/**
+ * `contextOf` is asked only when a source is in the build context: naming the context registers
+ * it for upload, which a COPY of artifacts alone must not do.
+ */
+export function planCopy(build: TargetBuild, command: CopyCommand, sources: readonly CopyFrom[], dest: string, flags: CopyFlags, contextOf: () => CopyContext, location?: SourceLocation): void {
+  const contextPaths: string[] = [];
+  for (const s of sources) if (s.kind === "context") contextPaths.push(s.path);
   for (const path of contextPaths) {
     if (!staysInside(path)) {
       throw new EbuildError("semantic", `COPY ${path}: the build context is the Buildfile's directory; ${path} is outside it`, {
@@ -63,9 +68,9 @@ export function planCopy(build: TargetBuild, command: CopyCommand, sources: read
   }
   // Only the named paths travel; copying the context's root (".") sends all of it, since an
   // include pattern "." matches no file in the upload.
-  const patterns = contextPaths.map((p) => normalizePath(p));
-  const contextState = contextPaths.length === 0 ? undefined : context.kind === "checkout" ? context.state : contextSource(context, patterns);
-  const contextRoot = context.kind === "checkout" && context.directory !== "" ? `/${context.directory}` : "";
+  const context = contextPaths.length === 0 ? undefined : contextOf();
+  const contextState = context === undefined ? undefined : context.kind === "checkout" ? context.state : contextSource(context, contextPaths.map((p) => normalizePath(p)));
+  const contextRoot = context?.kind === "checkout" && context.directory !== "" ? `/${context.directory}` : "";
   const plain = flags.chmod === undefined && flags.chown === undefined;
   const options: CopyOptions = plain
     ? sharedCopyOptions(command.flags)
@@ -84,7 +89,7 @@ export function planCopy(build: TargetBuild, command: CopyCommand, sources: read
     const src = source.kind === "context" ? contextPath(contextRoot, optional(source.path)) : `/${optional(source.path)}`;
     action = action === undefined ? copy(from, src, target, options) : action.copy(from, src, target, options);
   }
-  if (action !== undefined) build.state = build.state.file(action, { description: `COPY ${command.args.map((w) => w.text).join(" ")}`, ...(location === undefined ? {} : { location }) });
+  if (action !== undefined) build.state = build.state.file(action, { description: `COPY ${command.args.map((w) => w.text).join(" ")}`, location });
 }
 
 type CopyCommandFlags = CopyCommand["flags"];
