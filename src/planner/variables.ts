@@ -253,7 +253,11 @@ export class Variables {
 
   /** ARGs and LETs in declaration order: the `KEY=value` prefixes of every RUN (not image ENV). */
   runEnvironment(): Array<[string, string]> {
-    return [...this.#visibleGlobals(), ...[...this.#declared].map(([name, d]): [string, string] => [name, d.value])];
+    // One pass each, no spreads: every RUN asks.
+    const out: Array<[string, string]> = [];
+    if (this.#globals.size > 0) for (const [name, value] of this.#globals) if (!this.#declared.has(name)) out.push([name, value]);
+    for (const [name, d] of this.#declared) out.push([name, d.value]);
+    return out;
   }
 
   /** What `--pass-args` forwards: every ARG (declared, global or received) but the builtins. */
