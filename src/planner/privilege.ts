@@ -19,18 +19,22 @@ interface PrivilegedRun {
 }
 
 export class RemotePrivileges {
-  /** Incoming edges by target invocation. */
+  /**
+   * Incoming edges of remote invocations, and the directories of remote invocations: local ones
+   * are trusted whatever reaches them, so a local build (most) records nothing.
+   */
   readonly #incoming = new Map<string, Array<{ from: string; allowed: boolean }>>();
   readonly #directories = new Map<string, string>();
   readonly #runs: PrivilegedRun[] = [];
 
   /** Records an invocation's directory (a local path or a remote key). */
   addInvocation(key: string, directory: string): void {
-    this.#directories.set(key, directory);
+    if (isRemote(directory)) this.#directories.set(key, directory);
   }
 
   /** Records that `from` reaches `to`, with or without `--allow-privileged`. */
   addEdge(from: string, to: string, allowed: boolean): void {
+    if (!this.#directories.has(to)) return; // `to` is local (its invocation is recorded first)
     const list = this.#incoming.get(to) ?? [];
     list.push({ from, allowed });
     this.#incoming.set(to, list);
@@ -46,7 +50,7 @@ export class RemotePrivileges {
     if (this.#runs.length === 0) return;
     const trusted = this.#trusted(entries);
     for (const run of this.#runs) {
-      if (run.allowedByCalls && trusted.has(run.key)) continue;
+      if (run.allowedByCalls && trusted(run.key)) continue;
       throw new EbuildError("privileged", `RUN --privileged in ${run.label} comes from a remote Buildfile that was not allowed to run privileged commands`, {
         at: run.at,
         hint: run.allowedByCalls
@@ -56,21 +60,22 @@ export class RemotePrivileges {
     }
   }
 
-  #trusted(entries: readonly string[]): Set<string> {
+  /** Whether an invocation is trusted: local ones (not recorded) are, and remote ones trust reaches. */
+  #trusted(entries: readonly string[]): (key: string) => boolean {
     const trusted = new Set<string>(entries);
-    for (const [key, directory] of this.#directories) if (!isRemote(directory)) trusted.add(key);
+    const isTrusted = (key: string) => trusted.has(key) || !this.#directories.has(key);
     // Trust spreads along allowing edges (and edges within one checkout) until nothing changes.
     for (let changed = true; changed; ) {
       changed = false;
       for (const [to, edges] of this.#incoming) {
         if (trusted.has(to)) continue;
-        if (edges.some((e) => trusted.has(e.from) && (e.allowed || this.#sameCheckout(e.from, to)))) {
+        if (edges.some((e) => isTrusted(e.from) && (e.allowed || this.#sameCheckout(e.from, to)))) {
           trusted.add(to);
           changed = true;
         }
       }
     }
-    return trusted;
+    return isTrusted;
   }
 
   #sameCheckout(a: string, b: string): boolean {
