@@ -360,7 +360,7 @@ export class Reacher {
         const checkout = this.checkoutOf(invocation.directory);
         const start = target.range.start;
         const at = { file: loaded.path, line: start.line, column: start.column };
-        this.targets.set(key, { key, label, invocation, file: loaded.path, at, phase: this.phase, ...(checkout === undefined ? {} : { checkout }) });
+        this.targets.set(key, { key, label, invocation, file: loaded.path, at, phase: this.phase, checkout });
         return then(this.#gitFactsOf(invocation.directory), (git) => this.#planTarget(key, label, invocation, loaded.parsed, loaded.text, target, git));
       });
     } catch (error) {
