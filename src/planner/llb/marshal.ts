@@ -113,6 +113,11 @@ class GraphWriter {
   /** Adds a vertex and everything it reads; returns its digest. */
   add(root: Vertex): string {
     if (this.has(root)) return writtenFor(root, this.platformKey)!.digest;
+    // Step digests come in walk order: a vertex's inputs are mostly written already.
+    if (root.inputs().every((input) => this.has(input.vertex))) {
+      this.write(root);
+      return writtenFor(root, this.platformKey)!.digest;
+    }
     // Iterative post-order walk: deep chains of RUNs must not overflow the stack. A vertex is
     // pushed once to expand its inputs and then marked to be written when it is on top again.
     const stack: Vertex[] = [root];
