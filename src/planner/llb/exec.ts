@@ -126,7 +126,7 @@ export class ExecState {
     if (!found || found.output < 0) {
       throw new EbuildError("internal", `RUN has no mount at ${target} with a result (cache, tmpfs and secret mounts have none)`);
     }
-    return this.#base.withOutput({ vertex: this.#vertex, index: found.output });
+    return this.#base.withOutput(found.output === 0 ? this.#vertex : { vertex: this.#vertex, index: found.output });
   }
 }
 
@@ -188,7 +188,7 @@ const sharingModes: Record<CacheSharing, CacheSharingOpt> = {
 };
 
 /** A RUN, with its settings resolved from the base state when it was created. */
-export class ExecVertex implements Vertex {
+export class ExecVertex implements Vertex, Output {
   written: WrittenOp | undefined = undefined;
   readonly args: readonly string[];
   readonly env: string[];
@@ -234,6 +234,15 @@ export class ExecVertex implements Vertex {
     this.security = options.security ?? base.getSecurity();
     this.hostname = options.hostname ?? base.getHostname();
     this.extraHosts = base.getExtraHosts();
+  }
+
+  /** Output 0 (the root, "/" sorting first) is the vertex itself, as a file op is (see FileVertex). */
+  get vertex(): ExecVertex {
+    return this;
+  }
+
+  get index(): number {
+    return 0;
   }
 
   inputs(): Output[] {

@@ -131,7 +131,7 @@ function bytes(data: string | Uint8Array): Uint8Array {
 }
 
 /** A chain of file actions applied to a state: one FileOp. */
-export class FileVertex implements Vertex {
+export class FileVertex implements Vertex, Output {
   written: WrittenOp | undefined = undefined;
   constructor(
     readonly base: State,
@@ -139,6 +139,18 @@ export class FileVertex implements Vertex {
     readonly options: OpOptions,
   ) {
     if (action.steps.length === 0) throw new EbuildError("internal", "a file op needs at least one action");
+  }
+
+  /**
+   * A file op is its own (only) output: no {vertex, index} object per op, and a plan keeps one
+   * per COPY. Getters on the prototype, so no field either.
+   */
+  get vertex(): FileVertex {
+    return this;
+  }
+
+  get index(): number {
+    return 0;
   }
 
   inputs(): Output[] {

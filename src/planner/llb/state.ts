@@ -170,6 +170,6 @@ export class State {
 
   /** Applies a chain of file actions (one FileOp); relative paths resolve against this state's directory. */
   file(action: FileAction, options: OpOptions = {}): State {
-    return this.withOutput({ vertex: new FileVertex(this, action, options), index: 0 });
+    return this.withOutput(new FileVertex(this, action, options));
   }
 }
