@@ -369,6 +369,11 @@ function planStatement(ctx: RecipeContext, s: Statement, at: SourcePosition): Ma
       }
       return;
     case "SAVE_IMAGE": {
+      if (s.names.length === 1) {
+        // One name word (most SAVE IMAGEs): its names as they are, no list of lists to flatten.
+        const names = expandSplitNow(s.names[0]!, scope);
+        return names instanceof Promise ? names.then((ready) => saveImage(ctx, s, at, ready)) : saveImage(ctx, s, at, names);
+      }
       const split = s.names.map((w) => expandSplitNow(w, scope));
       if (split.some((names) => names instanceof Promise)) return Promise.all(split).then((ready) => saveImage(ctx, s, at, ready.flat()));
       return saveImage(ctx, s, at, (split as string[][]).flat());

@@ -244,8 +244,18 @@ function writeStep(w: WireWriter, step: Step, parent: string, base: number): voi
 
 /** -1 means "keep the file's own time" on the wire. */
 function nanos(time: Date | undefined): bigint {
-  return time === undefined ? -1n : BigInt(time.getTime()) * 1_000_000n;
+  if (time === undefined) return -1n;
+  const ms = time.getTime();
+  // Nearly every COPY has the constant copy time: its BigInt is made once.
+  if (ms !== lastMillis) {
+    lastMillis = ms;
+    lastNanos = BigInt(ms) * 1_000_000n;
+  }
+  return lastNanos;
 }
+
+let lastMillis = Number.NaN;
+let lastNanos = 0n;
 
 /** Writes a pb.ChownOpt as field `field`, when there is an owner. */
 function writeChown(w: WireWriter, field: number, owner: Chown | undefined, base: number): void {
