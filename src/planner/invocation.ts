@@ -23,7 +23,7 @@ export interface Invocation {
 
 /** The canonical key: equal for invocations that must be planned once. */
 export function invocationKey(invocation: Invocation): string {
-  const overrides = [...canonicalOverrides(invocation.overrides)].map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ");
+  const overrides = invocation.overrides.length === 0 ? "" : [...canonicalOverrides(invocation.overrides)].map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ");
   return `${invocation.directory}+${invocation.name} [${overrides}] ${invocation.platform}`;
 }
 
@@ -34,7 +34,7 @@ export function invocationKey(invocation: Invocation): string {
  */
 export function describeInvocation(invocation: Invocation, entryDirectory: string, defaultPlatform?: string): string {
   const home = describeDirectory(invocation.directory, entryDirectory);
-  const overrides = [...canonicalOverrides(invocation.overrides)].map(([k, v]) => ` --${k}=${v}`).join("");
+  const overrides = invocation.overrides.length === 0 ? "" : [...canonicalOverrides(invocation.overrides)].map(([k, v]) => ` --${k}=${v}`).join("");
   const platform = defaultPlatform !== undefined && invocation.platform !== defaultPlatform ? ` (${invocation.platform})` : "";
   return `${home}+${invocation.name}${overrides}${platform}`;
 }
