@@ -31,6 +31,12 @@ export class SourceText {
     if (starts[near]! <= o && (near + 1 >= starts.length || starts[near + 1]! > o)) {
       return { line: near + 1, column: o - starts[near]! + 1, offset: o };
     }
+    // The next line: statements are mostly read one after another.
+    const next = near + 1;
+    if (next < starts.length && starts[next]! <= o && (next + 1 >= starts.length || starts[next + 1]! > o)) {
+      this.lastLine = next;
+      return { line: next + 1, column: o - starts[next]! + 1, offset: o };
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
