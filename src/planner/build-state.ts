@@ -19,17 +19,13 @@ export function emptyBuild(): TargetBuild {
   return { state: scratch(), config: {}, artifacts: scratch() };
 }
 
-/** A copy of an image config whose lists and maps may be changed without touching the original. */
+/**
+ * A copy of an image config whose fields may be set without touching the original. Its lists and
+ * maps are shared: no command changes one in place (each sets a new one, see commands/config.ts
+ * and setConfigEnv), and a large build copies a config per FROM +target and per SAVE IMAGE.
+ */
 export function copyConfig(config: PlannedImageConfig): PlannedImageConfig {
-  const out: PlannedImageConfig = { ...config };
-  if (config.Env) out.Env = [...config.Env];
-  if (config.Cmd) out.Cmd = [...config.Cmd];
-  if (config.Entrypoint) out.Entrypoint = [...config.Entrypoint];
-  if (config.Labels) out.Labels = { ...config.Labels };
-  if (config.ExposedPorts) out.ExposedPorts = { ...config.ExposedPorts };
-  if (config.Volumes) out.Volumes = { ...config.Volumes };
-  if (config.Healthcheck) out.Healthcheck = { ...config.Healthcheck, Test: [...config.Healthcheck.Test] };
-  return out;
+  return { ...config };
 }
 
 /** Sets `KEY=value` in a config's Env, replacing an earlier value of KEY in place. */

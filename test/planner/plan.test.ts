@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { Engine } from "../../src/planner/engine.js";
 import { ARG, BUILD, CMD, COPY, ENV, FROM, RUN, SAVE_ARTIFACT, SAVE_IMAGE, WORKDIR, word } from "./support/ast.js";
 import { opsOf, planOf } from "./support/plan.js";
+import { plan, MemorySourceReader, parseForPlanning } from "../../src/planner/index.js";
 
 const engine: Engine = {
   async resolveImageConfig() {
@@ -125,4 +126,56 @@ test("every op of the plan names the statement it came from, for progress lines"
   const named = ops.map((o) => plan.steps?.get(o.digest)).filter((s) => s !== undefined).map((s) => `${s.target} ${s.command} :${s.at?.line}`);
   // The image op is shared by both targets: the first statement to make it names it.
   assert.deepEqual(named.sort(), ["+a COPY :5", "+a FROM :3", "+a RUN :6", "+a WORKDIR :4", "+b RUN :9", "+b SAVE ARTIFACT :10"].sort());
+});
+
+test("a target FROM another changes its own copy of the image config: the other's saved config keeps its values", async () => {
+  const text = `VERSION 0.8
+all:
+    BUILD +parent
+    BUILD +child
+parent:
+    FROM ${image}
+    ENV A=1
+    LABEL x=1
+    EXPOSE 80
+    VOLUME /data
+    CMD ["base"]
+    HEALTHCHECK CMD true
+    SAVE IMAGE parent
+child:
+    FROM +parent
+    ENV A=2
+    ENV B=2
+    LABEL y=2
+    EXPOSE 81
+    VOLUME /more
+    ENTRYPOINT ["child"]
+    HEALTHCHECK NONE
+    SAVE IMAGE child
+`;
+  const reader = new MemorySourceReader({ "/repo/Buildfile": text });
+  const { plan: planned } = await plan({ entry: { directory: "/repo", name: "all" }, platform: "linux/amd64", reader, parse: parseForPlanning, engine });
+  const configOf = (name: string) => {
+    const output = planned.outputs.find((o) => o.kind === "image" && o.names.includes(name));
+    assert.ok(output?.kind === "image", name);
+    return output.config;
+  };
+  assert.deepEqual(configOf("parent"), {
+    Env: ["PATH=/bin", "A=1"],
+    WorkingDir: "/home",
+    Cmd: ["base"],
+    Labels: { x: "1" },
+    ExposedPorts: { "80/tcp": {} },
+    Volumes: { "/data": {} },
+    Healthcheck: { Test: ["CMD-SHELL", "true"] },
+  });
+  assert.deepEqual(configOf("child"), {
+    Env: ["PATH=/bin", "A=2", "B=2"],
+    WorkingDir: "/home",
+    Entrypoint: ["child"],
+    Labels: { x: "1", y: "2" },
+    ExposedPorts: { "80/tcp": {}, "81/tcp": {} },
+    Volumes: { "/data": {}, "/more": {} },
+    Healthcheck: { Test: ["NONE"] },
+  });
 });
