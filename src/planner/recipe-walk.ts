@@ -199,17 +199,17 @@ function walkStatement(ctx: RecipeContext, s: Statement): Maybe<void> {
   }
   if (pending instanceof Promise) {
     return pending.then(
-      () => recordStep(ctx, s, at, stateBefore, artifactsBefore),
+      () => recordStep(ctx, s, stateBefore, artifactsBefore),
       (error: unknown) => {
         throw positioned(error, at);
       },
     );
   }
-  recordStep(ctx, s, at, stateBefore, artifactsBefore);
+  recordStep(ctx, s, stateBefore, artifactsBefore);
 }
 
 /** After a statement: the op it added, named for progress, and its part of a push phase. */
-function recordStep(ctx: RecipeContext, s: Statement, at: SourcePosition, stateBefore: unknown, artifactsBefore: unknown): void {
+function recordStep(ctx: RecipeContext, s: Statement, stateBefore: unknown, artifactsBefore: unknown): void {
   if (stepless.has(s.kind)) return;
   if (ctx.build.pushPhase !== undefined && s.kind !== "SAVE_IMAGE" && s.kind !== "SAVE_ARTIFACT") {
     ctx.build.pushPhase.output.commands.push(s.kind === "RUN" && s.flags.push ? `RUN --push ${commandText(s)}` : commandOf(s));
@@ -217,7 +217,7 @@ function recordStep(ctx: RecipeContext, s: Statement, at: SourcePosition, stateB
   const newState = ctx.build.state.output?.vertex !== stateBefore;
   const newArtifacts = ctx.build.artifacts.output?.vertex !== artifactsBefore;
   if (!newState && !newArtifacts) return;
-  const step = new StatementStep(ctx.label, s, at);
+  const step = new StatementStep(ctx.label, s);
   if (newState) ctx.reacher.addStep(ctx.build.state, ctx.invocation.platform, step);
   if (newArtifacts) ctx.reacher.addStep(ctx.build.artifacts, ctx.invocation.platform, step);
 }
@@ -262,17 +262,22 @@ function positioned(error: unknown, at: SourcePosition): unknown {
 class StatementStep implements PlannedStep {
   readonly #statement: Statement;
   #command: string | undefined;
+  #at: SourcePosition | undefined;
 
   constructor(
     readonly target: string,
     statement: Statement,
-    readonly at: SourcePosition,
   ) {
     this.#statement = statement;
   }
 
   get command(): string {
     return (this.#command ??= commandOf(this.#statement));
+  }
+
+  /** Made when read, like the command: a plan keeps a step per op, and progress shows few. */
+  get at(): SourcePosition {
+    return (this.#at ??= positionOf(this.#statement.range));
   }
 
   /** As a plain step: `ebuild plan --json` prints it. */
@@ -602,6 +607,8 @@ function invokeEach(reacher: Reacher, invocations: readonly Invocation[], via: P
   return keys;
 }
 
+const noInheritedOverrides: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
+
 /** How a statement reaches other targets: the edge's kind, its arguments and flags, where it stands. */
 export interface EdgeOptions {
   kind: EdgeKind;
@@ -616,9 +623,10 @@ export interface EdgeOptions {
  * What an invocation passes on besides its explicit overrides: the values it received, to targets
  * of its own Buildfile, and with `--pass-args` every ARG.
  */
-function inheritedOverrides(ctx: RecipeContext, directory: string, passArgs: boolean, explicit: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
+function inheritedOverrides(ctx: RecipeContext, directory: string, passArgs: boolean, explicit: ReadonlyArray<readonly [string, string]>): ReadonlyArray<readonly [string, string]> {
   const sameFile = directory === ctx.invocation.directory && ctx.invocation.overrides.length > 0;
-  if (!sameFile && !passArgs) return [];
+  // Shared and never changed: an invocation keeps its overrides, and most have none.
+  if (!sameFile && !passArgs) return noInheritedOverrides;
   const inherited = new Map<string, string>();
   if (sameFile) for (const [k, v] of ctx.invocation.overrides) inherited.set(k, v);
   if (passArgs) for (const [k, v] of ctx.vars.passArgs()) inherited.set(k, v);

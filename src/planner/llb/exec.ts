@@ -12,6 +12,8 @@ import type { WrittenOp } from "./written-op.js";
 
 /** The PATH a command gets when its state sets none (what BuildKit uses on Linux). */
 export const defaultPathEnv = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/** One string for every RUN that sets the default PATH. */
+const defaultPathEntry = `PATH=${defaultPathEnv}`;
 
 /** How concurrent builds share a cache mount. */
 export type CacheSharing = "shared" | "private" | "locked";
@@ -225,7 +227,7 @@ export class ExecVertex implements Vertex, Output {
     const sshMount = mounts.find((m) => m.mount.type === "ssh");
     if (sshMount && !ssh) env.push(`SSH_AUTH_SOCK=${sshMount.mount.target}`);
     // Set here rather than relying on the daemon's exec.meta.setsdefaultpath, like BuildKit's client without caps.
-    if (!path) env.push(`PATH=${defaultPathEnv}`);
+    if (!path) env.push(defaultPathEntry);
     this.env = env;
     const dir = base.getDir();
     this.cwd = options.cwd === undefined ? dir : isAbsPath(options.cwd) ? joinPath(options.cwd) : joinPath("/", dir, options.cwd);
