@@ -30,8 +30,10 @@ export function copyConfig(config: PlannedImageConfig): PlannedImageConfig {
 
 /** Sets `KEY=value` in a config's Env, replacing an earlier value of KEY in place. */
 export function setConfigEnv(config: PlannedImageConfig, name: string, value: string): void {
-  const env = (config.Env ?? []).filter((entry) => !entry.startsWith(`${name}=`));
-  env.push(`${name}=${value}`);
+  const prefix = `${name}=`;
+  const env: string[] = [];
+  for (const entry of config.Env ?? []) if (!entry.startsWith(prefix)) env.push(entry);
+  env.push(prefix + value);
   config.Env = env;
 }
 

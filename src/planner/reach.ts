@@ -13,7 +13,7 @@ import { describeInvocation, invocationKey, InvocationStack, noOverrides, type E
 import { relativePath } from "./paths.js";
 import { RemotePrivileges } from "./privilege.js";
 import { checkoutOf, displayPath, parseRemoteDirectoryKey, type GitCheckout, type GitSettings } from "./remote.js";
-import { sourceMapOf, walkRecipe, type FileScope, type RecipeContext, type WalkBuild } from "./recipe-walk.js";
+import { noGlobals, noImports, noPrivilegedImports, sourceMapOf, walkRecipe, type FileScope, type RecipeContext, type WalkBuild } from "./recipe-walk.js";
 import { BuildfileLoader, type ParseBuildfile, type SourceReader } from "./source.js";
 import { builtinArgs, checkOverridable, Variables, type GitFacts } from "./variables.js";
 import type { TargetBuild } from "./build-state.js";
@@ -404,13 +404,16 @@ export class Reacher {
       git: gitFacts,
     });
     const overrides = invocation.overrides.length === 0 ? noOverrides : new Map(invocation.overrides);
+    // Without a base recipe there is no IMPORT or ARG --global to share: the target starts from
+    // empty collections shared by all (a target's own IMPORT makes its own, see walkImport).
+    const hasBase = buildfile.baseRecipe.length > 0;
     const file: FileScope = {
       directory: invocation.directory,
       path: buildfile.file,
       buildfile,
-      imports: new Map(),
-      privilegedImports: new Set(),
-      globals: new Map(),
+      imports: hasBase ? new Map() : noImports,
+      privilegedImports: hasBase ? new Set() : noPrivilegedImports,
+      globals: hasBase ? new Map() : noGlobals,
       sourceMap: this.sourceMap(buildfile.file, text),
     };
     // Every field in one literal: one shape for every target's build (a spread or a later field

@@ -435,9 +435,33 @@ async function walkImport(ctx: RecipeContext, s: ImportCommand, at: SourcePositi
   if (alias === ".." || alias === "." || alias === "") {
     throw new EbuildError("semantic", `IMPORT ${ref} needs an alias`, { at, hint: `write IMPORT ${ref} AS name` });
   }
+  if (ctx.file.imports === noImports) ctx.file.imports = new Map();
   ctx.file.imports.set(alias, home);
-  if (s.flags.allowPrivileged) ctx.file.privilegedImports.add(alias);
+  if (!s.flags.allowPrivileged) return;
+  if (ctx.file.privilegedImports === noPrivilegedImports) ctx.file.privilegedImports = new Set();
+  ctx.file.privilegedImports.add(alias);
 }
+
+/** An empty map that refuses writes: it is shared. */
+class SharedEmptyMap<K, V> extends Map<K, V> {
+  override set(): this {
+    throw new EbuildError("internal", "a shared empty scope was written to");
+  }
+}
+
+class SharedEmptySet<T> extends Set<T> {
+  override add(): this {
+    throw new EbuildError("internal", "a shared empty scope was written to");
+  }
+}
+
+/**
+ * A target's file scope when its Buildfile has no base recipe (see Reacher#planTarget): empty and
+ * shared. walkImport replaces them with its own; ARG --global is refused outside the base recipe.
+ */
+export const noImports: Map<string, ReferenceHome> = new SharedEmptyMap();
+export const noPrivilegedImports: Set<string> = new SharedEmptySet();
+export const noGlobals: Map<string, string> = new SharedEmptyMap();
 
 /** FROM an image (its config from the engine) or FROM +target (its planned result). */
 function walkFrom(ctx: RecipeContext, s: FromCommand, at: SourcePosition): Maybe<void> {

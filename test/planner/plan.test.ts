@@ -179,3 +179,14 @@ child:
     Healthcheck: { Test: ["NONE"] },
   });
 });
+
+test("an IMPORT in a target's recipe serves that target only, in a Buildfile without a base recipe", async () => {
+  const reader = new MemorySourceReader({
+    "/repo/Buildfile": "VERSION 0.8\na:\n    IMPORT --allow-privileged ./lib AS l\n    BUILD l+x\nb:\n    BUILD l+x\nall:\n    BUILD +a\n    BUILD +b\n",
+    "/repo/lib/Buildfile": `VERSION 0.8\nx:\n    FROM ${image}\n    SAVE IMAGE x\n`,
+  });
+  const planFor = (name: string) => plan({ entry: { directory: "/repo", name }, platform: "linux/amd64", reader, parse: parseForPlanning });
+  const { plan: a } = await planFor("a");
+  assert.deepEqual(a.outputs.map((o) => `${o.kind} ${o.target}`), ["run ./lib+x", "image ./lib+x"]);
+  for (const name of ["b", "all"]) await assert.rejects(planFor(name), /"l\+x" uses l, but no IMPORT is named l/, name);
+});

@@ -85,7 +85,10 @@ export class State {
 
   /** Sets an environment variable; a variable set again moves to the end, as in BuildKit. */
   env(name: string, value: string): State {
-    return this.with("env", [...this.envList().filter(([k]) => k !== name), [name, value]]);
+    const env: Array<readonly [string, string]> = [];
+    for (const entry of this.envList()) if (entry[0] !== name) env.push(entry);
+    env.push([name, value]);
+    return this.with("env", env);
   }
 
   /** Removes an environment variable. */
