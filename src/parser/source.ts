@@ -26,16 +26,20 @@ export class SourceText {
   /** The position of an offset (clamped into the text). */
   point(offset: number): SourcePoint {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineIndexOf(o);
+    return { line: line + 1, column: o - this.lineStarts[line]! + 1, offset: o };
+  }
+
+  /** The 0-based line of an offset already in the text. */
+  lineIndexOf(o: number): number {
     const starts = this.lineStarts;
     const near = this.lastLine;
-    if (starts[near]! <= o && (near + 1 >= starts.length || starts[near + 1]! > o)) {
-      return { line: near + 1, column: o - starts[near]! + 1, offset: o };
-    }
+    if (starts[near]! <= o && (near + 1 >= starts.length || starts[near + 1]! > o)) return near;
     // The next line: statements are mostly read one after another.
     const next = near + 1;
     if (next < starts.length && starts[next]! <= o && (next + 1 >= starts.length || starts[next + 1]! > o)) {
       this.lastLine = next;
-      return { line: next + 1, column: o - starts[next]! + 1, offset: o };
+      return next;
     }
     let lo = 0;
     let hi = starts.length - 1;
@@ -45,7 +49,12 @@ export class SourceText {
       else hi = mid - 1;
     }
     this.lastLine = lo;
-    return { line: lo + 1, column: o - starts[lo]! + 1, offset: o };
+    return lo;
+  }
+
+  /** The 1-based column of an offset on its 0-based line. */
+  columnOf(o: number, line: number): number {
+    return o - this.lineStarts[line]! + 1;
   }
 
   /** The range from `start` to `end` (exclusive offsets). */
@@ -113,6 +122,12 @@ class OffsetRange implements SourceRange {
     return this.#source.point(this.endOffset);
   }
 
+  /** Where the range starts as a file position, without making its point. */
+  startPosition(): { file: string; line: number; column: number } {
+    const line = this.#source.lineIndexOf(this.startOffset);
+    return { file: this.file, line: line + 1, column: this.#source.columnOf(this.startOffset, line) };
+  }
+
   toJSON(): { file: string; start: SourcePoint; end: SourcePoint } {
     return { file: this.file, start: this.start, end: this.end };
   }
@@ -126,4 +141,11 @@ export function startOffsetOf(range: SourceRange): number {
 /** Where a range ends (exclusive), as an offset. */
 export function endOffsetOf(range: SourceRange): number {
   return range instanceof OffsetRange ? range.endOffset : range.end.offset;
+}
+
+/** Where a range starts as a file position (`file`, 1-based `line` and `column`). */
+export function startPositionOf(range: SourceRange): { file: string; line: number; column: number } {
+  if (range instanceof OffsetRange) return range.startPosition();
+  const start = range.start;
+  return { file: range.file, line: start.line, column: start.column };
 }

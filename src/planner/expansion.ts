@@ -5,6 +5,7 @@
  */
 import { EbuildError, type SourcePosition } from "../errors.js";
 import type { SourceRange, Word } from "../parser/ast.js";
+import { startPositionOf } from "../parser/source.js";
 import type { BuildPlace, Engine } from "./engine.js";
 import { expandWord, expandWords, ExpansionError, mayShellOut, expandWordSync, expandWordsSync } from "./expand/index.js";
 import type { Maybe } from "./maybe.js";
@@ -20,8 +21,7 @@ export interface ExpansionScope {
 
 /** The position of a node, for errors. */
 export function positionOf(range: SourceRange): SourcePosition {
-  const start = range.start; // made when read (see the parser's OffsetRange): read once
-  return { file: range.file, line: start.line, column: start.column };
+  return startPositionOf(range);
 }
 
 /** Expands one word (quotes removed, no splitting): now, unless it has a `$(...)` to run. */

@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SourceText } from "../../src/parser/source.js";
+import { SourceText, startPositionOf } from "../../src/parser/source.js";
 
 const text = "VERSION 0.8\n\nall:\n    BUILD +t\r\n\nt:\n    RUN echo \\\n        more\n";
 
@@ -35,4 +35,13 @@ test("a range reads its points from its offsets, clamped into the text, and prin
   // Two ranges are equal exactly when they span the same text.
   assert.deepEqual(src.range(3, 9), new SourceText(text, "Buildfile").range(3, 9));
   assert.notDeepEqual(src.range(3, 9), src.range(3, 10));
+});
+
+test("a range's start position is its start point's line and column, for offset ranges and plain ones", () => {
+  const src = new SourceText(text, "Buildfile");
+  for (let offset = 0; offset <= text.length; offset += 3) {
+    const { line, column } = reference(offset);
+    assert.deepEqual(startPositionOf(src.range(offset, offset + 2)), { file: "Buildfile", line, column }, `offset ${offset}`);
+  }
+  assert.deepEqual(startPositionOf({ file: "x", start: { line: 2, column: 3, offset: 9 }, end: { line: 2, column: 4, offset: 10 } }), { file: "x", line: 2, column: 3 });
 });
