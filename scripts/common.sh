@@ -2,6 +2,8 @@
 # The state folder holds only what these scripts start (pid files, logs, configs), so that a
 # stop never touches a process somebody else started.
 EBUILD_DEV_STATE="${EBUILD_DEV_STATE:-/var/lib/ebuild-dev}"
+# Absolute: the daemons started from it run in / (see buildkit-up and registry).
+case "$EBUILD_DEV_STATE" in /*) ;; *) EBUILD_DEV_STATE="$PWD/$EBUILD_DEV_STATE" ;; esac
 # Images made locally for tests and examples: no registry on the internet is reachable.
 EBUILD_FIXTURE_IMAGE="${EBUILD_FIXTURE_IMAGE:-ebuild-fixture/busybox:latest}"
 # Busybox plus Docker Engine, for WITH DOCKER tests (scripts/fixture-images).

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import net from "node:net";
+import { readFile, readlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -105,4 +106,19 @@ test("Prune with a filter that matches nothing removes nothing and ends cleanly"
   const removed = [];
   for await (const record of daemon.client.prune({ filter: [`id==ebuild-no-such-record-${process.pid}`] })) removed.push(record);
   assert.deepEqual(removed, []);
+});
+
+test("the dockerd that scripts/buildkit-up started runs in /, not in the directory it was started from", async (t) => {
+  const pidFile = path.join(process.env.EBUILD_DEV_STATE ?? "/var/lib/ebuild-dev", "dockerd.pid");
+  let pid: string;
+  try {
+    pid = (await readFile(pidFile, "utf8")).trim();
+    await readlink(`/proc/${pid}/cwd`);
+  } catch {
+    t.skip("dockerd was not started by scripts/buildkit-up here");
+    return;
+  }
+  // BuildKit runs git in the daemon's directory: once a CI clone it was started from is removed,
+  // every git source would fail with "unable to get current working directory".
+  assert.equal(await readlink(`/proc/${pid}/cwd`), "/");
 });

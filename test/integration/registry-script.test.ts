@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readlink, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,4 +80,17 @@ test("registry up twice gives the same registry, and refuses to change its auth 
   }
   const status = await run("bash", [script, "status"]);
   assert.ok(!status.stdout.includes(registry.address), "status forgets stopped registries");
+});
+
+test("the registry runs in / whatever directory it was started from, and its pid file names it", async () => {
+  const registry = await startRegistry();
+  try {
+    const port = registry.address.split(":")[1] ?? "";
+    const pid = (await readFile(join(process.env.EBUILD_DEV_STATE ?? "/var/lib/ebuild-dev", "registry", port, "registry.pid"), "utf8")).trim();
+    // A daemon that kept its caller's directory would lose it when that directory (a CI clone) goes.
+    assert.equal(await readlink(`/proc/${pid}/cwd`), "/");
+    assert.match(await readFile(`/proc/${pid}/cmdline`, "utf8"), /^docker-registry\0serve\0/);
+  } finally {
+    await registry.stop();
+  }
 });
