@@ -27,20 +27,16 @@ export class SourceText {
   point(offset: number): SourcePoint {
     const o = Math.max(0, Math.min(offset, this.text.length));
     const line = this.lineIndexOf(o);
-    return { line: line + 1, column: o - this.lineStarts[line]! + 1, offset: o };
+    return { line: line + 1, column: this.columnOf(o, line), offset: o };
   }
 
   /** The 0-based line of an offset already in the text. */
   lineIndexOf(o: number): number {
     const starts = this.lineStarts;
     const near = this.lastLine;
-    if (starts[near]! <= o && (near + 1 >= starts.length || starts[near + 1]! > o)) return near;
+    if (this.#isOn(near, o)) return near;
     // The next line: statements are mostly read one after another.
-    const next = near + 1;
-    if (next < starts.length && starts[next]! <= o && (next + 1 >= starts.length || starts[next + 1]! > o)) {
-      this.lastLine = next;
-      return next;
-    }
+    if (this.#isOn(near + 1, o)) return (this.lastLine = near + 1);
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -50,6 +46,12 @@ export class SourceText {
     }
     this.lastLine = lo;
     return lo;
+  }
+
+  /** Whether offset `o` is on the 0-based `line`. */
+  #isOn(line: number, o: number): boolean {
+    const starts = this.lineStarts;
+    return line < starts.length && starts[line]! <= o && (line + 1 >= starts.length || starts[line + 1]! > o);
   }
 
   /** The 1-based column of an offset on its 0-based line. */
